@@ -1,0 +1,214 @@
+"""Entity extraction from caller utterances: dates, stay length, party, rooms, contact details."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .context import AgentTurn, read_agent_turn
+from .dates import DateMention, find_dates
+from .names import find_name
+from .normalise import clean, normalise
+from .numbers import SMALL_COUNTS
+from .party import find_party
+from .preferences import (
+    DEFAULT_ROOM_TYPES,
+    find_bed,
+    find_room_type,
+    find_smoking,
+    find_special_requests,
+    room_type_pattern,
+)
+from .spoken import find_confirmation, find_email, find_phone
+
+_NIGHTS_RE = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|a single|single|a couple of|a couple|couple of|a few) "
+    r"(?:more |extra |full |whole |additional |consecutive )?(?P<unit>nights?|days?|evenings?|weeks?)"
+    r"(?:'s?)?\b(?! ?(?:from now|later|ago|before|after|in advance|notice|prior|earlier|early|away|out"
+    r"|a week|per|old|of the week))")
+_NIGHTS_WEEKEND_RE = re.compile(r"\b(?:for|over) the weekend\b|\bweekend stay\b")
+_NIGHTS_BEFORE_SKIP_RE = re.compile(r"\b(?:in|within|after|every|than|next|last|first|past|the|those|these|per|by)\s*$")
+_ROOMS_RE = re.compile(
+    r"\b(?P<n>\d{1,2}|a couple of|a couple|couple of|a pair of) "
+    r"(?:(?:more|separate|hotel|guest|double|single|twin|king|queen|adjoining|connecting|adjacent|standard"
+    r"|deluxe|family|smoking|non|other|different|individual|extra|additional|total|bed|available|nice"
+    r"|big|small|large|cheap|of the|of your|hotel's)\s){0,3}(?:rooms?|suites?)\b(?! ?(?:number|service))")
+_BARE_NUMBER_RE = re.compile(r"(?<![\d/.:$])\b(?P<n>\d{1,2})\b(?![\d/.:]|st\b|nd\b|rd\b|th\b| ?%)")
+_FILLER_WORDS_RE = re.compile(r"[a-z']+")
+
+_OUT_CUE_RE = re.compile(
+    r"\b(?:check(?:ing|ed)? ?out|checkout|leav(?:e|es|ing)|depart(?:s|ing|ure)?|until|till|til|through|thru"
+    r"|up to|end(?:s|ing)? (?:on|by)?|end|return(?:ing)?|go(?:ing)? (?:back )?home|fly(?:ing)? (?:back|out)"
+    r"|(?:and|,|then) out|out on|stay(?:ing)? (?:un)?til|last night)\b")
+_IN_CUE_RE = re.compile(
+    r"\b(?:check(?:ing|ed)? ?in|checkin|arriv(?:e|es|ing|al)|from|start(?:s|ing)?|beginning|begin(?:s)?"
+    r"|get(?:ting)? (?:there|in)|go(?:ing)? there|com(?:e|ing)(?: in)?|be there|land(?:ing)?|starting"
+    r"|stay(?:ing)? (?:on|from)|in on|in date|get here)\b")
+_RANGE_TO_RE = re.compile(r"(?:\bto|-|\band)\s*(?:the\s*)?$")
+_OUT_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\s+)?(?:check ?out|departure)\b")
+_IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\s+)?(?:check ?in|arrival)\b")
+_CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that's right|that is right|sure)\b")
+
+
+class EntityExtractor:
+    """Pulls booking slots out of one caller utterance."""
+
+    def __init__(self, *, room_type_words: dict[str, str] | None = None) -> None:
+        words = list(room_type_words) if room_type_words else list(DEFAULT_ROOM_TYPES)
+        self._room_types = room_type_pattern(words)
+
+    def extract(self, utterance: str, *, today: dt.date, previous_agent: str = "") -> dict[str, object]:
+        """Entities said in the utterance; dates resolved against today."""
+        turn = read_agent_turn(previous_agent)
+        cleaned = clean(utterance)
+        norm = normalise(utterance)
+        out: dict[str, object] = {}
+        mentions = find_dates(norm, today)
+        self._dates(norm, mentions, turn, out, today, previous_agent)
+        spans = [(d.start, d.end) for d in mentions]
+        self._nights(norm, turn, out, spans)
+        m = None
+        for m in _ROOMS_RE.finditer(norm):
+            pass
+        if m is not None:
+            out["rooms"] = _count(m.group("n"))
+        out.update(find_party(norm))
+        self._bare_number(norm, turn, out, spans)
+        room_type = find_room_type(norm, self._room_types)
+        if room_type:
+            out["room_type"] = room_type
+        bed = find_bed(norm)
+        if bed:
+            out["bed_preference"] = bed
+        smoking = find_smoking(norm)
+        if smoking is not None:
+            out["smoking"] = smoking
+        request = find_special_requests(norm)
+        if request:
+            out["special_request"] = request
+        confirmation = find_confirmation(cleaned, asked="confirmation_number" in turn.asked_slots)
+        if confirmation:
+            out["confirmation_number"] = confirmation
+        email = find_email(cleaned)
+        if email:
+            out["email"] = email
+        phone = find_phone(cleaned, asked="phone_number" in turn.asked_slots)
+        if phone and not (confirmation and phone in confirmation.replace("-", "").replace("ROOMI", "")):
+            out["phone_number"] = phone
+            for key in ("rooms", "adults", "nights", "children"):
+                if key in out and str(out[key]) in phone and not _ROOMS_RE.search(norm):
+                    out.pop(key, None)
+        name = find_name(utterance, asked="guest_name" in turn.asked_slots)
+        if name and not email:
+            out["guest_name"] = name
+        elif name and email and name.lower().replace(" ", "") not in email:
+            out["guest_name"] = name
+        return out
+
+    def _dates(self, norm: str, mentions: list[DateMention], turn: AgentTurn, out: dict[str, object],
+               today: dt.date, previous_agent: str) -> None:
+        if not mentions:
+            return
+        agent_dates: set[dt.date] = set()
+        if previous_agent and _CONFIRM_LEAD_RE.search(norm):
+            agent_dates = {d.value for d in find_dates(normalise(previous_agent), today)}
+        prev_end = 0
+        prev: DateMention | None = None
+        for idx, d in enumerate(mentions):
+            if d.end_value is not None:
+                out["check_in_date"] = d.value
+                out["check_out_date"] = d.end_value
+                prev_end, prev = d.end, d
+                continue
+            role = self._role(norm, d, prev, prev_end, mentions[idx + 1] if idx + 1 < len(mentions) else None,
+                              turn, out)
+            prev_end, prev = d.end, d
+            if d.value in agent_dates:
+                continue
+            out[role] = d.value
+
+    @staticmethod
+    def _role(norm: str, d: DateMention, prev: DateMention | None, prev_end: int,
+              nxt: DateMention | None, turn: AgentTurn, out: dict[str, object]) -> str:
+        left = norm[max(prev_end, d.start - 60):d.start]
+        best_in = best_out = -1
+        for m in _IN_CUE_RE.finditer(left):
+            best_in = m.end()
+        for m in _OUT_CUE_RE.finditer(left):
+            best_out = m.end()
+        if best_out > best_in:
+            return "check_out_date"
+        if best_in > best_out:
+            return "check_in_date"
+        if prev is not None and _RANGE_TO_RE.search(left):
+            return "check_out_date"
+        right = norm[d.end:nxt.start if nxt else len(norm)]
+        if _OUT_AFTER_RE.search(right):
+            return "check_out_date"
+        if _IN_AFTER_RE.search(right):
+            return "check_in_date"
+        if prev is not None and "check_in_date" in out:
+            return "check_out_date"
+        if "check_out_date" in turn.asked_slots and "check_in_date" not in turn.asked_slots:
+            return "check_out_date"
+        return "check_in_date"
+
+    @staticmethod
+    def _nights(norm: str, turn: AgentTurn, out: dict[str, object], spans: list[tuple[int, int]]) -> None:
+        asked = "nights" in turn.asked_slots
+        value = None
+        for m in _NIGHTS_RE.finditer(norm):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            before = norm[max(0, m.start() - 12):m.start()]
+            if _NIGHTS_BEFORE_SKIP_RE.search(before):
+                continue
+            n_word = m.group("n")
+            if not n_word[0].isdigit() and n_word not in ("one",):
+                if not (asked or re.search(r"\b(?:for|just|only|stay|staying|extra|another|make it)\s*$", before)
+                        or norm[m.end():m.end() + 5].startswith((" stay", "'s stay"))):
+                    continue
+                if m.group("unit").startswith("day") and n_word in ("a", "an") and not asked \
+                        and not re.search(r"\bfor\s*$", before):
+                    continue
+            n = _count(n_word)
+            if m.group("unit").startswith("week"):
+                n *= 7
+            if 0 < n <= 60:
+                value = n
+        if value is None and _NIGHTS_WEEKEND_RE.search(norm) and "check_in_date" not in out:
+            value = 2
+        if value is not None:
+            out["nights"] = value
+
+    @staticmethod
+    def _bare_number(norm: str, turn: AgentTurn, out: dict[str, object], spans: list[tuple[int, int]]) -> None:
+        slots = [s for s in ("nights", "rooms", "adults", "children") if s in turn.asked_slots and s not in out]
+        if not slots:
+            return
+        numbers = [m for m in _BARE_NUMBER_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)]
+        n_words = len(_FILLER_WORDS_RE.findall(norm))
+        if len(numbers) == 1 and n_words <= 8:
+            value = int(numbers[0].group("n"))
+            if 0 < value <= 60 or (value == 0 and slots[0] == "children"):
+                out[slots[0]] = value
+            return
+        if not numbers and n_words <= 4:
+            for word, value in (("just me", 1), ("myself", 1), ("a couple", 2), ("a week", 7), ("a night", 1),
+                                ("none", 0), ("no kids", 0), ("no children", 0), ("no", 0)):
+                if re.search(rf"\b{word}\b", norm):
+                    if value == 0 and slots[0] != "children":
+                        continue
+                    out[slots[0]] = value
+                    return
+
+
+def _count(word: str) -> int:
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    if word.startswith(("a couple", "couple", "a pair")):
+        return 2
+    if word == "a few":
+        return 3
+    return SMALL_COUNTS.get(word.split()[-1], 1)

@@ -1,0 +1,298 @@
+"""Rule-based intent classifier for caller utterances, aware of the agent's previous turn."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .context import AgentTurn, read_agent_turn
+from .normalise import normalise
+
+INTENTS = (
+    "book_room", "check_availability", "modify_booking", "cancel_booking", "get_info",
+    "confirm", "deny", "request_human", "service_request", "other",
+)
+
+_YES_RE = re.compile(
+    r"^(?:oh |well |um |uh |ah |hmm |okay |ok |alright |great |perfect |cool |wow )?"
+    r"(?:yes|yeah|yea|yep|yup|ya|yah|ye|yess+|yews|yeas|aye|si|sure|surely|of course|certainly|absolutely"
+    r"|definitely|correct|exactly|indeed|affirmative|right|that's right|that is right|you're right"
+    r"|you are right|you got it|i do|i did|i would|i will|i sure (?:do|would|will)|please do|go ahead"
+    r"|do it|do that|yes please|uh huh|mm hmm|by all means|confirmed?|i confirm|i accept|agreed)\b(?! not)")
+_POSITIVE_RE = re.compile(
+    r"^(?:oh |well |um |uh |ah |hmm |and )?(?:that|this|it|which)?(?:'s| is| would be| will be| sounds| seems| looks"
+    r"| works| suits| all sounds| should be| 'll| ll| does)? ?(?:(?:really|very|just|so|pretty|all|quite|absolutely) )?"
+    r"(?:good|great|perfect|fine|ok|okay|alright|all right|right|correct|excellent|awesome|wonderful|nice"
+    r"|lovely|fantastic|terrific|amazing|brilliant|super|cool|ideal|works?|suits?|sounds good|sounds great"
+    r"|sounds perfect|sounds fine|that works|works for me|works fine|good to me|what i want|what i need"
+    r"|what i wanted|exactly what|proceed|confirmed)\b")
+_LEAD_POSITIVE_RE = re.compile(
+    r"^(?:ok|okay|alright|all right|great|perfect|fine|good|cool|excellent|awesome|wonderful|nice|lovely"
+    r"|fantastic|terrific|amazing|brilliant|super|sounds good|sounds great|sounds perfect|that works|works for me"
+    r"|let's do it|let's go with (?:it|that|this)|i'll take it|i will take it|book it|go for it|please proceed"
+    r"|proceed|that suits me|suits me)\b")
+_NO_RE = re.compile(
+    r"^(?:oh |well |um |uh |ah |hmm |sorry,? |actually,? )?"
+    r"(?:no|nope|nah|naw|not (?:now|really|yet|right now|at (?:the|this) (?:moment|time)|today|this time|quite|exactly"
+    r"|that|necessary|needed|interested|for now)|negative|nothing|none|no thanks|no thank you|not at all"
+    r"|never mind|nevermind|i don't|i do not|don't|do not|incorrect|wrong|that's wrong|that is wrong"
+    r"|that's not (?:right|correct|it)|that is not (?:right|correct|it)|not correct|not right|i'm good|i am good"
+    r"|we're good|i'm fine|i'm all set|i am all set|all set|no need|i'm okay|i'm ok)\b"
+    r"(?! (?:problem|worries|worry|doubt)\b)")
+_CORRECTION_RE = re.compile(
+    r"^(?:actually|wait|hold on|hang on|sorry|oops|i meant|i mean|not quite|change|make (?:it|that)|instead"
+    r"|correction|let me change|let's change|let's make|can you change|could you change|please change"
+    r"|i said|my mistake|scratch that|rather|what was i thinking)\b"
+    r"|\b(?:instead|i meant|not (?:the|on the)|rather than|make it|change (?:it|that|the) to)\b")
+_CLOSING_RE = re.compile(
+    r"\b(?:thanks?|thank you|thx|thankyou|thnx|thanks a lot|appreciate|grateful|thankful|cheers|bye|goodbye"
+    r"|good bye|have a (?:nice|good|great)|that's all|that is all|that'll be all|that will be all|that would be all"
+    r"|that's it|that is it|that's everything|that is everything|all i need|all i needed|all i want|all i wanted"
+    r"|i'm done|i am done|we're done|we are done|all set|good to go|nothing else|no further|not anything else"
+    r"|that should be everything|that takes care|that's about it|done for now|that'll do|that will do"
+    r"|that's what i needed|you've been (?:a )?(?:great|very|so|really)|you're (?:very|so|a) (?:helpful|great|star)"
+    r"|you are (?:very|so) helpful|great help|helpful)\b")
+_GREETING_RE = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|howdy|greetings)\b")
+
+_HUMAN_RE = re.compile(
+    r"\b(?:(?:talk|speak|chat|connect|transfer|put) (?:me )?(?:to|with|through to) (?:a |an |the |your |some )?"
+    r"(?:real |live |actual |human |hotel |duty |night )?(?:person|human|people|someone|somebody|agent|manager"
+    r"|representative|rep|receptionist|staff|operator|front desk|reception|supervisor|employee|concierge|desk clerk"
+    r"|clerk|man|woman|guy)"
+    r"|(?:real|live|actual) (?:person|human|agent)|human being|(?:an? )?operator|representative|supervisor"
+    r"|(?:front desk|reception|manager|concierge)(?: please| now|,? please)?$|^(?:agent|human|person|manager)(?: please)?$"
+    r"|not (?:a|talk to a|talking to a) (?:robot|machine|bot|computer)|stop (?:the )?(?:robot|bot)"
+    r"|(?:is|are) there (?:a |an )?(?:human|person|someone|anybody|anyone) (?:i can|to) (?:talk|speak)"
+    r"|(?:get|give) me (?:a |the )?(?:human|person|manager|front desk|reception|operator)"
+    r"|i (?:want|need|would like|'d like) (?:a |to talk to a |to speak (?:to|with) a )?(?:human|real person|manager))\b")
+_CANCEL_RE = re.compile(
+    r"\b(?:cancel+(?:ing|ed|ation)?|call off|scrap (?:my|the|our)|don't need (?:the|my|our) (?:room|reservation|booking) "
+    r"anymore|no longer need (?:the|my|our|a) (?:room|reservation|booking))\b")
+_CANCEL_INFO_RE = re.compile(
+    r"\b(?:policy|policies|fee|fees|charge|charged|penalty|refund|refundable|free cancell?ation|deadline"
+    r"|how late|what happens|if i (?:need to |have to )?cancel|in case|how long before|by when|until when)\b")
+_CANCEL_TARGET_RE = re.compile(
+    r"\bcancel+(?:ing)? (?:my|our|the|this|a|that|an|existing|entire|whole)? ?(?:\w+ )?"
+    r"(?:reservation|booking|room|stay|trip|rooms|order)\b|\bcancel+ation\b|\bcancel+ my\b|\b(?:like|want|need|have)"
+    r" to cancel\b|\bcan i cancel\b|\bcancel (?:it|everything)(?: please)?$")
+_MODIFY_RE = re.compile(
+    r"\b(?:(?:change|modify|alter|amend|update|edit|adjust|move|shift|switch|push|extend|shorten|reschedule)"
+    r"(?:ing|d|s)? (?:the |my |our |this |that |an |existing |current )?(?:\w+ )?(?:reservation|booking|dates?|stay"
+    r"|check ?in|check ?out|arrival|departure|room type|trip|room|nights?)"
+    r"|reschedul\w*|extend (?:my|our|the) stay|stay (?:an? )?(?:extra|additional|another|1 more|one more) nights?"
+    r"|add (?:an? |1 |one |another |2 |two )?(?:extra |more |additional )?nights?|(?:an? )?(?:extra|additional) night"
+    r"|(?:leave|check out|depart) (?:a day |1 day |one day )?(?:earlier|early|later)|arrive (?:a day |1 day )?(?:earlier|later)"
+    r"|(?:change|move|push|switch) (?:it|that|them) (?:to|back|forward)|(?:change|switch|upgrade) (?:to|my room)"
+    r"|upgrade|different dates|new dates|(?:change|update) (?:the )?(?:name|number of guests|guest count)"
+    r"|add (?:a|another|1|one) (?:guest|person|room|bed)|(?:move|push) (?:my|our|the) (?:reservation|booking))\b")
+_EXISTING_RE = re.compile(
+    r"\b(?:my|our|existing|current|already (?:have|made|booked)|i (?:have|made|booked) (?:a|the)"
+    r"|confirmation (?:number|code)|roomi)\b")
+_SERVICE_RE = re.compile(
+    r"\b(?:housekeeping|house keeping|room service|maid service|turn ?down|maintenance|front desk send"
+    r"|(?:send|bring|deliver|get)(?: me)?(?: some| more| an extra| extra| a| an)? \w+(?: \w+)? (?:up|over|to (?:my|our|the) room|to room)"
+    r"|(?:to|in|for|at) (?:my|our) room\b|(?:to|in|for) room \d{2,4}|room \d{3,4}|order (?:some )?(?:food|breakfast|dinner|lunch"
+    r"|room service|a pizza|drinks)|(?:is|are|isn't|aren't|'s|seems?|keeps?) (?:not working|broken|leaking|clogged|"
+    r"blocked|flickering|dirty|too (?:hot|cold|loud|noisy))|(?:doesn't|does not|don't|won't|will not|isn't|can't) (?:work|turn on|flush"
+    r"|drain|open|lock|stop|connect)|broken|not working|no hot water|out of (?:toilet paper|towels|soap|shampoo)"
+    r"|clean (?:my|our|the) room|make up (?:my|our|the) room|wake ?up call|fresh towels|extra (?:towels|pillows|blankets"
+    r"|toiletries|sheets|soap|hangers|toilet paper)|more (?:towels|pillows|blankets|toiletries|toilet paper|coffee pods)"
+    r"|(?:need|want|get|have|like) (?:some |a |an )?(?:towels|pillows|blankets|toothbrush|toothpaste|iron|hair ?dryer"
+    r"|ironing board|razor|charger|adapter|plunger)|too noisy|noisy neighbou?rs|locked out|key card|room key"
+    r"|(?:call|get|book|order) (?:me )?(?:a )?(?:taxi|cab|uber)|luggage|bellhop|valet|late check ?out|early check ?in"
+    r"|air ?con\w*|\bac\b|\ba/c\b|heater|heating|thermostat|toilet|shower|sink|tv|television|remote|wifi (?:is|isn't|doesn't|won't)"
+    r"|internet (?:is|isn't|doesn't|won't)|light bulb|lights? (?:is|are|won't|don't)|fridge (?:is|isn't)|minibar|mini bar)\b")
+_SERVICE_WEAK_RE = re.compile(
+    r"\b(?:late check ?out|early check ?in|air ?con\w*|\bac\b|heater|heating|thermostat|toilet|shower|sink|tv"
+    r"|television|remote|luggage|minibar|mini bar|valet)\b")
+_INFO_TOPIC_RE = re.compile(
+    r"\b(?:address|located|location|where(?:'s| is| are)|directions|how (?:do i|to) get|how far|distance|close to|near"
+    r"|phone|number|contact|call them|reach them|price|prices|pricing|cost|costs|how much|rate|rates|charge|fee|fees"
+    r"|total|bill|per night|nightly|per day|expensive|cheap|wifi|wi fi|internet|pets?|dogs?|cats?|animals?|pet friendly"
+    r"|parking|park|breakfast|included|include|pool|gym|fitness|spa|restaurant|bar|room service|shuttle|airport"
+    r"|check ?in time|check ?out time|what time|when (?:is|can|do)|hours|open|policy|policies|smoking|rating|rated"
+    r"|stars?|reviews?|amenities|facilities|laundry|kitchen|microwave|fridge|balcony|view|elevator|accessible"
+    r"|wheelchair|children|kids|family friendly|kid friendly|child friendly|deposit|credit card|pay|payment|cash"
+    r"|currency|tax|taxes|resort fee|towels|crib|cot|safe|luggage storage|store my bags|late check ?out|early check ?in"
+    r"|tell me (?:about|more)|information|info|details|what kind|what type|which floor|size|square|bed|beds"
+    r"|sleep|accommodate|max|maximum|occupancy|password|dress code|quiet|noise|transport|subway|metro|beach"
+    r"|downtown|attractions?|things to do|nearby|around here|hot tub|jacuzzi|sauna|business center|meeting room"
+    r"|conference|ev charg\w*|charger|refund|cancell?ation|free|complimentary|available on site|on site"
+    r"|does it|does the hotel|do they|do you|is it|is there|are there|are they|can i|can we|could i|will there)\b")
+_QUESTION_RE = re.compile(
+    r"\?|^(?:what|what's|whats|where|where's|when|how|how's|which|who|whose|why|is|are|do|does|did|can|could"
+    r"|would|will|may|might|should|shall|any|anything|tell me|let me know|i'd like to know|i would like to know"
+    r"|i want to know|i wanna know|i need to know|i was wondering|wondering|i wonder|please (?:tell|let me know|find out"
+    r"|check|give)|give me|get me|find out|check (?:if|whether)|whether|i need the|i'd like the|i want the"
+    r"|can you tell|could you tell|let me (?:get|have|know)|do you know|please provide|provide)\b"
+    r"|\b(?:tell me|let me know|i'd like to know|i would like to know|i want to know|i wanna know|i need to know"
+    r"|wondering|find out|check (?:if|whether)|whether|do you know|can you tell me|could you tell me|give me"
+    r"|what (?:is|are|about)|how (?:much|far|many|long|about)|is there|are there|does it|does the|do they|do you have)\b")
+_INFO_NOT_QUESTION_RE = re.compile(
+    r"\b(?:i need the|i'd like the|i want the|i need their|i'd like their|i want their|get me the|give me the"
+    r"|send me the|i need (?:the )?(?:address|phone|number)|(?:their|the|its|it's) (?:address|phone|number|price|cost|rating))\b")
+_SEARCH_RE = re.compile(
+    r"\b(?:find|search|searching|look(?:ing)? for|look(?:ing)? up|looking|show me|suggest|recommend|options?|alternatives?"
+    r"|hotels|available|availability|availabilities|vacanc(?:y|ies)|any rooms|rooms? (?:free|open)|have (?:a |any )?rooms?"
+    r"|have (?:any )?(?:space|openings?)|is there (?:a|any) room|are there (?:any )?rooms|got (?:a |any )?rooms?|need a hotel"
+    r"|want a hotel|a hotel (?:in|near|around|there|nearby|close)|(?:nearby|area|around) hotel|hotel (?:nearby|around|in the area)"
+    r"|star hotel|\d star|stars|place to stay|somewhere to stay|where (?:to|can i) stay|hotel to stay|need a place"
+    r"|check (?:if|whether) (?:you|there)|free rooms|still have)\b")
+_SEARCH_STRONG_RE = re.compile(
+    r"\b(?:find|search|searching|look(?:ing)? for|look(?:ing)? up|show me|suggest|recommend|availab\w*|vacanc\w*"
+    r"|any rooms|have (?:a |any )?rooms? (?:available|free|open|for)|do you have (?:a |any )?(?:room|rooms|space|suites?"
+    r"|openings?|king|queen|double|single|twin|deluxe|standard)|are there (?:any )?rooms|is there (?:a|any) room"
+    r"|hotels|star|stars|wifi|pets?|pet friendly|place to stay|somewhere to stay|other options)\b")
+_BOOK_RE = re.compile(
+    r"\b(?:book|booking|reserve|reserving|reservation|reservations|make a booking|secure|hold (?:a|the|it)"
+    r"|i'll take|i will take|let's do|get me a room|give me a room|i need a room|i want a room|i'd like a room"
+    r"|i would like a room|like to stay|want to stay|need to stay|wish to stay|planning to stay|a room for"
+    r"|rooms? for|i need (?:\d|a|one|the|some) rooms?|want (?:\d|a|one|the) rooms?|like (?:\d|a|one|the) rooms?"
+    r"|stay (?:there|at|in)|check in|check ?in on|nights?|room at|rooms at|room in (?:this|that|the)|go with)\b")
+_BOOK_STRONG_RE = re.compile(
+    r"\b(?:reserve|reserving|reservation|make a booking|book (?:it|this|that|the|one|\d|a room|me a room|me|us|rooms?"
+    r"|for|there)|booking for|i'll take|i will take|want to book|like to book|need to book|wish to book"
+    r"|check in (?:on|at|from)|check ?in date|checking in|check out (?:on|at)|checking out|arriv\w+ on)\b")
+_HOTEL_WORD_RE = re.compile(r"\b(?:hotel|room|rooms|stay|suite|motel|accommodation|lodging|place to sleep)\b")
+_ALTERNATIVE_RE = re.compile(
+    r"\b(?:anything else|something else|other (?:hotels?|options?|ones?|places?)|another (?:one|hotel|option|place)"
+    r"|what else|more options|else (?:available|there)|different (?:hotel|one|option))\b")
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """Intent label and a rough confidence in [0, 1]."""
+
+    intent: str
+    confidence: float
+
+
+class IntentClassifier:
+    """Deterministic intent classifier for a hotel receptionist."""
+
+    def classify(self, utterance: str, *, previous_agent: str = "") -> IntentResult:
+        """Classify one caller utterance, using the agent's previous utterance as context."""
+        text = normalise(utterance).strip(" .,!?;:-\"'")
+        turn = read_agent_turn(previous_agent)
+        if not text:
+            return IntentResult("other", 0.3)
+        intent, conf = _decide(text, turn)
+        return IntentResult(intent, conf)
+
+
+def _first_clause(text: str) -> str:
+    return re.split(r"[.!?;]\s|[.!?;]$|, (?=and |but |i |we |please |can |could |what |how |does |is )", text, maxsplit=1)[0]
+
+
+def _rest(text: str) -> str:
+    parts = re.split(r"(?<=[.!?;,])\s+", text, maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
+    """Intent from the content of the utterance, ignoring yes/no framing."""
+    if _HUMAN_RE.search(text):
+        return "request_human", 0.92
+    if _CANCEL_RE.search(text):
+        if _CANCEL_INFO_RE.search(text):
+            return "get_info", 0.85
+        if _CANCEL_TARGET_RE.search(text):
+            return "cancel_booking", 0.92
+    if _MODIFY_RE.search(text) and (_EXISTING_RE.search(text) or turn.done):
+        return "modify_booking", 0.85
+    service = _SERVICE_RE.search(text)
+    is_question = bool(_QUESTION_RE.search(text))
+    if service and not (is_question and _SERVICE_WEAK_RE.search(service.group(0)) and not _complaint(text)):
+        if not _BOOK_STRONG_RE.search(text) or _complaint(text):
+            return "service_request", 0.85
+    info = _info(text, is_question)
+    search_strong = _SEARCH_STRONG_RE.search(text)
+    book_strong = _BOOK_STRONG_RE.search(text)
+    if info and not (book_strong and not is_question):
+        if not (search_strong and re.search(r"\b(?:find|search|look(?:ing)? for|show me|suggest|recommend|other)\b", text)
+                and not re.search(r"\bfind out\b", text)):
+            return "get_info", 0.85
+    search = _SEARCH_RE.search(text)
+    book = _BOOK_RE.search(text)
+    if search_strong and not re.search(r"\b(?:reserve|reservation|make a booking)\b", text):
+        return "check_availability", 0.8
+    if book_strong:
+        return "book_room", 0.8
+    if search:
+        return "check_availability", 0.7
+    if book and _HOTEL_WORD_RE.search(text):
+        return "book_room", 0.7
+    if _MODIFY_RE.search(text):
+        return "modify_booking", 0.6
+    if _CANCEL_RE.search(text):
+        return "cancel_booking", 0.6
+    if info:
+        return "get_info", 0.6
+    if _HOTEL_WORD_RE.search(text) and re.search(r"\b(?:need|want|like|get|looking)\b", text):
+        return "check_availability", 0.55
+    return None
+
+
+def _complaint(text: str) -> bool:
+    return bool(re.search(r"\b(?:broken|not working|doesn't work|does not work|won't|isn't working|leaking|clogged"
+                          r"|no hot water|too (?:hot|cold|loud|noisy)|dirty|smells?)\b", text))
+
+
+def _info(text: str, is_question: bool) -> bool:
+    if _INFO_NOT_QUESTION_RE.search(text):
+        return True
+    return is_question and bool(_INFO_TOPIC_RE.search(text))
+
+
+def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
+    first = _first_clause(text)
+    rest = _rest(text)
+    if _HUMAN_RE.search(text):
+        return "request_human", 0.92
+    no = _NO_RE.search(first)
+    yes = _YES_RE.search(first)
+    if no and not yes:
+        if turn.confirm or turn.yes_no or turn.anything_else:
+            task = _task_intent(rest, turn) if rest else None
+            if task and task[0] in ("cancel_booking", "modify_booking", "service_request") and not turn.confirm:
+                return task
+            return "deny", 0.9
+        task = _task_intent(text, turn)
+        if task and task[0] not in ("get_info",) and task[1] >= 0.8:
+            return task
+        return "deny", 0.75
+    if yes:
+        if turn.anything_else and not turn.confirm:
+            task = _task_intent(rest or text[yes.end():], turn)
+            if task and task[1] >= 0.7:
+                return task
+        if turn.polar or turn.offer:
+            return "confirm", 0.9
+        if _CLOSING_RE.search(text) and turn.done:
+            return "other", 0.75
+        task = _task_intent(rest, turn) if rest else None
+        if task and task[1] >= 0.8 and not turn.question:
+            return task
+        return "confirm", 0.7
+    if turn.confirm and (_CORRECTION_RE.search(first) or _CORRECTION_RE.search(text[:40])):
+        return "deny", 0.8
+    positive = _LEAD_POSITIVE_RE.search(first) or _POSITIVE_RE.search(first)
+    if positive and (turn.confirm or turn.yes_no) and not turn.anything_else:
+        return "confirm", 0.85
+    task = _task_intent(text, turn)
+    if task and (turn.confirm or turn.yes_no) and not turn.anything_else and task[0] in ("book_room",) \
+            and re.search(r"\b(?:this|that|the) (?:hotel|room|one)\b|\bbook (?:it|that|this)\b", text):
+        return "confirm", 0.75
+    if task:
+        if task[0] in ("book_room", "check_availability") and _CLOSING_RE.search(text) and not _BOOK_STRONG_RE.search(text):
+            return "other", 0.7
+        return task
+    if _CLOSING_RE.search(text) or _GREETING_RE.search(text):
+        return "other", 0.85
+    if positive:
+        if turn.confirm or turn.yes_no or turn.offer:
+            return "confirm", 0.7
+        return "other", 0.6
+    if _ALTERNATIVE_RE.search(text):
+        return "check_availability", 0.5
+    return "other", 0.4

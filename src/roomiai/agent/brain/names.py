@@ -1,0 +1,91 @@
+"""Guest names: "my name is John Smith", "it's under Smith", "this is Sarah Johnson"."""
+
+from __future__ import annotations
+
+import re
+
+COMMON_WORDS = frozenset("""
+a about above actually after again against ago ahead all almost alone along already also although always am
+amazing an and another any anybody anyone anything anyway are area around as ask asking at available away
+awesome back bad be because been before being below best better between big bit book booked booking both
+bring busy but buy by call called calling can can't cancel cancelling cannot car change changing check
+checking city close come coming confirm confirmed correct could couldn't day days definitely did didn't
+different do does doesn't doing don't done double down during each early either else email enough even
+evening every everything exactly excellent extra fantastic fine first for free friday from front fun going
+gone good got great had happy hard has have having he hello help her here hey hi him his hold home hoping
+hotel how however hungry i i'd i'll i'm i've if in info information interested into is isn't it it's its
+just keen kind king know last late later leaving less let like little long look looking lot lovely made
+make making many may maybe me mean might mind mine monday more morning most much must my myself name near
+need needing new next nice night nights no nope not nothing now number of off oh ok okay on once one only
+or other our out over perfect phone please pleased pretty probably queen quite rather ready really
+reservation reserve right room rooms said same saturday say see she should single so some someone
+something sorry speaking staying still stuck suite sunday super sure take taking talking tell than thank
+thanks that that's the their them then there these they thing think this those through thursday time to
+today tomorrow tonight too trying tuesday twin two under unfortunately until up us very visiting waiting
+want wanted wanting was we wednesday week weekend well were what when where which who why will wish with
+without wondering would wrong yeah yes yet you your yup calling regarding about here trying looking just
+fine good great well glad here again back wanting needing hoping interested a an the traveling travelling
+going coming arriving leaving staying the guest caller customer from with in at on for double deluxe
+standard family suite room rooms king queen twin smoking non adult adults kid kids child children people
+person guest guests party group me us them it this that these those not no yes sir madam mister
+""".split())
+
+_STRONG_CUE_RE = re.compile(
+    r"\b(?:my (?:full |first |last |sur)?name(?: is|'s)|(?:the )?name(?: is|'s)|name on the (?:reservation|booking)"
+    r" is|(?:last|sur|first) ?name(?: is|'s)|call me|under the name(?: of)?|booked under|reserved under"
+    r"|reservation (?:is )?under|booking (?:is )?under|it's under|it is under|should be under"
+    r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+")
+_WEAK_CUE_RE = re.compile(r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|oh|um|well),? )(?:this is|i'm|i am|it's|it is)\s+")
+_TITLE_RE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+", re.I)
+_NAME_TOKEN_RE = re.compile(r"[a-z][a-z'\-]*$", re.I)
+
+
+def _take_name(raw_tail: str) -> str | None:
+    tail = _TITLE_RE.sub("", raw_tail.strip())
+    tokens = re.split(r"\s+", tail)
+    picked: list[str] = []
+    for tok in tokens[:4]:
+        word = tok.strip(",.!?;:\"()")
+        if not word or not _NAME_TOKEN_RE.match(word):
+            break
+        if word.lower() in COMMON_WORDS:
+            break
+        picked.append(word)
+        if tok[-1:] in ",.!?;:":
+            break
+    if not picked or len(picked) > 3:
+        return None
+    return " ".join(p[:1].upper() + p[1:] for p in picked)
+
+
+def find_name(raw: str, *, asked: bool = False) -> str | None:
+    """Guest name from raw caller text (case kept when present), else None."""
+    lowered = raw.lower()
+    m = _STRONG_CUE_RE.search(lowered)
+    if m:
+        name = _take_name(raw[m.end():])
+        if name:
+            return name
+    m = _WEAK_CUE_RE.search(lowered)
+    if m:
+        tail = raw[m.end():]
+        name = _take_name(tail)
+        if name and (asked or _looks_like_name(tail)):
+            return name
+    if asked:
+        stripped = re.sub(r"^(?:sure|yes|yeah|ok|okay|it's|it is|that's|that is|the name is)[,.]?\s+", "", raw.strip(), flags=re.I)
+        words = [w.strip(",.!?") for w in stripped.split()]
+        if 1 <= len(words) <= 3:
+            name = _take_name(stripped)
+            if name and len(name.split()) == len(words):
+                return name
+    return None
+
+
+def _looks_like_name(tail: str) -> bool:
+    words = [w.strip(",.!?") for w in tail.split()[:2]]
+    if not words or not words[0]:
+        return False
+    if words[0][:1].isupper():
+        return True
+    return len(words) >= 2 and all(w and w.lower() not in COMMON_WORDS and w.isalpha() for w in words)

@@ -1,0 +1,94 @@
+"""Spoken numbers: cardinal and ordinal words to integers, and digits-in-text normalisation."""
+
+from __future__ import annotations
+
+import re
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+ORDINAL_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19,
+}
+ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30}
+DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
+    "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+SMALL_COUNTS = {"a": 1, "an": 1, "single": 1, "one": 1, "couple": 2, "pair": 2, "both": 2}
+
+_WORD_RE = re.compile(
+    r"\b(?:(?P<tens>twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[ -](?P<unit>one|two|three|four|five|six|seven|eight|nine"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?"
+    r"|(?P<ordtens>twentieth|thirtieth)"
+    r"|(?P<single>zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth))\b"
+)
+_HUNDRED_RE = re.compile(r"\b(\d{1,2}) hundred(?: and)?(?: (\d{1,2}))?\b")
+_SECOND_IDIOM_RE = re.compile(r"\b(?:a|one|just a|wait a|hold on a) second\b")
+
+
+def ordinal_suffix(n: int) -> str:
+    """English ordinal suffix for n ("st", "nd", "rd", "th")."""
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def word_to_int(word: str) -> int | None:
+    """Integer value of a single cardinal/ordinal word or digit string, else None."""
+    w = word.lower().strip()
+    if w.isdigit():
+        return int(w)
+    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
+    if m:
+        return int(m.group(1))
+    for table in (UNITS, TENS, ORDINAL_UNITS, ORDINAL_TENS, SMALL_COUNTS):
+        if w in table:
+            return table[w]
+    parts = re.split(r"[ -]", w)
+    if len(parts) == 2 and parts[0] in TENS:
+        unit = UNITS.get(parts[1]) or ORDINAL_UNITS.get(parts[1])
+        if unit and unit < 10:
+            return TENS[parts[0]] + unit
+    return None
+
+
+def _replace(m: re.Match[str]) -> str:
+    if m.group("ordtens"):
+        n = ORDINAL_TENS[m.group("ordtens")]
+        return f"{n}th"
+    if m.group("tens"):
+        n = TENS[m.group("tens")]
+        unit = m.group("unit")
+        if unit is None:
+            return str(n)
+        if unit in ORDINAL_UNITS:
+            n += ORDINAL_UNITS[unit]
+            return f"{n}{ordinal_suffix(n)}"
+        return str(n + UNITS[unit])
+    word = m.group("single")
+    if word in UNITS:
+        return str(UNITS[word])
+    n = ORDINAL_UNITS[word]
+    return f"{n}{ordinal_suffix(n)}"
+
+
+def digitise(text: str) -> str:
+    """Rewrite number words as digits: "twenty fifth" -> "25th", "three nights" -> "3 nights"."""
+    text = _SECOND_IDIOM_RE.sub(lambda m: m.group(0).replace("second", "moment"), text)
+    text = _WORD_RE.sub(_replace, text)
+    return _HUNDRED_RE.sub(lambda m: str(int(m.group(1)) * 100 + int(m.group(2) or 0)), text)

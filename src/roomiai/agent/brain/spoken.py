@@ -1,0 +1,187 @@
+"""Spoken or typed phone numbers, e-mail addresses and RoomiAI confirmation numbers."""
+
+from __future__ import annotations
+
+import re
+
+from .numbers import DIGIT_WORDS, TENS, UNITS
+
+_TOKEN_RE = re.compile(r"\d+|[a-z][a-z']*|[+(),.\-/#]")
+_FILLERS = {"uh", "um", "erm", "er", "hmm", "and", "then"}
+_SEPARATORS = {",", "-", ".", "(", ")", "+", "/", "dash", "hyphen", "space"}
+_MULTIPLIERS = {"double": 2, "triple": 3, "treble": 3}
+
+_WRITTEN_EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}")
+_TLDS = {
+    "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "fr", "info",
+    "biz", "me", "ai", "au", "in", "nl", "es", "it", "ie", "nz", "app", "dev", "mail",
+}
+_EMAIL_STOP = {
+    "is", "it's", "its", "email", "e", "mail", "address", "my", "the", "me", "it", "that",
+    "yes", "yeah", "sure", "ok", "okay", "send", "to", "please", "was", "use", "you", "can",
+    "reach", "at", "on", "and", "so", "well", "oh", "um", "uh", "that's", "thats", "be", "would",
+    "should", "will", "write", "down", "confirmation", "just", "here", "i", "i'm", "our",
+}
+_EMAIL_SYMBOLS = {"dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-",
+                  "hyphen": "-", "plus": "+"}
+_DOTS = {"dot", "period", "point"}
+_LOCAL_DIGITS = {w: d for w, d in DIGIT_WORDS.items() if w not in ("o", "oh")}
+_PHONE_CUE_RE = re.compile(
+    r"\b(?:phone|number|cell|mobile|call me|call back|reach me|contact|telephone|digits|dial)\b")
+_CONF_WRITTEN_RE = re.compile(r"\broomi[\s\-_]*(\d{4})[\s\-_]*(\d{2})[\s\-_]*(\d{2})[\s\-_]*(\d{1,4})\b")
+_CONF_PREFIX_RE = re.compile(r"\b(?:roomi|roomie|roomy|rumi|roomey|roomee|room e|room i|roomai)\b")
+_CONF_CUE_RE = re.compile(
+    r"\b(?:confirmation|booking|reservation|reference) (?:number|code|id|no|#)\b|\bconfirmation\b")
+
+
+def _digit_runs(text: str) -> list[tuple[int, int, str]]:
+    """Runs of spoken or written digits as (char start, char end, digits)."""
+    runs: list[tuple[int, int, str]] = []
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    i = 0
+    cur = ""
+    start = end = -1
+    pending_mult = 1
+
+    def flush() -> None:
+        nonlocal cur, start, end
+        if cur:
+            runs.append((start, end, cur))
+        cur, start, end = "", -1, -1
+
+    while i < len(tokens):
+        tok, s, e = tokens[i]
+        digits = None
+        consumed = 1
+        if tok.isdigit():
+            digits = tok
+        elif tok in TENS:
+            nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+            if nxt in UNITS and UNITS[nxt] < 10 and UNITS[nxt] > 0:
+                digits = str(TENS[tok] + UNITS[nxt])
+                consumed = 2
+            else:
+                digits = str(TENS[tok])
+        elif tok in UNITS and UNITS[tok] >= 10:
+            digits = str(UNITS[tok])
+        elif tok in DIGIT_WORDS and (tok not in ("o", "oh") or cur or _next_is_digit(tokens, i)):
+            digits = DIGIT_WORDS[tok]
+        elif tok == "hundred" and cur:
+            digits = "00"
+        elif tok == "thousand" and cur:
+            digits = "000"
+        elif tok in _MULTIPLIERS and _next_is_digit(tokens, i):
+            pending_mult = _MULTIPLIERS[tok]
+            if not cur:
+                start = s
+            i += 1
+            continue
+        if digits is not None:
+            if not cur and start < 0:
+                start = s
+            cur += digits * pending_mult if len(digits) == 1 else digits
+            pending_mult = 1
+            end = tokens[i + consumed - 1][2]
+            i += consumed
+            continue
+        if cur and (tok in _SEPARATORS or tok in _FILLERS):
+            i += 1
+            continue
+        flush()
+        pending_mult = 1
+        i += 1
+    flush()
+    return runs
+
+
+def _next_is_digit(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    if i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1][0]
+    return nxt.isdigit() or nxt in DIGIT_WORDS and nxt not in ("o",) or nxt in ("oh",)
+
+
+def find_phone(text: str, *, asked: bool = False) -> str | None:
+    """Phone number as digits from cleaned text ("five five five, one two three..."), else None."""
+    cue = asked or bool(_PHONE_CUE_RE.search(text))
+    best = None
+    for s, _e, digits in _digit_runs(text):
+        before = text[max(0, s - 12):s]
+        if _CONF_PREFIX_RE.search(before) or re.search(r"\broom $", before):
+            continue
+        if 10 <= len(digits) <= 15 or (cue and 7 <= len(digits) <= 15):
+            best = digits
+    return best
+
+
+def find_email(cleaned: str) -> str | None:
+    """E-mail address, written or spoken ("john dot smith at gmail dot com"), else None."""
+    m = _WRITTEN_EMAIL_RE.search(cleaned)
+    if m:
+        return m.group(0).strip(".")
+    toks = re.findall(r"[a-z0-9]+|@", cleaned.replace("at sign", "@"))
+    for i, tok in enumerate(toks):
+        if tok not in ("at", "@") or i == 0:
+            continue
+        domain = _spoken_domain(toks, i + 1)
+        if domain is None:
+            continue
+        local = _spoken_local(toks, i)
+        if local:
+            return f"{local}@{domain}"
+    return None
+
+
+def _spoken_domain(toks: list[str], j: int) -> str | None:
+    labels: list[str] = []
+    label: list[str] = []
+    while j < len(toks):
+        tok = toks[j]
+        if tok in _DOTS:
+            if not label:
+                return None
+            labels.append("".join(label))
+            label = []
+        elif tok in ("dash", "hyphen"):
+            label.append("-")
+        elif tok == "@" or len(label) >= 3:
+            return None
+        else:
+            label.append(tok)
+        j += 1
+        nxt = toks[j] if j < len(toks) else ""
+        if labels and label and "".join(label) in _TLDS and nxt not in _DOTS:
+            return ".".join(labels + ["".join(label)])
+    return None
+
+
+def _spoken_local(toks: list[str], i: int) -> str:
+    pieces: list[str] = []
+    k = i - 1
+    while k >= 0 and len(pieces) < 8:
+        tok = toks[k]
+        if tok in _EMAIL_STOP:
+            break
+        pieces.append(_EMAIL_SYMBOLS.get(tok) or _LOCAL_DIGITS.get(tok, tok))
+        k -= 1
+    return "".join(reversed(pieces)).strip(".-_+")
+
+
+def find_confirmation(text: str, *, asked: bool = False) -> str | None:
+    """Confirmation number as "ROOMI-YYYYMMDD-NNN" from written or spoken text, else None."""
+    m = _CONF_WRITTEN_RE.search(text)
+    if m:
+        y, mo, d, seq = m.groups()
+        return f"ROOMI-{y}{mo}{d}-{int(seq):03d}"
+    prefixes = [p.end() for p in _CONF_PREFIX_RE.finditer(text)]
+    cue = asked or bool(_CONF_CUE_RE.search(text))
+    for s, _e, digits in _digit_runs(text):
+        near_prefix = any(0 <= s - p <= 8 for p in prefixes)
+        if not (near_prefix or cue):
+            continue
+        if len(digits) >= 9 and (near_prefix or len(digits) in (11, 12)):
+            date, seq = digits[:8], digits[8:]
+            if not (date.startswith("20") and 1 <= int(date[4:6]) <= 12 and 1 <= int(date[6:8]) <= 31):
+                continue
+            return f"ROOMI-{date}-{int(seq):03d}"
+    return None

@@ -1,0 +1,106 @@
+"""The FastAPI application: routers under /v1, problem+json errors, and the container it runs on."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .. import __version__
+from ..clock import Clock
+from ..config import Settings
+from ..payments.local_vault import LocalVault, load_or_create_key
+from ..payments.port import PaymentGateway
+from ..services import catalog
+from ..store.database import Database
+from ..store.uow import UnitOfWork
+from . import auth, bookings, errors, rooms
+from .deps import Container
+from .errors import problem
+
+ROUTERS = [auth.router, rooms.router, bookings.router]
+
+
+def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
+                    gateway: PaymentGateway | None = None) -> Container:
+    """Everything the app needs, from settings; tests pass their own pieces."""
+    if gateway is None:
+        key = settings.vault_key or load_or_create_key(settings.data_dir / "vault.key")
+        gateway = LocalVault(settings.vault_path, key=key)
+    return Container(
+        settings=settings,
+        db=db or Database(settings.database_url),
+        clock=clock or Clock(pinned_date=settings.today),
+        gateway=gateway,
+        secret=settings.resolved_jwt_secret(),
+    )
+
+
+def create_app(container: Container) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with UnitOfWork(container.db) as uow:
+            try:
+                container.clock.set_timezone((await catalog.hotel_settings(uow.session))["timezone"])
+            except Exception:  # noqa: BLE001 - a fresh database has no hotel yet; UTC until it is set up
+                pass
+        yield
+
+    app = FastAPI(
+        title="RoomiAI",
+        version=__version__,
+        summary="Reservation engine and API of an AI hotel receptionist",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/v1/health", tags=["health"], summary="Liveness; needs no token")
+    async def health() -> dict:
+        return {"status": "ok", "version": __version__, "today": container.clock.today().isoformat()}
+
+    return BodyLimit(app, max_bytes=container.settings.max_body_bytes)
+
+
+class BodyLimit:
+    """Refuses request bodies over the limit with 413 before they are read into memory."""
+
+    def __init__(self, app: FastAPI, *, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope, receive, send) -> None:
+        response = problem(413, f"The request body is larger than {self.max_bytes // 1024} KiB.")
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,44 @@
+"""POST /v1/auth/token and /v1/auth/refresh."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+from fastapi import Depends
+
+from ..services import auth
+from .deps import ContainerDep, WriteUow
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+def _response(pair: auth.TokenPair) -> TokenResponse:
+    return TokenResponse(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
+
+
+@router.post("/token", response_model=TokenResponse, summary="Log in (OAuth2 password form)")
+async def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: WriteUow, c: ContainerDep) -> TokenResponse:
+    pair = await auth.login(
+        uow, username=form.username, password=form.password, secret=c.secret, now=c.clock.now(),
+        access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
+    )
+    return _response(pair)
+
+
+@router.post("/refresh", response_model=TokenResponse, summary="Rotate a refresh token (each can be used once)")
+async def refresh(refresh_token: Annotated[str, Form(max_length=2048)], uow: WriteUow, c: ContainerDep) -> TokenResponse:
+    pair = await auth.refresh(
+        uow, refresh_token=refresh_token, secret=c.secret, now=c.clock.now(),
+        access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
+    )
+    return _response(pair)

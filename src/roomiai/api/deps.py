@@ -1,0 +1,81 @@
+"""Dependencies shared by the routers: the container, units of work and the caller's role."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from ..clock import Clock
+from ..config import Settings
+from ..domain.errors import Forbidden
+from ..payments.port import PaymentGateway
+from ..services import bookings
+from ..services.auth import Principal, Unauthorized, principal_from
+from ..store.database import Database
+from ..store.uow import UnitOfWork
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    clock: Clock
+    gateway: PaymentGateway
+    secret: str
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+async def read_uow(container: ContainerDep) -> AsyncIterator[UnitOfWork]:
+    async with UnitOfWork(container.db, write=False) as uow:
+        yield uow
+
+
+async def write_uow(container: ContainerDep) -> AsyncIterator[UnitOfWork]:
+    async with UnitOfWork(container.db, write=True) as uow:
+        yield uow
+
+
+ReadUow = Annotated[UnitOfWork, Depends(read_uow)]
+WriteUow = Annotated[UnitOfWork, Depends(write_uow)]
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+def current_principal(container: ContainerDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
+    if not token:
+        raise Unauthorized("Log in first: send 'Authorization: Bearer <access token>' (POST /v1/auth/token).")
+    return principal_from(token, secret=container.secret)
+
+
+def require(*roles: str):
+    def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"The {principal.role} role cannot do this; it needs {' or '.join(roles)}.")
+        return principal
+
+    return _check
+
+
+AnyRole = Annotated[Principal, Depends(require("admin", "staff", "agent"))]
+Staff = Annotated[Principal, Depends(require("admin", "staff"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+VoiceAgent = Annotated[Principal, Depends(require("admin", "agent"))]
+
+
+def booking_context(container: Container, principal: Principal) -> bookings.Context:
+    return bookings.Context(
+        clock=container.clock,
+        gateway=container.gateway,
+        horizon_days=container.settings.booking_horizon_days,
+        actor=principal.actor,
+    )

@@ -1,0 +1,222 @@
+"""Booking requests and responses, in the blueprint's shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator, model_validator
+
+from .common import Code, LongText, Name, Phone, Request, ShortText
+
+Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class GuestCount(Request):
+    adults: int = Field(1, ge=1, le=20)
+    children: int = Field(0, ge=0, le=20)
+    infants: int = Field(0, ge=0, le=10)
+
+
+class PrimaryGuest(Request):
+    title: Annotated[str, StringConstraints(max_length=16)] | None = None
+    first_name: Name
+    last_name: Name
+    email: EmailStr | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _contact(self) -> "PrimaryGuest":
+        if not self.email and not self.phone:
+            raise ValueError("give an email or a phone number so the hotel can reach the guest")
+        return self
+
+
+class AdditionalGuest(Request):
+    first_name: Name
+    last_name: Name | None = None
+    is_adult: bool = True
+    age: int | None = Field(None, ge=0, le=120)
+
+
+class CardInput(Request):
+    card_number: Annotated[str, StringConstraints(max_length=30)]
+    expiry: Annotated[str, StringConstraints(max_length=7)]
+    cvv: Annotated[str, StringConstraints(max_length=4)] | None = None
+    name_on_card: Annotated[str, StringConstraints(max_length=80)] | None = None
+
+    def __repr__(self) -> str:
+        return "CardInput(<redacted>)"
+
+    __str__ = __repr__
+
+
+class RoomPreferences(Request):
+    floor: Literal["high", "low", "specific", "any"] | None = None
+    floor_number: int | None = Field(None, ge=0, le=200)
+    near_elevator: bool | None = None
+    connecting_rooms: bool | None = None
+    quiet_room: bool | None = None
+    other: list[ShortText] = Field(default_factory=list, max_length=10)
+
+
+class BookingCreate(Request):
+    check_in: dt.date
+    check_out: dt.date
+    room_type_id: Code = Field(description="room type id or code, e.g. DLX")
+    rate_code: Code = "BAR"
+    rooms: int = Field(1, ge=1, le=9)
+    bed_configuration: Annotated[str, StringConstraints(max_length=16, to_upper=True)] | None = None
+    view: Annotated[str, StringConstraints(max_length=16, to_lower=True)] | None = None
+    guests: GuestCount = Field(default_factory=GuestCount)
+    primary_guest: PrimaryGuest
+    additional_guests: list[AdditionalGuest] = Field(default_factory=list, max_length=20)
+    special_requests: list[ShortText] = Field(default_factory=list, max_length=20)
+    special_occasion: Annotated[str, StringConstraints(max_length=64)] | None = None
+    estimated_arrival: Time | None = None
+    room_preferences: RoomPreferences | None = None
+    packages: list[Code] = Field(default_factory=list, max_length=10)
+    discount_code: Code | None = None
+    payment: CardInput | None = None
+    accept_policies: bool = False
+    voice_session_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    booking_source: Literal["voice_agent", "website", "phone", "walk_in", "email", "ota"] = "phone"
+    booking_channel: Literal["direct", "ota", "corporate"] = "direct"
+
+
+class BookingModify(Request):
+    check_in: dt.date | None = None
+    check_out: dt.date | None = None
+    room_type_id: Code | None = None
+    rate_code: Code | None = None
+    rooms: int | None = Field(None, ge=1, le=9)
+    bed_configuration: Annotated[str, StringConstraints(max_length=16, to_upper=True)] | None = None
+    view: Annotated[str, StringConstraints(max_length=16, to_lower=True)] | None = None
+    guests: GuestCount | None = None
+    additional_guests: list[AdditionalGuest] | None = Field(None, max_length=20)
+    special_requests: list[ShortText] | None = Field(None, max_length=20)
+    special_occasion: Annotated[str, StringConstraints(max_length=64)] | None = None
+    estimated_arrival: Time | None = None
+    room_preferences: RoomPreferences | None = None
+    modification_reason: LongText | None = None
+
+    def changes(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_unset=True, exclude={"modification_reason", "guests", "room_type_id"})
+        if self.room_type_id is not None:
+            data["room_type"] = self.room_type_id
+        if self.guests is not None:
+            data.update(self.guests.model_dump(exclude_unset=True))
+        return data
+
+
+class BookingCancel(Request):
+    cancellation_reason: LongText | None = None
+
+
+class CheckIn(Request):
+    room_numbers: list[Annotated[str, StringConstraints(max_length=16)]] | None = Field(None, max_length=9)
+
+
+class PricingRead(BaseModel):
+    room_total: float
+    packages: float
+    package_lines: list[dict[str, Any]]
+    discounts: float
+    discount_lines: list[dict[str, Any]]
+    taxes: float
+    tax_lines: list[dict[str, Any]]
+    fees: float
+    fee_lines: list[dict[str, Any]]
+    grand_total: float
+    currency: str
+    nightly: list[dict[str, Any]]
+
+
+class HistoryEntry(BaseModel):
+    action: str
+    timestamp: dt.datetime
+    modified_by: str
+    changes: dict[str, Any]
+    reason: str | None
+
+
+class BookingRead(BaseModel):
+    confirmation_number: str
+    status: str
+    check_in: str
+    check_out: str
+    check_in_date: dt.date
+    check_out_date: dt.date
+    nights: int
+    room_type_id: str
+    room_type_code: str
+    room_type: str
+    rooms: int
+    room_numbers: list[str]
+    rate_code: str
+    view: str | None
+    bed: str | None
+    guest_id: str
+    guest_name: str
+    guest_last_name: str
+    guests: dict[str, int]
+    pricing: PricingRead
+    payment_status: str
+    payment_method: dict[str, Any] | None
+    cancellation_policy: dict[str, Any]
+    cancellation: dict[str, Any] | None
+    special_requests: list[str]
+    special_occasion: str | None
+    estimated_arrival: str | None
+    booking_source: str
+    created_at: dt.datetime
+    modification_history: list[HistoryEntry]
+
+
+class BookingCreated(BaseModel):
+    success: bool = True
+    booking: BookingRead
+    confirmation_email_sent: bool = False
+
+
+class BookingModified(BaseModel):
+    success: bool = True
+    preview: bool
+    price_change: dict[str, Any]
+    booking: BookingRead
+
+
+class Refund(BaseModel):
+    eligible: bool
+    amount: float
+    status: str
+    estimated_days: int
+
+
+class BookingCancelled(BaseModel):
+    success: bool = True
+    preview: bool
+    cancellation_reference: str
+    free_cancellation: bool
+    deadline: str | None
+    penalty: float
+    paid: float
+    refund: Refund
+    currency: str
+
+
+class BookingSummary(BaseModel):
+    confirmation_number: str
+    status: str
+    check_in_date: dt.date
+    check_out_date: dt.date
+    nights: int
+    room_type: str
+    guest_name: str
+    grand_total: float
+    currency: str
+
+
+class BookingSearchResult(BaseModel):
+    count: int
+    bookings: list[BookingSummary]

@@ -1,0 +1,209 @@
+"""The `roomi` command: run the hotel's reservation API and manage it from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from . import __version__
+from .config import Settings
+
+DEMO_HELP = """\
+RoomiAI demo — Grand Hotel is open for reservations.
+
+  API docs (try it out):   http://{host}:{port}/docs
+  Health:                  http://{host}:{port}/v1/health
+  Database:                {database}
+  Hotel date:              {today}
+
+Log in on /docs with the Authorize button (OAuth2 password form), or from a shell:
+  curl -s -X POST http://{host}:{port}/v1/auth/token -d 'username=admin&password=grandhotel-admin'
+Demo users:  admin / grandhotel-admin   staff / grandhotel-staff   agent / grandhotel-agent
+Quick token for scripts:  .venv/bin/roomi token --role admin
+Press Ctrl+C to stop.
+"""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # noqa: BLE001 - configuration errors are shown, not traced
+        raise SystemExit(f"roomi: configuration error: {exc}") from None
+
+
+def _run(coro_factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    return asyncio.run(coro_factory())
+
+
+async def _prepare(settings: Settings, *, seed: bool) -> bool:
+    from .clock import Clock
+    from .services.seed import seed_demo
+    from .store.database import Database
+    from .store.uow import UnitOfWork
+
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        if not seed:
+            return False
+        clock = Clock("America/New_York", pinned_date=settings.today)
+        async with UnitOfWork(db, write=True) as uow:
+            return await seed_demo(uow, now=clock.now())
+    finally:
+        await db.dispose()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _run(lambda: _prepare(settings, seed=False))
+    print(f"database is up to date: {settings.database_url}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    if not args.demo:
+        print("roomi seed: say what to load; only --demo (the Grand Hotel demo property) exists.", file=sys.stderr)
+        return 2
+    settings = _settings()
+    loaded = _run(lambda: _prepare(settings, seed=True))
+    print("loaded the Grand Hotel demo" if loaded else "a hotel is already set up; nothing loaded")
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from .api.app import build_container, create_app
+
+    app = create_app(build_container(settings))
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _run(lambda: _prepare(settings, seed=False))
+    return _serve(settings, args.host, args.port)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _run(lambda: _prepare(settings, seed=True))
+    from .clock import Clock
+
+    today = Clock("America/New_York", pinned_date=settings.today).today()
+    print(DEMO_HELP.format(host=args.host, port=args.port, database=settings.database_url, today=today), flush=True)
+    return _serve(settings, args.host, args.port)
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from .clock import Clock
+    from .services.auth import access_token
+
+    settings = _settings()
+    token = access_token(
+        secret=settings.resolved_jwt_secret(), subject=args.subject or f"cli-{args.role}", role=args.role,
+        minutes=args.minutes, now=Clock().now(),
+    )
+    print(token)
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from .clock import Clock
+    from .services.auth import create_user
+    from .store.database import Database
+    from .store.uow import UnitOfWork
+
+    settings = _settings()
+    password = os.environ.get("ROOMIAI_NEW_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+
+    async def _add() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            async with UnitOfWork(db, write=True) as uow:
+                await create_user(uow, username=args.username, password=password, role=args.role, now=Clock().now())
+                await uow.commit()
+        finally:
+            await db.dispose()
+
+    from .domain.errors import DomainError
+
+    try:
+        _run(_add)
+    except DomainError as exc:
+        print(f"roomi user: {exc.detail}", file=sys.stderr)
+        return 2
+    print(f"user {args.username} ({args.role}) saved")
+    return 0
+
+
+def cmd_nlu_eval(args: argparse.Namespace) -> int:
+    from .agent.brain.nlu_eval import run
+
+    if args.file == "-":
+        return run(sys.stdin, sys.stdout)
+    try:
+        with open(args.file, encoding="utf-8") as infile:
+            return run(infile, sys.stdout)
+    except OSError as exc:
+        print(f"roomi nlu-eval: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roomi",
+        description="RoomiAI, an AI receptionist for hotels. Configuration comes from ROOMIAI_* environment "
+        "variables (or .env): ROOMIAI_DATABASE_URL (sqlite+aiosqlite:///... or postgresql+asyncpg://...), "
+        "ROOMIAI_TODAY=YYYY-MM-DD to pin the hotel's clock, ROOMIAI_JWT_SECRET, ROOMIAI_ENV=prod.",
+    )
+    parser.add_argument("--version", action="version", version=f"roomi {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    for name, handler, text in (
+        ("demo", cmd_demo, "Set up the database, load the Grand Hotel demo if empty, and serve the API."),
+        ("serve", cmd_serve, "Apply database migrations, then serve the API."),
+    ):
+        p = add(name, handler, text)
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    add("migrate", cmd_migrate, "Create or upgrade the database schema.")
+    p = add("seed", cmd_seed, "Load data into the database.")
+    p.add_argument("--demo", action="store_true", help="load the Grand Hotel demo property and demo users")
+    p = add("token", cmd_token, "Print an access token signed with the configured secret, for scripts.")
+    p.add_argument("--role", required=True, choices=["admin", "staff", "agent"], help="role the token carries")
+    p.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
+    p.add_argument("--subject", help="name recorded as the actor (default cli-ROLE)")
+    p = add("user", cmd_user, "Create a user or reset its password (password from ROOMIAI_NEW_PASSWORD or a prompt).")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["admin", "staff", "agent"])
+    p = add("nlu-eval", cmd_nlu_eval, "Classify intents and extract entities of JSON lines {id, today, previous_agent, utterance}.")
+    p.add_argument("file", help="a JSON-lines file, or - for standard input")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

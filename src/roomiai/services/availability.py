@@ -1,0 +1,116 @@
+"""Availability search: per room type, what is free every night and what each bookable rate costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.cancellation import describe
+from ..domain.errors import InvalidRequest
+from ..domain.hotel import HotelTerms
+from ..domain.pricing import Quote, quote_stay, restriction_problem
+from ..domain.stay import Stay
+from ..store.tables import RoomTypeRecord
+from . import catalog, inventory
+
+
+@dataclass
+class RateOption:
+    plan: catalog.RatePlan
+    quote: Quote
+    cancellation: str
+
+
+@dataclass
+class RoomTypeOption:
+    room_type: RoomTypeRecord
+    available_count: int
+    nightly: dict[dt.date, int]
+    beds_available: list[str]
+    views_available: list[str]
+    rates: list[RateOption] = field(default_factory=list)
+
+
+@dataclass
+class Unavailable:
+    room_type: RoomTypeRecord
+    reason: str
+
+
+@dataclass
+class AvailabilityResult:
+    stay: Stay
+    options: list[RoomTypeOption]
+    unavailable: list[Unavailable]
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    hotel: HotelTerms,
+    stay: Stay,
+    today: dt.date,
+    adults: int,
+    children: int,
+    rooms_needed: int,
+    room_type: str | None = None,
+) -> AvailabilityResult:
+    """Room types with enough rooms free on every night, each with the rates that may sell the stay."""
+    if adults < 1:
+        raise InvalidRequest("At least one adult is needed.", field="adults")
+    types = await catalog.room_types(session, code=room_type)
+    ids = [t.id for t in types]
+    free = await inventory.free_by_night(session, room_type_ids=ids, stay=stay)
+    plans = await catalog.rate_plans(session, ids)
+    options, unavailable = [], []
+    for record in types:
+        terms = catalog.room_type_terms(record)
+        pools = free[record.id]
+        nightly = pools.get(inventory.ALL, {night: 0 for night in stay.dates()})
+        count = min(nightly.values())
+        per_room = -(-(adults + children) // rooms_needed)
+        adults_per_room = min(per_room, -(-adults // rooms_needed))
+        if per_room > terms.max_occupancy:
+            unavailable.append(Unavailable(record, f"A {record.name} sleeps at most {terms.max_occupancy} guests."))
+            continue
+        if count < rooms_needed:
+            short = [night.isoformat() for night, n in nightly.items() if n < rooms_needed]
+            unavailable.append(Unavailable(record, f"Sold out on {', '.join(short)}."))
+            continue
+        option = RoomTypeOption(
+            room_type=record,
+            available_count=count,
+            nightly=nightly,
+            beds_available=_attribute_free(pools, "bed", rooms_needed),
+            views_available=_attribute_free(pools, "view", rooms_needed),
+        )
+        reasons = []
+        for plan in plans[record.id]:
+            problem = restriction_problem(
+                rate=plan.terms, room_type=terms, stay=stay, today=today,
+                adults=adults_per_room, children=per_room - adults_per_room,
+            )
+            if problem:
+                reasons.append(problem)
+                continue
+            quote = quote_stay(
+                stay=stay, room_type=terms, rate=plan.terms, adults=adults, children=children,
+                rooms=rooms_needed, taxes=hotel.taxes, fees=hotel.fees,
+            )
+            option.rates.append(RateOption(plan, quote, describe(plan.terms.cancellation)))
+        if option.rates:
+            option.rates.sort(key=lambda r: r.quote.grand_total_cents)
+            options.append(option)
+        else:
+            unavailable.append(Unavailable(record, " ".join(dict.fromkeys(reasons)) or "No rate is offered for these dates."))
+    return AvailabilityResult(stay, options, unavailable)
+
+
+def _attribute_free(pools: dict[str, dict[dt.date, int]], kind: str, rooms: int) -> list[str]:
+    return sorted(
+        pool.split(":", 1)[1]
+        for pool, nights in pools.items()
+        if pool.startswith(f"{kind}:") and "|" not in pool and min(nights.values()) >= rooms
+    )
