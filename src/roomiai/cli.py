@@ -103,13 +103,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from .clock import Clock
-    from .services.auth import access_token
+    from .services.auth import access_token, wall_clock
 
     settings = _settings()
     token = access_token(
         secret=settings.resolved_jwt_secret(), subject=args.subject or f"cli-{args.role}", role=args.role,
-        minutes=args.minutes, now=Clock().now(),
+        minutes=args.minutes, now=wall_clock(),
     )
     print(token)
     return 0

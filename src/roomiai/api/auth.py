@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
-from fastapi import Depends
 
 from ..services import auth
 from .deps import ContainerDep, WriteUow
@@ -29,7 +28,7 @@ def _response(pair: auth.TokenPair) -> TokenResponse:
 @router.post("/token", response_model=TokenResponse, summary="Log in (OAuth2 password form)")
 async def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: WriteUow, c: ContainerDep) -> TokenResponse:
     pair = await auth.login(
-        uow, username=form.username, password=form.password, secret=c.secret, now=c.clock.now(),
+        uow, username=form.username, password=form.password, secret=c.secret,
         access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
     )
     return _response(pair)
@@ -38,7 +37,7 @@ async def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: Writ
 @router.post("/refresh", response_model=TokenResponse, summary="Rotate a refresh token (each can be used once)")
 async def refresh(refresh_token: Annotated[str, Form(max_length=2048)], uow: WriteUow, c: ContainerDep) -> TokenResponse:
     pair = await auth.refresh(
-        uow, refresh_token=refresh_token, secret=c.secret, now=c.clock.now(),
+        uow, refresh_token=refresh_token, secret=c.secret,
         access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
     )
     return _response(pair)

@@ -33,4 +33,4 @@ def mask_phone(phone: str | None) -> str | None:
     prefix = "+" if phone.strip().startswith("+") else ""
     if len(digits) <= 7:
         return prefix + "*" * max(0, len(digits) - 4) + digits[-4:]
-    return prefix + digits[:4] + "***" + digits[-4:]
+    return prefix + digits[:-7] + "***" + digits[-4:]

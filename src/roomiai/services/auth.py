@@ -78,9 +78,15 @@ async def create_user(uow: UnitOfWork, *, username: str, password: str, role: st
     return record
 
 
+def wall_clock() -> dt.datetime:
+    """Tokens follow real time, never the hotel's pinned business date."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 async def login(
-    uow: UnitOfWork, *, username: str, password: str, secret: str, now: dt.datetime, access_minutes: int, refresh_days: int
+    uow: UnitOfWork, *, username: str, password: str, secret: str, access_minutes: int, refresh_days: int
 ) -> TokenPair:
+    now = wall_clock()
     user = await uow.session.get(UserRecord, username)
     try:
         ok = user is not None and user.is_active and _hasher.verify(user.password_hash, password)
@@ -95,9 +101,10 @@ async def login(
 
 
 async def refresh(
-    uow: UnitOfWork, *, refresh_token: str, secret: str, now: dt.datetime, access_minutes: int, refresh_days: int
+    uow: UnitOfWork, *, refresh_token: str, secret: str, access_minutes: int, refresh_days: int
 ) -> TokenPair:
     """Exchange a refresh token for a new pair; a token used twice revokes its whole family."""
+    now = wall_clock()
     try:
         claims = jwt.decode(refresh_token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "jti"]})
     except jwt.PyJWTError:
