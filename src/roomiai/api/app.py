@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
@@ -47,7 +48,7 @@ def create_app(container: Container) -> FastAPI:
                 pass
         yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # docs assets served locally: no CDN, no network
         title="RoomiAI",
         version=__version__,
         summary="Reservation engine and API of an AI hotel receptionist",

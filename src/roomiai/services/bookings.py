@@ -121,6 +121,7 @@ async def create(
     render: Callable[[Booking], dict[str, Any]],
 ) -> Replay:
     """Price the stay, take the inventory, store guest and booking in one transaction."""
+    token = await ctx.gateway.tokenize(draft.card) if draft.card else None  # before any database lock is held
     previous = await replay(uow, idempotency)
     if previous is not None:
         return previous
@@ -135,9 +136,8 @@ async def create(
         hotel, room_type, plan, stay=stay, today=today, adults=draft.adults, children=draft.children,
         rooms=draft.rooms, packages=draft.packages, discount_code=draft.discount_code,
     )
-    if hotel.deposit_required and draft.card is None:
+    if hotel.deposit_required and token is None:
         raise InvalidRequest("This hotel needs a card to guarantee the booking.", field="payment")
-    token = await ctx.gateway.tokenize(draft.card) if draft.card else None
 
     await inventory.take(
         session, room_type_id=room_type.id, stay=stay, rooms=draft.rooms,
@@ -203,11 +203,11 @@ async def create(
     return result
 
 
-async def get(uow: UnitOfWork, confirmation: str) -> Booking:
+async def get(uow: UnitOfWork, confirmation: str, *, for_update: bool = False) -> Booking:
+    """The booking with its guest, room type and history; `for_update` locks it until the transaction ends."""
     session = uow.session
-    record = (
-        await session.execute(select(BookingRecord).where(BookingRecord.confirmation_number == confirmation.strip().upper()))
-    ).scalar_one_or_none()
+    query = select(BookingRecord).where(BookingRecord.confirmation_number == confirmation.strip().upper())
+    record = (await session.execute(query.with_for_update() if for_update else query)).scalar_one_or_none()
     if record is None:
         raise NotFound(f"No booking with confirmation number {confirmation}.")
     guest = await session.get(GuestRecord, record.primary_guest_id)
@@ -275,7 +275,7 @@ async def modify(
     unknown = set(changes) - MODIFIABLE_FIELDS
     if unknown:
         raise InvalidRequest(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
-    booking = await get(uow, confirmation)
+    booking = await get(uow, confirmation, for_update=True)
     record, session = booking.record, uow.session
     lifecycle.ensure_modifiable(BookingStatus(record.status))
     today, now = ctx.clock.today(), ctx.clock.now()
@@ -300,6 +300,7 @@ async def modify(
             booking.hotel, room_type, plan, stay=stay, today=today, adults=adults, children=children, rooms=rooms,
             packages=record.pricing.get("package_codes", []), discount_code=record.pricing.get("discount_code"),
         )
+        await inventory.lock(session, [record.room_type_id, room_type.id])
         await inventory.release(
             session, room_type_id=record.room_type_id, start=record.check_in_date, end=record.check_out_date,
             rooms=record.rooms_count, pools=inventory.pools_for(record.bed_configuration, record.view),
@@ -347,7 +348,7 @@ async def cancel(
     uow: UnitOfWork, *, ctx: Context, confirmation: str, reason: str | None, preview: bool = False
 ) -> tuple[Booking, dict[str, Any]]:
     """Cancel under the rate's policy: penalty, refund of what was paid beyond it, inventory released."""
-    booking = await get(uow, confirmation)
+    booking = await get(uow, confirmation, for_update=True)
     record, session = booking.record, uow.session
     now, today = ctx.clock.now(), ctx.clock.today()
     lifecycle.ensure_transition(
@@ -401,7 +402,7 @@ async def cancel(
 
 async def check_in(uow: UnitOfWork, *, ctx: Context, confirmation: str, room_numbers: list[str] | None = None) -> Booking:
     """Mark the guest arrived and assign rooms (the ones given, or free ones matching the wishes)."""
-    booking = await get(uow, confirmation)
+    booking = await get(uow, confirmation, for_update=True)
     record = booking.record
     today, now = ctx.clock.today(), ctx.clock.now()
     lifecycle.ensure_transition(
@@ -422,7 +423,7 @@ async def check_in(uow: UnitOfWork, *, ctx: Context, confirmation: str, room_num
 
 async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Booking:
     """Close the stay: rooms freed (remaining nights back on sale), guest history updated."""
-    booking = await get(uow, confirmation)
+    booking = await get(uow, confirmation, for_update=True)
     record = booking.record
     today, now = ctx.clock.today(), ctx.clock.now()
     lifecycle.ensure_transition(
@@ -450,7 +451,7 @@ async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Book
 
 async def mark_no_show(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Booking:
     """The guest did not arrive: remaining nights go back on sale."""
-    booking = await get(uow, confirmation)
+    booking = await get(uow, confirmation, for_update=True)
     record = booking.record
     today, now = ctx.clock.today(), ctx.clock.now()
     lifecycle.ensure_transition(

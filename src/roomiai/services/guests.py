@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.errors import InvalidRequest, NotFound
+from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.references import digits_only, yearly_reference
-from ..store.tables import GuestRecord
+from ..store.tables import BookingRecord, GuestRecord, RoomTypeRecord
+from ..store.uow import UnitOfWork
 from ..store.upsert import next_sequence
 
 
@@ -111,3 +113,73 @@ def record_stay(record: GuestRecord, *, check_in: dt.date, check_out: dt.date, r
     record.first_stay = min(filter(None, [record.first_stay, check_in]))
     record.last_stay = max(filter(None, [record.last_stay, check_in]))
     record.updated_at = now
+
+
+@dataclass
+class GuestProfile:
+    """A guest with their bookings, split into what is still ahead and what is over."""
+
+    record: GuestRecord
+    upcoming: list[tuple[BookingRecord, RoomTypeRecord]]
+    past: list[tuple[BookingRecord, RoomTypeRecord]]
+
+
+ACTIVE_STATUSES = ("pending", "confirmed", "checked_in")
+PAST_SHOWN = 10
+
+
+async def register(uow: UnitOfWork, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
+    """Create a profile, or Conflict naming the profile that already has this email or phone."""
+    born = data.get("date_of_birth")
+    if born is not None and born >= now.date():
+        raise InvalidRequest(f"The date of birth {born.isoformat()} is not in the past.", field="date_of_birth")
+    if data.get("phone"):
+        data = {**data, "phone": clean_phone(data["phone"])}
+    if data.get("alternate_phone"):
+        data = {**data, "alternate_phone": clean_phone(data["alternate_phone"])}
+    existing = await find_existing(uow.session, email=data.get("email"), phone=data.get("phone"))
+    if existing is not None:
+        same_email = email_key(data.get("email")) is not None and existing.email_key == email_key(data.get("email"))
+        what = f"email {data['email']}" if same_email else "this phone number"
+        raise Conflict(f"A guest profile with {what} already exists: {existing.guest_id}.", field="email" if same_email else "phone")
+    record = await create(uow.session, data=data, now=now)
+    await uow.commit()
+    return record
+
+
+def clean_phone(phone: dict[str, Any]) -> dict[str, Any]:
+    """Country code as +digits and number as digits, e.g. {"country_code": "+1", "number": "5551234567"}."""
+    return {"country_code": "+" + digits_only(str(phone.get("country_code") or "1")), "number": digits_only(str(phone["number"]))}
+
+
+async def find(
+    uow: UnitOfWork, *, name: str | None = None, email: str | None = None, phone: str | None = None, limit: int = 50
+) -> list[GuestRecord]:
+    """Guests matching every given criterion; at least one is needed."""
+    if not (name or email or phone):
+        raise InvalidRequest("Give at least one of name, email or phone to search guests.")
+    return await search(uow.session, name=name, email=email, phone=phone, limit=limit)
+
+
+async def profile(uow: UnitOfWork, *, guest_id: str, today: dt.date) -> GuestProfile:
+    """The guest and their bookings: upcoming (still to stay or in house) and the latest past ones."""
+    record = await get(uow.session, guest_id)
+    query = (
+        select(BookingRecord, RoomTypeRecord)
+        .join(RoomTypeRecord, RoomTypeRecord.id == BookingRecord.room_type_id)
+        .where(BookingRecord.primary_guest_id == record.id)
+    )
+    upcoming, past = [], []
+    for booking, room_type in (await uow.session.execute(query.order_by(BookingRecord.check_in_date))).all():
+        ahead = booking.status in ACTIVE_STATUSES and booking.check_out_date >= today
+        (upcoming if ahead else past).append((booking, room_type))
+    return GuestProfile(record, upcoming, list(reversed(past))[:PAST_SHOWN])
+
+
+async def update_preferences(uow: UnitOfWork, *, guest_id: str, preferences: dict[str, Any], now: dt.datetime) -> GuestRecord:
+    """Replace the guest's preferences."""
+    record = await get(uow.session, guest_id)
+    record.preferences = preferences
+    record.updated_at = now
+    await uow.commit()
+    return record

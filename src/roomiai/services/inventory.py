@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import SoldOut
@@ -27,6 +28,19 @@ def pools_for(bed: str | None, view: str | None) -> list[str]:
     if bed and view:
         pools.append(f"bed:{bed}|view:{view}")
     return pools
+
+
+async def lock(session: AsyncSession, room_type_ids: list[str]) -> None:
+    """Serialise inventory changes per room type, always in the same order, so they cannot deadlock.
+
+    SQLite writers already hold the database lock; PostgreSQL takes transaction-scoped advisory locks.
+    The conditional UPDATEs in `take` remain what makes overselling impossible.
+    """
+    if session.bind.dialect.name != "postgresql":
+        return
+    for room_type_id in sorted(set(room_type_ids)):
+        key = int.from_bytes(hashlib.blake2b(room_type_id.encode(), digest_size=8).digest(), "big", signed=True)
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 async def capacities(session: AsyncSession, room_type_ids: list[str]) -> dict[str, Counter]:
@@ -62,6 +76,7 @@ async def free_by_night(
 
 async def take(session: AsyncSession, *, room_type_id: str, stay: Stay, rooms: int, pools: list[str], label: str) -> None:
     """Sell `rooms` rooms for every night of the stay in every pool, or raise SoldOut and change nothing."""
+    await lock(session, [room_type_id])
     caps = (await capacities(session, [room_type_id]))[room_type_id]
     if caps[ALL] < rooms:
         raise SoldOut(f"The hotel has only {caps[ALL]} rooms of type {label} in service; {rooms} were asked for.")
@@ -101,6 +116,7 @@ async def release(session: AsyncSession, *, room_type_id: str, start: dt.date, e
     """Give back rooms for the nights from `start` up to `end`."""
     if start >= end:
         return
+    await lock(session, [room_type_id])
     await session.execute(
         update(InventoryRecord)
         .where(

@@ -44,7 +44,7 @@ _YES_NO_START_RE = re.compile(
     r"|should|can|could|may|have|has|was|were|want|wanna|need|you want|you need|you would|you'd"
     r"|how does|how do you feel)\b")
 _CONFIRM_RE = re.compile(
-    r"\b(?:confirm(?!ed)|is (?:that|this|it|everything) (?:correct|right|ok|okay|good|fine|alright)"
+    r"\b(?:(?<!i can )(?<!i )(?<!hereby )confirm(?!ed| (?:to )?you| that)|is (?:that|this|it|everything) (?:correct|right|ok|okay|good|fine|alright)"
     r"|correct\?|right\?|ok\?|okay\?|shall i|should i|would you like (?:me )?to (?:book|reserve|go ahead|proceed|make)"
     r"|do you want (?:me )?to (?:book|reserve|go ahead|proceed|make)|can i (?:book|reserve)"
     r"|want (?:me )?to (?:book|reserve)|like (?:me )?to (?:book|reserve)|to (?:book|reserve) (?:it|this|that|the)"
@@ -58,16 +58,29 @@ _ANYTHING_ELSE_RE = re.compile(
 _SUMMARY_RE = re.compile(
     r"\b(?:check(?:ing)? ?in|check(?:ing)? ?out|arriv|from .{3,20} (?:to|until|through)|for \d+ (?:days?|nights?|rooms?)"
     r"|\d+ rooms?|reservation (?:for|at)|room at|book(?:ing)? (?:a |\d )?rooms?)")
+_PROPOSE_RE = re.compile(
+    r"\b(?:(?:like|want|wanna|need|interested in) (?:me to )?(?:make |have |get )?(?:a |the |your )?(?:reservation|booking)"
+    r"|(?:wanna|want to|like to|wish to|ready to|care to) (?:book|reserve|make)|(?:reserve|book) (?:it|this|that|the|a room)"
+    r"|make (?:a|the) (?:reservation|booking)|with your permission)\b")
 _DONE_RE = re.compile(
     r"\b(?:(?:has|have) been (?:made|booked|reserved|confirmed|placed|completed|done|changed|cancel+ed|updated)"
     r"|is (?:booked|reserved|confirmed|complete|done|successful|made|all set|cancel+ed|updated)"
     r"|was (?:successful|made|booked|reserved|completed|confirmed|a success)|successfully|you(?:'re| are) all set"
-    r"|booking is|reservation is (?:complete|made|confirmed|done)|i(?:'ve| have) (?:booked|reserved|made|cancel+ed)"
+    r"|booking is|reservation is (?:complete|made|confirmed|done)|i(?:'ve| have) (?:booked|reserved|made|cancel+ed|completed|confirmed|changed|updated|set up)"
     r"|you have (?:a|your) (?:reservation|room|booking)|got (?:a|your) (?:reservation|room)|enjoy your)\b")
 _OFFER_RE = re.compile(
     r"\b(?:how about|what about|what do you think|there(?:'s| is) (?:a|an|the)|i found|i have found|found \d+"
-    r"|one (?:option|choice) is|rated|rating|stars?|might (?:like|want|suit)|would you like (?:the|a|this)"
+    r"|one (?:option|choice) is|rated|rating|stars?|might (?:like|want|suit)"
     r"|i (?:can )?(?:suggest|recommend)|is a (?:nice|good|great)|are you ok with|you might)\b")
+
+_DATE_WORD_RE = re.compile(
+    r"\b(?:today|tomorrow|tonight|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2}(?:st|nd|rd|th)"
+    r"|\d+ (?:days?|nights?|rooms?))\b")
+
+_EXPLICIT_IN_RE = re.compile(r"\b(?:check(?:ing)? ?in|arriv\w*|get(?:ting)? there|start\w*|from when|begin\w*)\b")
+_PROPOSE_ONLY_RE = re.compile(r"^(?:shall|should|can|may|would|do|will|want|wanna)\b")
+_BOOKING_TOPIC_RE = re.compile(r"\b(?:hotel|room|rooms|reserv\w*|book\w*|stay|check(?:ing)? ?in|check(?:ing)? ?out|suite)\b")
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,8 @@ class AgentTurn:
     offer: bool
     question: bool
     dates: bool
+    summary: bool = False
+    about_booking: bool = False
 
     @property
     def polar(self) -> bool:
@@ -107,17 +122,21 @@ def read_agent_turn(previous_agent: str) -> AgentTurn:
     for slot, pattern in _SLOT_PATTERNS:
         if pattern.search(last):
             asked.add(slot)
+    if "check_out_date" in asked and "check_in_date" in asked and not _EXPLICIT_IN_RE.search(last):
+        asked.discard("check_in_date")
     question = "?" in text
     anything_else = bool(_ANYTHING_ELSE_RE.search(last))
     done = bool(_DONE_RE.search(text))
-    confirm = bool(_CONFIRM_RE.search(last)) or (
-        not done and not anything_else and bool(_SUMMARY_RE.search(last)) and not _wh_question(last))
+    confirm = bool(_CONFIRM_RE.search(last)) or bool(_PROPOSE_RE.search(last)) or (
+        not done and not anything_else and bool(_SUMMARY_RE.search(last)) and not _wh_question(last)
+        and bool(_DATE_WORD_RE.search(last)))
     yes_no = bool(_YES_NO_START_RE.search(last)) and last.rstrip().endswith("?")
     offer = bool(_OFFER_RE.search(last)) and not confirm
-    dates = bool(re.search(r"\b(?:today|tomorrow|january|february|march|april|may|june|july|august"
-                           r"|september|october|november|december|monday|tuesday|wednesday|thursday"
-                           r"|friday|saturday|sunday|\d{1,2}(?:st|nd|rd|th))\b", text))
-    return AgentTurn(frozenset(asked), yes_no, confirm, anything_else, done, offer, question, dates)
+    dates = bool(_DATE_WORD_RE.search(text))
+    summary = confirm and bool(_DATE_WORD_RE.search(last)) and not bool(_PROPOSE_ONLY_RE.search(last))
+    about_booking = bool(_BOOKING_TOPIC_RE.search(last))
+    return AgentTurn(frozenset(asked), yes_no, confirm, anything_else, done, offer, question, dates,
+                     summary, about_booking)
 
 
 def _wh_question(sentence: str) -> bool:

@@ -57,9 +57,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_after_tomorrow", re.compile(r"\b(?:the )?day after tomorrow\b")),
     ("tomorrow", re.compile(r"\b(?:tomorrow|tmrw|tmr|2morrow)\b")),
     ("today", re.compile(
-        r"\b(?:today|tonight|this (?:evening|afternoon|morning)|later today|right now)\b")),
-    ("weekend", re.compile(r"\b(?P<which>this|next|the|this coming|coming|the following)"
-                           r" weekend\b")),
+        r"\b(?:today|tonight|this (?:evening|afternoon|morning)|later today)\b")),
+    ("weekend", re.compile(r"\b(?P<which>this|next|this coming|coming|the following)"
+                           r" week ?end\b")),
     ("weekday_after_next", re.compile(rf"\b{_WEEKDAY} after next\b")),
     ("next_week_weekday", re.compile(
         rf"\b(?:on )?{_WEEKDAY},? (?:of )?(?P<which>next|this|the following|the coming) week\b")),
@@ -71,7 +71,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?: time)?\b(?! (?:stay|trip))")),
     ("n_from_now", re.compile(
         r"\b(?P<n>\d{1,2}|a|an|one) (?P<unit>days?|weeks?) from (?:now|today)\b")),
-    ("next_week", re.compile(r"\b(?:next|the following) week\b")),
     ("ordinal_day", re.compile(
         r"\b(?:(?P<the>the|on) )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b"
         r"(?! ?(?:floor|time|row|century|birthday|anniversary|place|of us|person|1\b|one\b|option"
@@ -82,6 +81,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _SKIP_WEEKDAY_RE = re.compile(r"\b(?:every|last|past) $")
 _SKIP_DAY_RE = re.compile(r"\b(?:room|suite|number|floor|unit|option|page) $")
+_DAY_PREP_RE = re.compile(
+    r"\b(?:for|from|until|till|til|to|by|through|thru|starting|start|and|or|at|in|before|after|is|be|was"
+    r"|arriv\w*|leav\w*|check(?:ing)? (?:in|out)|date|it|make|change|than|instead|not|no|rather)\s*,?\s*$|[,:]\s*$")
+_ALONE_RE = re.compile(r"^\W*(?:(?:no|yes|yeah|ok|okay|sorry|actually|um|uh|oh|well|maybe|just|only|i mean|the)\W+)*$")
+_SKIP_TODAY_BEFORE_RE = re.compile(r"\b(?:not|doing|all|done|it|enough|else|everything|that)\s+(?:for\s+)?$")
+_SKIP_TODAY_CLOSING_RE = re.compile(r"\b(?:for|not|all) today\b")
+_BOOKING_WORD_RE = re.compile(r"\b(?:room|rooms|book|booking|reserv\w*|check(?:ing)? (?:in|out)|stay|hotel|night|arriv\w*)\b")
 _RANGE_CONNECTOR_RE = re.compile(
     r"^,? ?(?:to|till|til|until|through|thru|-|and|up to|up until|till the|through to)\s*(?:the )?$")
 _BARE_RANGE_END_RE = re.compile(
@@ -246,7 +252,11 @@ def find_dates(text: str, today: dt.date) -> list[DateMention]:
             before = text[max(0, s - 10):s]
             if kind == "bare_weekday" and _SKIP_WEEKDAY_RE.search(before):
                 continue
-            if kind in ("ordinal_day", "the_number") and _SKIP_DAY_RE.search(before):
+            if kind == "ordinal_day" and not m.group("the"):
+                if _SKIP_DAY_RE.search(before) or not (_DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s])):
+                    continue
+            if kind == "today" and (_SKIP_TODAY_BEFORE_RE.search(before) or (
+                    _SKIP_TODAY_CLOSING_RE.search(text) and not _BOOKING_WORD_RE.search(text))):
                 continue
             value, day_only, end_value = _resolve(kind, m, today)
             if value is None:

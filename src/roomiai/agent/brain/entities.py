@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from .context import AgentTurn, read_agent_turn
-from .dates import DateMention, find_dates
+from .dates import DateMention, find_dates, resolve_day
 from .names import find_name
 from .normalise import clean, normalise
 from .numbers import SMALL_COUNTS
@@ -22,28 +22,30 @@ from .preferences import (
 from .spoken import find_confirmation, find_email, find_phone
 
 _NIGHTS_RE = re.compile(
-    r"\b(?P<n>\d{1,2}|a|an|one|a single|single|a couple of|a couple|couple of|a few) "
+    r"\b(?P<n>\d{1,2}|a|an|one|a single|single|a couple of|a couple|couple of) "
     r"(?:more |extra |full |whole |additional |consecutive )?(?P<unit>nights?|days?|evenings?|weeks?)"
     r"(?:'s?)?\b(?! ?(?:from now|later|ago|before|after|in advance|notice|prior|earlier|early|away|out"
     r"|a week|per|old|of the week))")
 _NIGHTS_WEEKEND_RE = re.compile(r"\b(?:for|over) the weekend\b|\bweekend stay\b")
 _NIGHTS_BEFORE_SKIP_RE = re.compile(r"\b(?:in|within|after|every|than|next|last|first|past|the|those|these|per|by)\s*$")
+_PRICE_BEFORE_RE = re.compile(r"\b(?:price|cost|rate|how much|pay|charge|costs|fee)\b(?:\s+\w+){0,4}\s*$")
 _ROOMS_RE = re.compile(
     r"\b(?P<n>\d{1,2}|a couple of|a couple|couple of|a pair of) "
-    r"(?:(?:more|separate|hotel|guest|double|single|twin|king|queen|adjoining|connecting|adjacent|standard"
-    r"|deluxe|family|smoking|non|other|different|individual|extra|additional|total|bed|available|nice"
-    r"|big|small|large|cheap|of the|of your|hotel's)\s){0,3}(?:rooms?|suites?)\b(?! ?(?:number|service))")
-_BARE_NUMBER_RE = re.compile(r"(?<![\d/.:$])\b(?P<n>\d{1,2})\b(?![\d/.:]|st\b|nd\b|rd\b|th\b| ?%)")
+    r"(?:(?!(?:stars?|nights?|days?|weeks?|people|persons?|guests?|adults?|kids?|children|and|or|for|in|at|with|to"
+    r"|on|by|per|from|the|a|an|is|are|of)\b)[a-z']+\s){0,3}(?:rooms?|suites?|bedrooms?)\b"
+    r"(?! ?(?:number|service|suite|apartment|house|flat|condo|villa|home|unit))")
+_BARE_NUMBER_RE = re.compile(r"(?<![\d/.:$])\b(?P<n>\d{1,2})\b(?![\d/:]|[.,]\d|st\b|nd\b|rd\b|th\b| ?%)")
 _FILLER_WORDS_RE = re.compile(r"[a-z']+")
 
 _OUT_CUE_RE = re.compile(
     r"\b(?:check(?:ing|ed)? ?out|checkout|leav(?:e|es|ing)|depart(?:s|ing|ure)?|until|till|til|through|thru"
     r"|up to|end(?:s|ing)? (?:on|by)?|end|return(?:ing)?|go(?:ing)? (?:back )?home|fly(?:ing)? (?:back|out)"
-    r"|(?:and|,|then) out|out on|stay(?:ing)? (?:un)?til|last night)\b")
+    r"|(?:and|,|then) out|out on|stay(?:ing)? (?:un)?til|last night"
+    r"|(?:go|goes|run|runs|last|lasts|extend|extended|extending) (?:to|until|till|through))\b")
 _IN_CUE_RE = re.compile(
     r"\b(?:check(?:ing|ed)? ?in|checkin|arriv(?:e|es|ing|al)|from|start(?:s|ing)?|beginning|begin(?:s)?"
     r"|get(?:ting)? (?:there|in)|go(?:ing)? there|com(?:e|ing)(?: in)?|be there|land(?:ing)?|starting"
-    r"|stay(?:ing)? (?:on|from)|in on|in date|get here)\b")
+    r"|stay(?:ing)? (?:on|from)|in on|in date|get here|go(?:ing)? to the hotel|get(?:ting)? to the hotel)\b")
 _RANGE_TO_RE = re.compile(r"(?:\bto|-|\band)\s*(?:the\s*)?$")
 _OUT_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\s+)?(?:check ?out|departure)\b")
 _IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\s+)?(?:check ?in|arrival)\b")
@@ -114,22 +116,41 @@ class EntityExtractor:
             agent_dates = {d.value for d in find_dates(normalise(previous_agent), today)}
         prev_end = 0
         prev: DateMention | None = None
+        assigned: list[tuple[DateMention, str, bool]] = []
         for idx, d in enumerate(mentions):
             if d.end_value is not None:
                 out["check_in_date"] = d.value
                 out["check_out_date"] = d.end_value
                 prev_end, prev = d.end, d
                 continue
-            role = self._role(norm, d, prev, prev_end, mentions[idx + 1] if idx + 1 < len(mentions) else None,
-                              turn, out)
+            seen = dict(out)
+            seen.update({r: x.value for x, r, _ in assigned})
+            role, explicit = self._role(norm, d, prev, prev_end,
+                                        mentions[idx + 1] if idx + 1 < len(mentions) else None, turn, seen)
+            if prev is not None and prev.value == d.value and role == "check_out_date" and not explicit:
+                prev_end = d.end
+                continue
             prev_end, prev = d.end, d
+            assigned.append((d, role, explicit))
+        if len(assigned) >= 2 and all(r == "check_out_date" for _, r, _ in assigned) and not assigned[0][2]:
+            assigned[0] = (assigned[0][0], "check_in_date", False)
+        for d, role, _ in assigned:
             if d.value in agent_dates:
                 continue
             out[role] = d.value
+        check_in, check_out = out.get("check_in_date"), out.get("check_out_date")
+        if isinstance(check_in, dt.date) and isinstance(check_out, dt.date) and check_out <= check_in:
+            later = [d for d, r, _ in assigned if r == "check_out_date" and d.value == check_out]
+            if later and later[-1].kind == "bare_weekday":
+                out["check_out_date"] = check_out + dt.timedelta(days=7 * ((check_in - check_out).days // 7 + 1))
+            elif later and later[-1].day_only:
+                fixed = resolve_day(later[-1].value.day, today, after=check_in)
+                if fixed is not None:
+                    out["check_out_date"] = fixed
 
     @staticmethod
     def _role(norm: str, d: DateMention, prev: DateMention | None, prev_end: int,
-              nxt: DateMention | None, turn: AgentTurn, out: dict[str, object]) -> str:
+              nxt: DateMention | None, turn: AgentTurn, out: dict[str, object]) -> tuple[str, bool]:
         left = norm[max(prev_end, d.start - 60):d.start]
         best_in = best_out = -1
         for m in _IN_CUE_RE.finditer(left):
@@ -137,21 +158,21 @@ class EntityExtractor:
         for m in _OUT_CUE_RE.finditer(left):
             best_out = m.end()
         if best_out > best_in:
-            return "check_out_date"
+            return "check_out_date", True
         if best_in > best_out:
-            return "check_in_date"
+            return "check_in_date", True
         if prev is not None and _RANGE_TO_RE.search(left):
-            return "check_out_date"
+            return "check_out_date", True
         right = norm[d.end:nxt.start if nxt else len(norm)]
         if _OUT_AFTER_RE.search(right):
-            return "check_out_date"
+            return "check_out_date", True
         if _IN_AFTER_RE.search(right):
-            return "check_in_date"
+            return "check_in_date", True
         if prev is not None and "check_in_date" in out:
-            return "check_out_date"
+            return "check_out_date", False
         if "check_out_date" in turn.asked_slots and "check_in_date" not in turn.asked_slots:
-            return "check_out_date"
-        return "check_in_date"
+            return "check_out_date", False
+        return "check_in_date", False
 
     @staticmethod
     def _nights(norm: str, turn: AgentTurn, out: dict[str, object], spans: list[tuple[int, int]]) -> None:
@@ -162,6 +183,8 @@ class EntityExtractor:
                 continue
             before = norm[max(0, m.start() - 12):m.start()]
             if _NIGHTS_BEFORE_SKIP_RE.search(before):
+                continue
+            if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30):m.start()]):
                 continue
             n_word = m.group("n")
             if not n_word[0].isdigit() and n_word not in ("one",):

@@ -14,30 +14,31 @@ INTENTS = (
 )
 
 _YES_RE = re.compile(
-    r"^(?:oh |well |um |uh |ah |hmm |okay |ok |alright |great |perfect |cool |wow )?"
+    r"^(?:oh |well |um |uh |ah |hmm |okay |ok |alright |great |perfect |cool |wow |please,? )?"
     r"(?:yes|yeah|yea|yep|yup|ya|yah|ye|yess+|yews|yeas|aye|si|sure|surely|of course|certainly|absolutely"
     r"|definitely|correct|exactly|indeed|affirmative|right|that's right|that is right|you're right"
-    r"|you are right|you got it|i do|i did|i would|i will|i sure (?:do|would|will)|please do|go ahead"
-    r"|do it|do that|yes please|uh huh|mm hmm|by all means|confirmed?|i confirm|i accept|agreed)\b(?! not)")
+    r"|you are right|you got it|(?:i|we) (?:sure )?(?:do|did|would|will|am|have)(?=\W*$|[,.!] |,? yes| please)"
+    r"|please do|go ahead|do it|do that|yes please|uh huh|mm hmm|by all means|confirmed?|i confirm"
+    r"|i accept|agreed)\b(?! not)")
 _POSITIVE_RE = re.compile(
-    r"^(?:oh |well |um |uh |ah |hmm |and )?(?:that|this|it|which)?(?:'s| is| would be| will be| sounds| seems| looks"
-    r"| works| suits| all sounds| should be| 'll| ll| does)? ?(?:(?:really|very|just|so|pretty|all|quite|absolutely) )?"
+    r"^(?:oh |well |um |uh |ah |hmm |and |i think )?(?:that|thats|this|it|which|everything|all)?(?:'s| is| would be| will be"
+    r"| sounds| seems| looks| works| suits| all sounds| should be|'ll|'d| 'll| ll| does| would| will)? ?(?:(?:really|very|just|so|pretty|all|quite|absolutely) )?"
     r"(?:good|great|perfect|fine|ok|okay|alright|all right|right|correct|excellent|awesome|wonderful|nice"
     r"|lovely|fantastic|terrific|amazing|brilliant|super|cool|ideal|works?|suits?|sounds good|sounds great"
     r"|sounds perfect|sounds fine|that works|works for me|works fine|good to me|what i want|what i need"
-    r"|what i wanted|exactly what|proceed|confirmed)\b")
+    r"|what i wanted|exactly what|proceed|confirmed|permission granted|granted|the deal|do|suffice)\b")
 _LEAD_POSITIVE_RE = re.compile(
     r"^(?:ok|okay|alright|all right|great|perfect|fine|good|cool|excellent|awesome|wonderful|nice|lovely"
     r"|fantastic|terrific|amazing|brilliant|super|sounds good|sounds great|sounds perfect|that works|works for me"
     r"|let's do it|let's go with (?:it|that|this)|i'll take it|i will take it|book it|go for it|please proceed"
     r"|proceed|that suits me|suits me)\b")
 _NO_RE = re.compile(
-    r"^(?:oh |well |um |uh |ah |hmm |sorry,? |actually,? )?"
+    r"^(?:oh |well |um |uh |ah |hmm |sorry,? |actually,? |absolutely |definitely |certainly |of course )?"
     r"(?:no|nope|nah|naw|not (?:now|really|yet|right now|at (?:the|this) (?:moment|time)|today|this time|quite|exactly"
     r"|that|necessary|needed|interested|for now)|negative|nothing|none|no thanks|no thank you|not at all"
     r"|never mind|nevermind|i don't|i do not|don't|do not|incorrect|wrong|that's wrong|that is wrong"
     r"|that's not (?:right|correct|it)|that is not (?:right|correct|it)|not correct|not right|i'm good|i am good"
-    r"|we're good|i'm fine|i'm all set|i am all set|all set|no need|i'm okay|i'm ok)\b"
+    r"|we're good|i'm fine|i'm all set|i am all set|all set|no need|i'm okay|i'm ok|not(?=\W*$|,))\b"
     r"(?! (?:problem|worries|worry|doubt)\b)")
 _CORRECTION_RE = re.compile(
     r"^(?:actually|wait|hold on|hang on|sorry|oops|i meant|i mean|not quite|change|make (?:it|that)|instead"
@@ -49,9 +50,20 @@ _CLOSING_RE = re.compile(
     r"|good bye|have a (?:nice|good|great)|that's all|that is all|that'll be all|that will be all|that would be all"
     r"|that's it|that is it|that's everything|that is everything|all i need|all i needed|all i want|all i wanted"
     r"|i'm done|i am done|we're done|we are done|all set|good to go|nothing else|no further|not anything else"
-    r"|that should be everything|that takes care|that's about it|done for now|that'll do|that will do"
+    r"|that should be everything|that takes care|i'm set|i am set|enough for (?:today|now)|i think i'm good|that's about it|done for now|that'll do|that will do"
     r"|that's what i needed|you've been (?:a )?(?:great|very|so|really)|you're (?:very|so|a) (?:helpful|great|star)"
     r"|you are (?:very|so) helpful|great help|helpful)\b")
+_SLOT_VALUE_RE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)|\d+ (?:rooms?|days?|nights?|people|persons?|guests?|adults?)|today|tomorrow|tonight"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|august"
+    r"|september|october|november|december|check ?in|check ?out|(?:1|one) room)\b")
+_LATER_RE = re.compile(
+    r"\bbut (?:not (?:now|yet|right now|today|at the moment)|later|maybe later|another time|i(?:'ll| will) (?:decide|do (?:it|that)|think)"
+    r"|i think i(?:'ll| will)|let's do (?:it|that) later|not just yet)|\b(?:not ready|hold off)\b")
+_LEADING_CLOSING_RE = re.compile(
+    r"^(?:(?:ok(?:ay)?|great|perfect|cool|wow|excellent|awesome|fine|nice|sure|alright|i see|oh)\W+)*"
+    r"(?:thanks?|thank you|thx|cheers|i appreciate (?:it|that|your help|the help)|appreciate it)"
+    r"(?: (?:so|very) much| a lot| a bunch| again| for (?:that|the|your|all|helping)(?: \w+){0,3})?[.!,]*\s+")
 _GREETING_RE = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|howdy|greetings)\b")
 
 _HUMAN_RE = re.compile(
@@ -75,6 +87,7 @@ _CANCEL_TARGET_RE = re.compile(
     r"\bcancel+(?:ing)? (?:my|our|the|this|a|that|an|existing|entire|whole)? ?(?:\w+ )?"
     r"(?:reservation|booking|room|stay|trip|rooms|order)\b|\bcancel+ation\b|\bcancel+ my\b|\b(?:like|want|need|have)"
     r" to cancel\b|\bcan i cancel\b|\bcancel (?:it|everything)(?: please)?$")
+_CANCEL_THAT_RE = re.compile(r"^(?:no,? )?(?:please )?cancel (?:it|that|this)(?: please)?$|^(?:never ?mind|forget (?:it|that))")
 _MODIFY_RE = re.compile(
     r"\b(?:(?:change|modify|alter|amend|update|edit|adjust|move|shift|switch|push|extend|shorten|reschedule)"
     r"(?:ing|d|s)? (?:the |my |our |this |that |an |existing |current )?(?:\w+ )?(?:reservation|booking|dates?|stay"
@@ -88,37 +101,40 @@ _MODIFY_RE = re.compile(
 _EXISTING_RE = re.compile(
     r"\b(?:my|our|existing|current|already (?:have|made|booked)|i (?:have|made|booked) (?:a|the)"
     r"|confirmation (?:number|code)|roomi)\b")
-_SERVICE_RE = re.compile(
-    r"\b(?:housekeeping|house keeping|room service|maid service|turn ?down|maintenance|front desk send"
-    r"|(?:send|bring|deliver|get)(?: me)?(?: some| more| an extra| extra| a| an)? \w+(?: \w+)? (?:up|over|to (?:my|our|the) room|to room)"
-    r"|(?:to|in|for|at) (?:my|our) room\b|(?:to|in|for) room \d{2,4}|room \d{3,4}|order (?:some )?(?:food|breakfast|dinner|lunch"
-    r"|room service|a pizza|drinks)|(?:is|are|isn't|aren't|'s|seems?|keeps?) (?:not working|broken|leaking|clogged|"
-    r"blocked|flickering|dirty|too (?:hot|cold|loud|noisy))|(?:doesn't|does not|don't|won't|will not|isn't|can't) (?:work|turn on|flush"
-    r"|drain|open|lock|stop|connect)|broken|not working|no hot water|out of (?:toilet paper|towels|soap|shampoo)"
-    r"|clean (?:my|our|the) room|make up (?:my|our|the) room|wake ?up call|fresh towels|extra (?:towels|pillows|blankets"
-    r"|toiletries|sheets|soap|hangers|toilet paper)|more (?:towels|pillows|blankets|toiletries|toilet paper|coffee pods)"
-    r"|(?:need|want|get|have|like) (?:some |a |an )?(?:towels|pillows|blankets|toothbrush|toothpaste|iron|hair ?dryer"
-    r"|ironing board|razor|charger|adapter|plunger)|too noisy|noisy neighbou?rs|locked out|key card|room key"
-    r"|(?:call|get|book|order) (?:me )?(?:a )?(?:taxi|cab|uber)|luggage|bellhop|valet|late check ?out|early check ?in"
-    r"|air ?con\w*|\bac\b|\ba/c\b|heater|heating|thermostat|toilet|shower|sink|tv|television|remote|wifi (?:is|isn't|doesn't|won't)"
-    r"|internet (?:is|isn't|doesn't|won't)|light bulb|lights? (?:is|are|won't|don't)|fridge (?:is|isn't)|minibar|mini bar)\b")
-_SERVICE_WEAK_RE = re.compile(
-    r"\b(?:late check ?out|early check ?in|air ?con\w*|\bac\b|heater|heating|thermostat|toilet|shower|sink|tv"
-    r"|television|remote|luggage|minibar|mini bar|valet)\b")
+_SERVICE_STRONG_RE = re.compile(
+    r"\b(?:housekeeping|house keeping|room service|maid service|turn ?down service|maintenance|engineering"
+    r"|(?:send|bring|deliver|get|have)(?: me| us)?(?: some| more| an extra| extra| a| an| the)? \w+(?: \w+)?"
+    r" (?:up|over|sent up|brought up|to (?:my|our|the) room|to room)"
+    r"|(?:to|in|for|at|into) (?:my|our) (?:room|suite)\b|(?:to|in|for|at) room (?:number )?\d{2,4}|\broom (?:number )?\d{3,4}"
+    r"|order (?:some )?(?:food|breakfast|dinner|lunch|room service|a pizza|drinks|a meal)"
+    r"|(?:is|are|isn't|aren't|'s|seems?|keeps?) (?:not working|broken|leaking|clogged|blocked|flickering|dirty"
+    r"|too (?:hot|cold|loud|noisy)|making (?:a )?noise)|(?:doesn't|does not|don't|won't|will not|isn't|can't|cannot)"
+    r" (?:work|turn on|flush|drain|open|lock|stop|connect)|broken|not working|no hot water|out of (?:toilet paper|towels"
+    r"|soap|shampoo)|clean (?:my|our|the) room|make up (?:my|our|the) room|wake ?up call|fresh towels|too noisy"
+    r"|noisy neighbou?rs|locked (?:myself )?out|key card (?:is|isn't|doesn't|not)|(?:lost|new|another|replacement) (?:room )?key"
+    r"|(?:call|get|book|order) (?:me |us )?(?:a )?(?:taxi|cab|uber)|bellhop|bell ?boy|help with (?:my|our) (?:bags|luggage))\b")
+_SERVICE_ITEM_RE = re.compile(
+    r"\b(?:(?:extra|more|fresh|clean|spare|additional) (?:towels?|pillows?|blankets?|toiletries|sheets|soap|shampoo"
+    r"|hangers|toilet paper|coffee|water|linens?)|(?:need|want|get|have|like|bring|send) (?:some |a |an |me |us )*"
+    r"(?:towels|pillows|blankets|toothbrush|toothpaste|iron|hair ?dryer|ironing board|razor|phone charger|adapter"
+    r"|plunger|bathrobe|slippers)|late check ?out|early check ?in|air ?con\w*|\bac\b|\ba/c\b|heater|heating"
+    r"|thermostat|toilet|shower|sink|tv|television|remote|minibar|mini bar|valet|luggage)\b")
 _INFO_TOPIC_RE = re.compile(
-    r"\b(?:address|located|location|where(?:'s| is| are)|directions|how (?:do i|to) get|how far|distance|close to|near"
-    r"|phone|number|contact|call them|reach them|price|prices|pricing|cost|costs|how much|rate|rates|charge|fee|fees"
-    r"|total|bill|per night|nightly|per day|expensive|cheap|wifi|wi fi|internet|pets?|dogs?|cats?|animals?|pet friendly"
-    r"|parking|park|breakfast|included|include|pool|gym|fitness|spa|restaurant|bar|room service|shuttle|airport"
-    r"|check ?in time|check ?out time|what time|when (?:is|can|do)|hours|open|policy|policies|smoking|rating|rated"
-    r"|stars?|reviews?|amenities|facilities|laundry|kitchen|microwave|fridge|balcony|view|elevator|accessible"
-    r"|wheelchair|children|kids|family friendly|kid friendly|child friendly|deposit|credit card|pay|payment|cash"
-    r"|currency|tax|taxes|resort fee|towels|crib|cot|safe|luggage storage|store my bags|late check ?out|early check ?in"
-    r"|tell me (?:about|more)|information|info|details|what kind|what type|which floor|size|square|bed|beds"
-    r"|sleep|accommodate|max|maximum|occupancy|password|dress code|quiet|noise|transport|subway|metro|beach"
-    r"|downtown|attractions?|things to do|nearby|around here|hot tub|jacuzzi|sauna|business center|meeting room"
-    r"|conference|ev charg\w*|charger|refund|cancell?ation|free|complimentary|available on site|on site"
-    r"|does it|does the hotel|do they|do you|is it|is there|are there|are they|can i|can we|could i|will there)\b")
+    r"\b(?:address|location|where(?:'s| is| are| do| can| exactly)|directions|how (?:do i|to|can i) get|how far|distance"
+    r"|phone|telephone|(?:phone |contact |their |the |its |your )number(?! of)|contact|direct line|call them|reach them"
+    r"|price|prices|pricing|cost|costs|how much|rate|rates|charge|fee|fees|total|bill|per night|nightly|expensive"
+    r"|cheap(?:er|est)?|wifi|wi fi|internet|pets?|dogs?|cats?|animals?|pet friendly|parking|park my car|breakfast"
+    r"|included|include|pool|gym|fitness|spa|restaurant|bar|room service|shuttle|check ?in time|check ?out time"
+    r"|what time|when (?:is|can|do|does)|hours|open|policy|policies|smoking allowed|allow smoking|rating|rated"
+    r"|how many stars|is (?:it|this|that|the hotel) (?:a )?\d star|star rating|reviews?|amenities|facilities"
+    r"|laundry|kitchen|microwave|fridge|elevator|accessible|wheelchair|family friendly|kid friendly"
+    r"|child friendly|children allowed|kids allowed|deposit|credit card|pay|payment|cash|currency|tax|taxes"
+    r"|resort fee|crib|cot|safe|luggage storage|store my (?:bags|luggage)|late check ?out|early check ?in"
+    r"|tell me (?:about|more)|information|info|details|what kind of|what type of|which floor|size of|square"
+    r"|how many (?:people|guests|beds)|sleeps?|accommodate|occupancy|password|dress code|transport|subway"
+    r"|metro|attractions?|things to do|hot tub|jacuzzi|sauna|business center|meeting room|conference room"
+    r"|ev charg\w*|refund|refundable|cancell?ation|complimentary|free (?:wifi|parking|breakfast|cancell?ation)"
+    r"|is it free|on site|what(?:'s| is) (?:it|the hotel) like)\b")
 _QUESTION_RE = re.compile(
     r"\?|^(?:what|what's|whats|where|where's|when|how|how's|which|who|whose|why|is|are|do|does|did|can|could"
     r"|would|will|may|might|should|shall|any|anything|tell me|let me know|i'd like to know|i would like to know"
@@ -148,11 +164,25 @@ _BOOK_RE = re.compile(
     r"|i'll take|i will take|let's do|get me a room|give me a room|i need a room|i want a room|i'd like a room"
     r"|i would like a room|like to stay|want to stay|need to stay|wish to stay|planning to stay|a room for"
     r"|rooms? for|i need (?:\d|a|one|the|some) rooms?|want (?:\d|a|one|the) rooms?|like (?:\d|a|one|the) rooms?"
-    r"|stay (?:there|at|in)|check in|check ?in on|nights?|room at|rooms at|room in (?:this|that|the)|go with)\b")
+    r"|stay (?:there|at|in)|check in|check ?in on|nights?|room at|rooms at|room in (?:this|that|the)|go with"
+    r"|arriv\w+|leaving|check(?:ing)? out on|coming in on|staying)\b")
 _BOOK_STRONG_RE = re.compile(
     r"\b(?:reserve|reserving|reservation|make a booking|book (?:it|this|that|the|one|\d|a room|me a room|me|us|rooms?"
     r"|for|there)|booking for|i'll take|i will take|want to book|like to book|need to book|wish to book"
     r"|check in (?:on|at|from)|check ?in date|checking in|check out (?:on|at)|checking out|arriv\w+ on)\b")
+_SERVICE_ASK_RE = re.compile(
+    r"^(?:please |hi |hello |yes |yeah |um |uh |so |and |also )*(?:can|could|may|would) (?:i|we|you) (?:please )?"
+    r"(?:get|have|request|bring|send|arrange|give)\b")
+_ROOM_SEEKING_RE = re.compile(
+    r"\b(?:(?:a|an|one|\d|the|your) (?:\w+ ){0,3}(?:room|rooms|suite)|book\w*|reserv\w*|check(?:ing)? in on|stay(?:ing)?"
+    r" (?:for|from)|nights?|arriv\w*)\b")
+_NEGATED_TASK_RE = re.compile(
+    r"\b(?:not|don't|do not|didn't|did not|won't|will not|no need to|not going to|not ready to|don't want to)"
+    r"(?: \w+){0,3} (?:book|reserve|reservation|booking|find|search|look)")
+_FIND_INFO_RE = re.compile(
+    r"\b(?:find|search|check|look up|get)(?: me| out| for me)? (?:the |their |its |it's |if |whether |what |how )"
+    r"(?:\w+ ){0,3}(?:address|phone|number|contact|price|cost|rating|wifi|pets?|location|located|allows?|has|have"
+    r"|star|rate|total)\b")
 _HOTEL_WORD_RE = re.compile(r"\b(?:hotel|room|rooms|stay|suite|motel|accommodation|lodging|place to sleep)\b")
 _ALTERNATIVE_RE = re.compile(
     r"\b(?:anything else|something else|other (?:hotels?|options?|ones?|places?)|another (?:one|hotel|option|place)"
@@ -172,7 +202,7 @@ class IntentClassifier:
 
     def classify(self, utterance: str, *, previous_agent: str = "") -> IntentResult:
         """Classify one caller utterance, using the agent's previous utterance as context."""
-        text = normalise(utterance).strip(" .,!?;:-\"'")
+        text = normalise(utterance).strip(" .,!;:-\"'")
         turn = read_agent_turn(previous_agent)
         if not text:
             return IntentResult("other", 0.3)
@@ -191,25 +221,36 @@ def _rest(text: str) -> str:
 
 def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
     """Intent from the content of the utterance, ignoring yes/no framing."""
+    text = text.strip(" ,.!;:-")
+    if not text:
+        return None
+    if _NEGATED_TASK_RE.search(text) and not re.search(r"\b(?:but|instead|rather)\b", text):
+        return None
     if _HUMAN_RE.search(text):
         return "request_human", 0.92
     if _CANCEL_RE.search(text):
+        if turn.confirm and _CANCEL_THAT_RE.search(text):
+            return "deny", 0.8
         if _CANCEL_INFO_RE.search(text):
             return "get_info", 0.85
         if _CANCEL_TARGET_RE.search(text):
             return "cancel_booking", 0.92
     if _MODIFY_RE.search(text) and (_EXISTING_RE.search(text) or turn.done):
         return "modify_booking", 0.85
-    service = _SERVICE_RE.search(text)
     is_question = bool(_QUESTION_RE.search(text))
-    if service and not (is_question and _SERVICE_WEAK_RE.search(service.group(0)) and not _complaint(text)):
-        if not _BOOK_STRONG_RE.search(text) or _complaint(text):
-            return "service_request", 0.85
+    if _SERVICE_STRONG_RE.search(text) and not (is_question and _info(text, True) and not _complaint(text)):
+        return "service_request", 0.88
+    if _SERVICE_ITEM_RE.search(text) and not _ROOM_SEEKING_RE.search(text) and not turn.asked_slots \
+            and not _BOOK_STRONG_RE.search(text) and (not (is_question and _info(text, True))
+                                                      or _SERVICE_ASK_RE.search(text)):
+        return "service_request", 0.75
     info = _info(text, is_question)
     search_strong = _SEARCH_STRONG_RE.search(text)
     book_strong = _BOOK_STRONG_RE.search(text)
+    if _FIND_INFO_RE.search(text):
+        return "get_info", 0.85
     if info and not (book_strong and not is_question):
-        if not (search_strong and re.search(r"\b(?:find|search|look(?:ing)? for|show me|suggest|recommend|other)\b", text)
+        if not (search_strong and re.search(r"\b(?:find\w*|search\w*|look(?:ing)? for|show me|suggest|recommend|other)\b", text)
                 and not re.search(r"\bfind out\b", text)):
             return "get_info", 0.85
     search = _SEARCH_RE.search(text)
@@ -220,7 +261,7 @@ def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
         return "book_room", 0.8
     if search:
         return "check_availability", 0.7
-    if book and _HOTEL_WORD_RE.search(text):
+    if book and (_HOTEL_WORD_RE.search(text) or _SLOT_VALUE_RE.search(text)):
         return "book_room", 0.7
     if _MODIFY_RE.search(text):
         return "modify_booking", 0.6
@@ -231,6 +272,17 @@ def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
     if _HOTEL_WORD_RE.search(text) and re.search(r"\b(?:need|want|like|get|looking)\b", text):
         return "check_availability", 0.55
     return None
+
+
+def _after_no(text: str, no: re.Match[str]) -> str:
+    rest = text[no.end():]
+    rest = re.sub(r"^[\s,.!]*(?:(?:thanks?|thank you|not (?:right )?now|not yet|maybe later|but|i don't|i do not)[\s,.!]*)*",
+                  "", rest)
+    return rest
+
+
+def _strip_closing(text: str) -> str:
+    return _LEADING_CLOSING_RE.sub("", text, count=1)
 
 
 def _complaint(text: str) -> bool:
@@ -253,30 +305,52 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
     yes = _YES_RE.search(first)
     if no and not yes:
         if turn.confirm or turn.yes_no or turn.anything_else:
-            task = _task_intent(rest, turn) if rest else None
-            if task and task[0] in ("cancel_booking", "modify_booking", "service_request") and not turn.confirm:
+            task = _task_intent(_after_no(text, no), turn)
+            if task and (not turn.confirm or not turn.about_booking) and (task[1] >= 0.7 or task[0] == "get_info"):
                 return task
             return "deny", 0.9
         task = _task_intent(text, turn)
         if task and task[0] not in ("get_info",) and task[1] >= 0.8:
             return task
         return "deny", 0.75
+    if yes and _LATER_RE.search(text):
+        return "deny", 0.8
+    if turn.anything_else and _CLOSING_RE.search(text) and not _task_intent(_strip_closing(text), turn):
+        return "deny", 0.8
     if yes:
         if turn.anything_else and not turn.confirm:
             task = _task_intent(rest or text[yes.end():], turn)
             if task and task[1] >= 0.7:
                 return task
+        if turn.offer and not turn.confirm:
+            if _CLOSING_RE.search(text):
+                return "other", 0.8
+            task = _task_intent(rest or text[yes.end():], turn)
+            if task and task[1] >= 0.8 and task[0] in ("book_room", "check_availability"):
+                return task
         if turn.polar or turn.offer:
             return "confirm", 0.9
         if _CLOSING_RE.search(text) and turn.done:
             return "other", 0.75
-        task = _task_intent(rest, turn) if rest else None
-        if task and task[1] >= 0.8 and not turn.question:
+        task = _task_intent(text[yes.end():], turn)
+        if task and task[1] >= 0.7 and not turn.question:
             return task
         return "confirm", 0.7
     if turn.confirm and (_CORRECTION_RE.search(first) or _CORRECTION_RE.search(text[:40])):
         return "deny", 0.8
     positive = _LEAD_POSITIVE_RE.search(first) or _POSITIVE_RE.search(first)
+    if turn.summary and not positive and _SLOT_VALUE_RE.search(text) and not _QUESTION_RE.search(text):
+        return "deny", 0.75
+    if (turn.confirm or turn.yes_no) and not positive and _CLOSING_RE.search(text) \
+            and not _task_intent(_strip_closing(text), turn):
+        return "deny", 0.7
+    positive = _LEAD_POSITIVE_RE.search(first) or _POSITIVE_RE.search(first)
+    if positive and turn.offer and not turn.confirm:
+        if _CLOSING_RE.search(text):
+            return "other", 0.8
+        task = _task_intent(rest or text[positive.end():], turn)
+        if task and task[1] >= 0.8 and task[0] in ("book_room", "check_availability"):
+            return task
     if positive and (turn.confirm or turn.yes_no) and not turn.anything_else:
         return "confirm", 0.85
     task = _task_intent(text, turn)
@@ -284,8 +358,6 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
             and re.search(r"\b(?:this|that|the) (?:hotel|room|one)\b|\bbook (?:it|that|this)\b", text):
         return "confirm", 0.75
     if task:
-        if task[0] in ("book_room", "check_availability") and _CLOSING_RE.search(text) and not _BOOK_STRONG_RE.search(text):
-            return "other", 0.7
         return task
     if _CLOSING_RE.search(text) or _GREETING_RE.search(text):
         return "other", 0.85

@@ -1,0 +1,76 @@
+"""/v1/services/requests: file, follow and work through guest service requests."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from ..services import service_requests
+from ..services.service_requests import ServiceRequest
+from .deps import AnyRole, ContainerDep, ReadUow, Staff, WriteUow
+from .schemas.service_requests import (
+    RoomNumber, ServiceRequestCreate, ServiceRequestList, ServiceRequestRead, ServiceRequestUpdate, Status,
+)
+
+router = APIRouter(prefix="/v1/services/requests", tags=["service requests"])
+RequestId = Annotated[str, Path(max_length=24, description="e.g. SRV-2026-00001")]
+
+
+@router.post("", status_code=201, response_model=ServiceRequestRead, summary="File a service request for an in-house guest")
+async def create_request(body: ServiceRequestCreate, uow: WriteUow, c: ContainerDep, _: AnyRole) -> ServiceRequestRead:
+    request = await service_requests.create(
+        uow, clock=c.clock, booking_ref=body.confirmation_number or body.booking_id, room_number=body.room_number,
+        request_type=body.request_type, details=body.details.model_dump(exclude_none=True), priority=body.priority,
+    )
+    return request_read(request)
+
+
+@router.get("", response_model=ServiceRequestList, summary="Service requests by status and room, newest first")
+async def list_requests(
+    uow: ReadUow,
+    _: Staff,
+    status: Status | None = None,
+    room_number: Annotated[RoomNumber | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> ServiceRequestList:
+    requests = await service_requests.search(uow, status=status, room_number=room_number, limit=limit, offset=offset)
+    return ServiceRequestList(count=len(requests), requests=[request_read(r) for r in requests])
+
+
+@router.get("/{request_id}", response_model=ServiceRequestRead, summary="A service request and its status")
+async def get_request(request_id: RequestId, uow: ReadUow, _: AnyRole) -> ServiceRequestRead:
+    return request_read(await service_requests.get(uow, request_id))
+
+
+@router.patch("/{request_id}", response_model=ServiceRequestRead, summary="Change status, assignee, notes or rating")
+async def update_request(
+    request_id: RequestId, body: ServiceRequestUpdate, uow: WriteUow, c: ContainerDep, _: Staff
+) -> ServiceRequestRead:
+    request = await service_requests.update(
+        uow, clock=c.clock, request_id=request_id, changes=body.model_dump(exclude_unset=True)
+    )
+    return request_read(request)
+
+
+def request_read(request: ServiceRequest) -> ServiceRequestRead:
+    r, booking, guest = request.record, request.booking, request.guest
+    return ServiceRequestRead(
+        request_id=r.request_id,
+        confirmation_number=booking.confirmation_number if booking else None,
+        room_number=r.room_number,
+        guest_id=guest.guest_id if guest else None,
+        guest_name=f"{guest.first_name} {guest.last_name}" if guest else None,
+        request_type=r.request_type,
+        request_details=r.request_details,
+        priority=r.priority,
+        status=r.status,
+        assigned_to=r.assigned_to,
+        estimated_completion=r.estimated_completion,
+        completed_at=r.completed_at,
+        guest_rating=r.guest_rating,
+        notes=r.notes,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+    )
