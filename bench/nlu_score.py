@@ -1,17 +1,17 @@
-"""Score the deterministic NLU (intents + entities) on labelled JSON lines such as nlu_dev.jsonl.
+"""Score the deterministic NLU (intents + entities) on labelled JSON lines such as nlu_dev.jsonl."""
 
-Usage: python bench/nlu_score.py [FILE] [--errors N] [--entity-errors N] [--json]
-
-Per shared/data/README.md: intent accuracy over lines with a non-null intent (also with book_room
-and check_availability merged); entity micro precision/recall/F1 over (line, name, value) with
-names limited to each line's scored_entities. Also reports time per utterance (classify+extract).
-"""
+# Usage: python bench/nlu_score.py [FILE] [--errors N] [--entity-errors N] [--json]
+# Per shared/data/README.md: intent accuracy over lines with a non-null intent (also with
+# book_room and check_availability merged); entity micro precision/recall/F1 over
+# (line, name, value) with names limited to each line's scored_entities. Also reports the
+# time per utterance (classify + extract).
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -25,7 +25,19 @@ if str(ROOT / "src") not in sys.path:
 from roomiai.agent.brain.entities import EntityExtractor  # noqa: E402
 from roomiai.agent.brain.intents import IntentClassifier  # noqa: E402
 
-DEFAULT_FILE = ROOT.parent / "shared" / "data" / "nlu_dev.jsonl"
+def _default_file() -> Path:
+    """nlu_dev.jsonl: $ROOMI_NLU_DEV, else shared/data in the checkout or beside it."""
+    env = os.environ.get("ROOMI_NLU_DEV")
+    if env:
+        return Path(env)
+    for base in (ROOT, ROOT.parent):
+        candidate = base / "shared" / "data" / "nlu_dev.jsonl"
+        if candidate.exists():
+            return candidate
+    return ROOT.parent / "shared" / "data" / "nlu_dev.jsonl"
+
+
+DEFAULT_FILE = _default_file()
 MERGE = {"check_availability": "book_room"}
 
 
@@ -165,7 +177,7 @@ def print_report(rep: Report, *, errors: int = 0, entity_errors: int = 0) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("file", nargs="?", default=str(DEFAULT_FILE), help="labelled JSON lines")
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="print N misclassified intents")
     ap.add_argument("--entity-errors", type=int, default=0, metavar="N", help="print N entity mismatches")
@@ -180,4 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(0)

@@ -16,11 +16,11 @@ from ..payments.port import PaymentGateway
 from ..services import catalog
 from ..store.database import Database
 from ..store.uow import UnitOfWork
-from . import auth, bookings, errors, rooms
+from . import admin, auth, bookings, errors, guests, rooms, service_requests, voice
 from .deps import Container
 from .errors import problem
 
-ROUTERS = [auth.router, rooms.router, bookings.router]
+ROUTERS = [auth.router, rooms.router, bookings.router, guests.router, service_requests.router, voice.router, admin.router]
 
 
 def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,

@@ -31,6 +31,6 @@ def mask_phone(phone: str | None) -> str | None:
         return phone
     digits = digits_only(phone)
     prefix = "+" if phone.strip().startswith("+") else ""
-    if len(digits) <= 7:
+    if len(digits) < 10:
         return prefix + "*" * max(0, len(digits) - 4) + digits[-4:]
     return prefix + digits[:-7] + "***" + digits[-4:]

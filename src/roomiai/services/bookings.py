@@ -437,9 +437,11 @@ async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Book
     rooms = (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number.in_(record.room_numbers)))).scalars()
     for room in rooms:
         room.status, room.updated_at = "available", now
+    departure = min(max(today, record.check_in_date + dt.timedelta(days=1)), record.check_out_date)
+    stayed = (departure - record.check_in_date).days
     guests.record_stay(
-        booking.guest, check_in=record.check_in_date, check_out=min(max(today, record.check_in_date + dt.timedelta(days=1)), record.check_out_date),
-        revenue_cents=record.grand_total_cents, now=now,
+        booking.guest, check_in=record.check_in_date, check_out=departure,
+        revenue_cents=record.grand_total_cents * stayed // record.nights, now=now,
     )
     record.status, record.actual_check_out, record.updated_at = BookingStatus.CHECKED_OUT.value, now, now
     event = _event(record, "checked_out", ctx.actor, now, {})

@@ -42,6 +42,8 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
     """A new profile with the next G-YYYY-NNNNN id."""
     if not data.get("first_name") or not data.get("last_name"):
         raise InvalidRequest("A guest needs a first and a last name.", field="primary_guest")
+    if data.get("phone"):
+        data = {**data, "phone": clean_phone(data["phone"])}
     sequence = await next_sequence(session, f"guest:{now.year}")
     record = GuestRecord(
         guest_id=yearly_reference("G", now.year, sequence),
@@ -72,7 +74,7 @@ async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt
         return await create(session, data=data, now=now)
     for field in ("title", "email", "phone"):
         if data.get(field) and not getattr(record, field):
-            setattr(record, field, data[field])
+            setattr(record, field, clean_phone(data[field]) if field == "phone" else data[field])
     record.email_key = email_key(record.email)
     record.phone_key = phone_key(record.phone)
     record.updated_at = now

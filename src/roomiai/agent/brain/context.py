@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .normalise import clean
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.?!])\s+")
+_WH_RE = re.compile(r"\b(?:what|when|which|how many|how long|where|who|whose)\b")
 _SLOT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("check_out_date", re.compile(
         r"\b(?:check(?:ing)? ?out|leav(?:e|ing)|depart(?:ing|ure)?|until (?:when|what)|till when"
@@ -44,7 +45,7 @@ _YES_NO_START_RE = re.compile(
     r"|should|can|could|may|have|has|was|were|want|wanna|need|you want|you need|you would|you'd"
     r"|how does|how do you feel)\b")
 _CONFIRM_RE = re.compile(
-    r"\b(?:(?<!i can )(?<!i )(?<!hereby )confirm(?!ed| (?:to )?you| that)|is (?:that|this|it|everything) (?:correct|right|ok|okay|good|fine|alright)"
+    r"\b(?:(?<!i can )(?<!i )(?<!hereby )confirm(?!ed|ation| (?:to )?you)|confirmation (?:details|of the following)|is (?:that|this|it|everything) (?:correct|right|ok|okay|good|fine|alright)"
     r"|correct\?|right\?|ok\?|okay\?|shall i|should i|would you like (?:me )?to (?:book|reserve|go ahead|proceed|make)"
     r"|do you want (?:me )?to (?:book|reserve|go ahead|proceed|make)|can i (?:book|reserve)"
     r"|want (?:me )?to (?:book|reserve)|like (?:me )?to (?:book|reserve)|to (?:book|reserve) (?:it|this|that|the)"
@@ -54,7 +55,8 @@ _ANYTHING_ELSE_RE = re.compile(
     r"\b(?:anything else|something else|anything more|any other|help you with|assist you with|can i do for you"
     r"|other (?:task|thing|help|request)|further (?:assistance|help)|more help|need more|still need"
     r"|help (?:with )?(?:anything|something)|another (?:task|thing)|need anything|else (?:i|we) can"
-    r"|what else|do for you today|more to do|you need more|anything i can)\b")
+    r"|what else|do for you today|more to do|you need more|anything i can|how (?:can|may) i (?:help|assist)"
+    r"|what can i do for you)\b")
 _SUMMARY_RE = re.compile(
     r"\b(?:check(?:ing)? ?in|check(?:ing)? ?out|arriv|from .{3,20} (?:to|until|through)|for \d+ (?:days?|nights?|rooms?)"
     r"|\d+ rooms?|reservation (?:for|at)|room at|book(?:ing)? (?:a |\d )?rooms?)")
@@ -66,7 +68,7 @@ _DONE_RE = re.compile(
     r"\b(?:(?:has|have) been (?:made|booked|reserved|confirmed|placed|completed|done|changed|cancel+ed|updated)"
     r"|is (?:booked|reserved|confirmed|complete|done|successful|made|all set|cancel+ed|updated)"
     r"|was (?:successful|made|booked|reserved|completed|confirmed|a success)|successfully|you(?:'re| are) all set"
-    r"|booking is|reservation is (?:complete|made|confirmed|done)|i(?:'ve| have) (?:booked|reserved|made|cancel+ed|completed|confirmed|changed|updated|set up)"
+    r"|(?:booking|reservation) is (?:complete|made|confirmed|done|successful|all set)|i(?:'ve| have) (?:booked|reserved|made|cancel+ed|completed|confirmed|changed|updated|set up)"
     r"|you have (?:a|your) (?:reservation|room|booking)|got (?:a|your) (?:reservation|room)|enjoy your)\b")
 _OFFER_RE = re.compile(
     r"\b(?:how about|what about|what do you think|there(?:'s| is) (?:a|an|the)|i found|i have found|found \d+"
@@ -78,8 +80,17 @@ _DATE_WORD_RE = re.compile(
     r"|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2}(?:st|nd|rd|th)"
     r"|\d+ (?:days?|nights?|rooms?))\b")
 
+_REQUEST_VALUE_RE = re.compile(
+    r"\b(?:may i (?:have|get|ask|take)|can i (?:have|get|take)|could i (?:have|get|take)|could you (?:give|tell|provide|spell)"
+    r"|can you (?:give|tell|provide|spell)|would you (?:give|tell|provide|spell)|what(?:'s| is| are)? (?:your|the)"
+    r"|please (?:give|tell|provide|spell|say)|how many|which|what)\b")
+_ASKING_RE = re.compile(
+    r"\b(?:please (?:tell|give|provide|say|spell|confirm|let)|tell me|give me|let me (?:have|know|get)|i(?:'ll| will)? need"
+    r"|may i|can i|could i|could you|can you|what|when|which|how|who)\b")
+_VERIFY_RE = re.compile(
+    r"\b(?:will you|are you|is (?:it|that|this|your)|do you want|would you like|shall i|should i|did you|was it"
+    r"|correct|right)\b")
 _EXPLICIT_IN_RE = re.compile(r"\b(?:check(?:ing)? ?in|arriv\w*|get(?:ting)? there|start\w*|from when|begin\w*)\b")
-_PROPOSE_ONLY_RE = re.compile(r"^(?:shall|should|can|may|would|do|will|want|wanna)\b")
 _BOOKING_TOPIC_RE = re.compile(r"\b(?:hotel|room|rooms|reserv\w*|book\w*|stay|check(?:ing)? ?in|check(?:ing)? ?out|suite)\b")
 
 
@@ -97,6 +108,7 @@ class AgentTurn:
     dates: bool
     summary: bool = False
     about_booking: bool = False
+    requests_value: bool = False
 
     @property
     def polar(self) -> bool:
@@ -119,8 +131,9 @@ def read_agent_turn(previous_agent: str) -> AgentTurn:
         return AgentTurn(frozenset(), False, False, False, False, False, False, False)
     last = _last_question(text)
     asked: set[str] = set()
+    asking = last.rstrip().endswith("?") or bool(_ASKING_RE.search(last))
     for slot, pattern in _SLOT_PATTERNS:
-        if pattern.search(last):
+        if asking and pattern.search(last):
             asked.add(slot)
     if "check_out_date" in asked and "check_in_date" in asked and not _EXPLICIT_IN_RE.search(last):
         asked.discard("check_in_date")
@@ -133,11 +146,12 @@ def read_agent_turn(previous_agent: str) -> AgentTurn:
     yes_no = bool(_YES_NO_START_RE.search(last)) and last.rstrip().endswith("?")
     offer = bool(_OFFER_RE.search(last)) and not confirm
     dates = bool(_DATE_WORD_RE.search(text))
-    summary = confirm and bool(_DATE_WORD_RE.search(last)) and not bool(_PROPOSE_ONLY_RE.search(last))
-    about_booking = bool(_BOOKING_TOPIC_RE.search(last))
+    summary = confirm and bool(_DATE_WORD_RE.search(text)) and not bool(_PROPOSE_RE.search(last))
+    about_booking = bool(_BOOKING_TOPIC_RE.search(text))
+    requests_value = bool(asked) and bool(_REQUEST_VALUE_RE.search(last)) and not _VERIFY_RE.search(last)
     return AgentTurn(frozenset(asked), yes_no, confirm, anything_else, done, offer, question, dates,
-                     summary, about_booking)
+                     summary, about_booking, requests_value)
 
 
 def _wh_question(sentence: str) -> bool:
-    return bool(re.search(r"\b(?:what|when|which|how many|how long|where|who|whose)\b", sentence))
+    return bool(_WH_RE.search(sentence))

@@ -1,14 +1,14 @@
-"""Date expressions in normalised caller text, resolved against today's date.
+"""Date expressions in normalised caller text, resolved against today's date."""
 
-Conventions (those of the SGD data the brain is tuned on):
-- "next Thursday", "Thursday", "Thursday next week", "this Thursday" all mean the first
-  Thursday after today ("this <today's weekday>" is today itself).
-- "the 9th": the 9th of this month, or of next month when the 9th has already passed.
-- "March 5th" with March earlier in the year than today: next year's March.
-- "this weekend": check-in on the coming Friday (today when today is Friday, Saturday or
-  Sunday) and check-out on the Sunday after that Friday (or the Monday when already the
-  weekend); "next weekend" is the same a week later.
-"""
+# Conventions (those of the SGD data the brain is tuned on, see shared/data/README.md):
+# - "next Thursday", "Thursday" and "this coming Thursday" mean the first Thursday after today;
+#   "this Thursday" / "Thursday this week" is the first from today (today itself on a Thursday);
+#   "Thursday next week" is the Thursday of the next calendar week (weeks start on Monday).
+# - "the 9th": the 9th of this month, or of the next month having a 9th once it has passed.
+# - "March 5th" (no year): the next March 5th on or after today, so an earlier month is next year.
+# - "this weekend": check-in on the coming Friday (today when today is Friday or Saturday) and
+#   check-out on the Sunday after it (Monday when asked on a Sunday); "next weekend" is the
+#   weekend after that. Vague spans ("next week", "in a few days") give no date.
 
 from __future__ import annotations
 
@@ -33,9 +33,7 @@ _MONTH = (
     r"(?P<month>january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 )
-_MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
 _WEEKDAY = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])"
 _DAY_ORD = r"(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)?"
 _YEAR = r"(?:,? (?:of )?(?P<year>20\d\d))?"
 _NOT_UNIT = (
@@ -47,6 +45,12 @@ _NOT_UNIT = (
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("slash", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\d/])")),
+    ("weekday_month_day", re.compile(
+        rf"\b{_WEEKDAY},? (?:the )?{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
+    ("weekday_day_month", re.compile(
+        rf"\b{_WEEKDAY},? (?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
+    ("weekday_day", re.compile(
+        rf"\b{_WEEKDAY},? (?:the )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b")),
     ("month_day", re.compile(
         rf"\b{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
     ("day_month", re.compile(
@@ -67,7 +71,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?P<which>next|this|this coming|coming|the coming|following|the following) {_WEEKDAY}\b")),
     ("bare_weekday", re.compile(rf"\b{_WEEKDAY}s?\b")),
     ("in_n", re.compile(
-        r"\b(?:in|after) (?P<n>\d{1,2}|a|an|one|a couple of|a few) (?P<unit>days?|weeks?|months?)"
+        r"\b(?:in|after) (?P<n>\d{1,2}|a|an|one|a couple of) (?P<unit>days?|weeks?|months?)"
         r"(?: time)?\b(?! (?:stay|trip))")),
     ("n_from_now", re.compile(
         r"\b(?P<n>\d{1,2}|a|an|one) (?P<unit>days?|weeks?) from (?:now|today)\b")),
@@ -137,11 +141,8 @@ def resolve_month_day(month: int, day: int, today: dt.date, year: int | None = N
     if year is not None:
         return _safe_date(year, month, day)
     d = _safe_date(today.year, month, day)
-    if d is None:
-        d = _safe_date(today.year + 1, month, day)
-        return d
-    if d < today:
-        d = _safe_date(today.year + 1, month, day) or d
+    if d is None or d < today:
+        return _safe_date(today.year + 1, month, day) or d
     return d
 
 
@@ -168,7 +169,7 @@ def weekend(today: dt.date, *, weeks_ahead: int = 0) -> tuple[dt.date, dt.date]:
 def _count(token: str) -> int:
     if token.isdigit():
         return int(token)
-    return {"a": 1, "an": 1, "one": 1, "a couple of": 2, "a few": 3}.get(token, 1)
+    return 2 if token == "a couple of" else 1
 
 
 def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | None, bool, dt.date | None]:
@@ -186,7 +187,9 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
         if month > 12:
             return None, False, None
         return resolve_month_day(month, day, today, year), False, None
-    if kind in ("month_day", "day_month"):
+    if kind == "weekday_day":
+        return resolve_day(int(g["day"]), today), True, None
+    if kind in ("month_day", "day_month", "weekday_month_day", "weekday_day_month"):
         year = int(g["year"]) if g.get("year") else None
         month = MONTHS[g["month"]]
         return resolve_month_day(month, int(g["day"]), today, year), False, None
@@ -233,8 +236,6 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
             y, mo = _add_months(today, n)
             return _safe_date(y, mo, min(today.day, calendar.monthrange(y, mo)[1])), False, None
         return today + dt.timedelta(days=n), False, None
-    if kind == "next_week":
-        return today + dt.timedelta(days=7 - today.weekday()), False, None
     if kind in ("ordinal_day", "the_number"):
         return resolve_day(int(g["day"]), today), True, None
     return None, False, None
@@ -279,7 +280,7 @@ def _link_ranges(text: str, found: list[DateMention], today: dt.date) -> list[Da
                 v = resolve_day(nxt.value.day, today, after=cur.value)
                 if v is not None:
                     out[i + 1] = DateMention(nxt.start, nxt.end, v, nxt.kind, True)
-            elif cur.day_only and not nxt.day_only and nxt.kind in ("month_day", "day_month"):
+            elif cur.day_only and not nxt.day_only and nxt.kind.endswith(("month_day", "day_month")):
                 v = _safe_date(nxt.value.year, nxt.value.month, cur.value.day)
                 if v is not None and v < nxt.value:
                     out[i] = DateMention(cur.start, cur.end, v, cur.kind, True)

@@ -28,11 +28,18 @@ _NIGHTS_RE = re.compile(
     r"|a week|per|old|of the week))")
 _NIGHTS_WEEKEND_RE = re.compile(r"\b(?:for|over) the weekend\b|\bweekend stay\b")
 _NIGHTS_BEFORE_SKIP_RE = re.compile(r"\b(?:in|within|after|every|than|next|last|first|past|the|those|these|per|by)\s*$")
+_A_NIGHT_BEFORE_RE = re.compile(r"\b(?:for|just|only|stay|staying|extra|another|make it)\s*$")
+_FOR_BEFORE_RE = re.compile(r"\bfor\s*$")
+_BARE_WORD_ANSWERS = [
+    (re.compile(rf"\b{words}\b"), value)
+    for words, value in (("just me", 1), ("myself", 1), ("a couple", 2), ("a week", 7), ("a night", 1),
+                         ("none", 0), ("no kids", 0), ("no children", 0), ("no", 0))
+]
 _PRICE_BEFORE_RE = re.compile(r"\b(?:price|cost|rate|how much|pay|charge|costs|fee)\b(?:\s+\w+){0,4}\s*$")
 _ROOMS_RE = re.compile(
     r"\b(?P<n>\d{1,2}|a couple of|a couple|couple of|a pair of) "
     r"(?:(?!(?:stars?|nights?|days?|weeks?|people|persons?|guests?|adults?|kids?|children|and|or|for|in|at|with|to"
-    r"|on|by|per|from|the|a|an|is|are|of)\b)[a-z']+\s){0,3}(?:rooms?|suites?|bedrooms?)\b"
+    r"|on|by|per|from|the|a|an|is|are|of|bedrooms?|bed)\b)[a-z']+\s){0,3}(?:rooms?|suites?|bedrooms?)\b"
     r"(?! ?(?:number|service|suite|apartment|house|flat|condo|villa|home|unit))")
 _BARE_NUMBER_RE = re.compile(r"(?<![\d/.:$])\b(?P<n>\d{1,2})\b(?![\d/:]|[.,]\d|st\b|nd\b|rd\b|th\b| ?%)")
 _FILLER_WORDS_RE = re.compile(r"[a-z']+")
@@ -69,11 +76,9 @@ class EntityExtractor:
         self._dates(norm, mentions, turn, out, today, previous_agent)
         spans = [(d.start, d.end) for d in mentions]
         self._nights(norm, turn, out, spans)
-        m = None
-        for m in _ROOMS_RE.finditer(norm):
-            pass
-        if m is not None:
-            out["rooms"] = _count(m.group("n"))
+        rooms = [m for m in _ROOMS_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)]
+        if rooms:
+            out["rooms"] = _count(rooms[-1].group("n"))
         out.update(find_party(norm))
         self._bare_number(norm, turn, out, spans)
         room_type = find_room_type(norm, self._room_types)
@@ -97,13 +102,8 @@ class EntityExtractor:
         phone = find_phone(cleaned, asked="phone_number" in turn.asked_slots)
         if phone and not (confirmation and phone in confirmation.replace("-", "").replace("ROOMI", "")):
             out["phone_number"] = phone
-            for key in ("rooms", "adults", "nights", "children"):
-                if key in out and str(out[key]) in phone and not _ROOMS_RE.search(norm):
-                    out.pop(key, None)
         name = find_name(utterance, asked="guest_name" in turn.asked_slots)
-        if name and not email:
-            out["guest_name"] = name
-        elif name and email and name.lower().replace(" ", "") not in email:
+        if name and not (email and name.lower().replace(" ", "") in email.replace(".", "").replace("_", "")):
             out["guest_name"] = name
         return out
 
@@ -188,11 +188,11 @@ class EntityExtractor:
                 continue
             n_word = m.group("n")
             if not n_word[0].isdigit() and n_word not in ("one",):
-                if not (asked or re.search(r"\b(?:for|just|only|stay|staying|extra|another|make it)\s*$", before)
+                if not (asked or _A_NIGHT_BEFORE_RE.search(before)
                         or norm[m.end():m.end() + 5].startswith((" stay", "'s stay"))):
                     continue
                 if m.group("unit").startswith("day") and n_word in ("a", "an") and not asked \
-                        and not re.search(r"\bfor\s*$", before):
+                        and not _FOR_BEFORE_RE.search(before):
                     continue
             n = _count(n_word)
             if m.group("unit").startswith("week"):
@@ -211,15 +211,17 @@ class EntityExtractor:
             return
         numbers = [m for m in _BARE_NUMBER_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)]
         n_words = len(_FILLER_WORDS_RE.findall(norm))
+        if slots == ["adults", "children"] and len(numbers) == 2 and n_words <= 8:
+            out["adults"], out["children"] = (int(m.group("n")) for m in numbers)
+            return
         if len(numbers) == 1 and n_words <= 8:
             value = int(numbers[0].group("n"))
             if 0 < value <= 60 or (value == 0 and slots[0] == "children"):
                 out[slots[0]] = value
             return
         if not numbers and n_words <= 4:
-            for word, value in (("just me", 1), ("myself", 1), ("a couple", 2), ("a week", 7), ("a night", 1),
-                                ("none", 0), ("no kids", 0), ("no children", 0), ("no", 0)):
-                if re.search(rf"\b{word}\b", norm):
+            for pattern, value in _BARE_WORD_ANSWERS:
+                if pattern.search(norm):
                     if value == 0 and slots[0] != "children":
                         continue
                     out[slots[0]] = value
@@ -232,6 +234,4 @@ def _count(word: str) -> int:
         return int(word)
     if word.startswith(("a couple", "couple", "a pair")):
         return 2
-    if word == "a few":
-        return 3
     return SMALL_COUNTS.get(word.split()[-1], 1)

@@ -26,7 +26,8 @@ _POSITIVE_RE = re.compile(
     r"(?:good|great|perfect|fine|ok|okay|alright|all right|right|correct|excellent|awesome|wonderful|nice"
     r"|lovely|fantastic|terrific|amazing|brilliant|super|cool|ideal|works?|suits?|sounds good|sounds great"
     r"|sounds perfect|sounds fine|that works|works for me|works fine|good to me|what i want|what i need"
-    r"|what i wanted|exactly what|proceed|confirmed|permission granted|granted|the deal|do|suffice)\b")
+    r"|what i wanted|exactly what|proceed|confirmed|permission granted|granted|the deal|suffice)\b"
+    r"|^(?:that|it|this)(?:'ll| will| would| should) do\b")
 _LEAD_POSITIVE_RE = re.compile(
     r"^(?:ok|okay|alright|all right|great|perfect|fine|good|cool|excellent|awesome|wonderful|nice|lovely"
     r"|fantastic|terrific|amazing|brilliant|super|sounds good|sounds great|sounds perfect|that works|works for me"
@@ -59,11 +60,15 @@ _SLOT_VALUE_RE = re.compile(
     r"|september|october|november|december|check ?in|check ?out|(?:1|one) room)\b")
 _LATER_RE = re.compile(
     r"\bbut (?:not (?:now|yet|right now|today|at the moment)|later|maybe later|another time|i(?:'ll| will) (?:decide|do (?:it|that)|think)"
-    r"|i think i(?:'ll| will)|let's do (?:it|that) later|not just yet)|\b(?:not ready|hold off)\b")
+    r"|i think i(?:'ll| will)|let's do (?:it|that) later|not just yet|change|make (?:it|that)|can you change"
+    r"|could you change|i (?:want|need|would like|'d like) to change)|\b(?:not ready|hold off)\b")
 _LEADING_CLOSING_RE = re.compile(
     r"^(?:(?:ok(?:ay)?|great|perfect|cool|wow|excellent|awesome|fine|nice|sure|alright|i see|oh)\W+)*"
-    r"(?:thanks?|thank you|thx|cheers|i appreciate (?:it|that|your help|the help)|appreciate it)"
-    r"(?: (?:so|very) much| a lot| a bunch| again| for (?:that|the|your|all|helping)(?: \w+){0,3})?[.!,]*\s+")
+    r"(?:thank you|thanks|thank|thx|cheers|i appreciate (?:it|that|your help|the help)|appreciate it|many thanks)"
+    r"(?: (?:so|very) much| a lot| a bunch| again)*(?: for (?:all )?(?:the |your |that |this |my )?(?:immense |kind |great )?"
+    r"(?:help|information|info|assistance|everything|that|this|same|time|helping(?: me)?(?: out)?(?: there)?"
+    r"|making (?:the|my|that) (?:reservation|booking)|booking(?: the \w+)?|reserving(?: the \w+)?|the \w+"
+    r"|your \w+))?(?: (?:so|very) much| a lot| again)*(?:[.!,]+\s*|\s+|$)")
 _GREETING_RE = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|howdy|greetings)\b")
 
 _HUMAN_RE = re.compile(
@@ -76,6 +81,7 @@ _HUMAN_RE = re.compile(
     r"|not (?:a|talk to a|talking to a) (?:robot|machine|bot|computer)|stop (?:the )?(?:robot|bot)"
     r"|(?:is|are) there (?:a |an )?(?:human|person|someone|anybody|anyone) (?:i can|to) (?:talk|speak)"
     r"|(?:get|give) me (?:a |the )?(?:human|person|manager|front desk|reception|operator)"
+    r"|^(?:please )?(?:transfer|connect|put) me(?: through)?(?: please)?$"
     r"|i (?:want|need|would like|'d like) (?:a |to talk to a |to speak (?:to|with) a )?(?:human|real person|manager))\b")
 _CANCEL_RE = re.compile(
     r"\b(?:cancel+(?:ing|ed|ation)?|call off|scrap (?:my|the|our)|don't need (?:the|my|our) (?:room|reservation|booking) "
@@ -97,9 +103,10 @@ _MODIFY_RE = re.compile(
     r"|(?:leave|check out|depart) (?:a day |1 day |one day )?(?:earlier|early|later)|arrive (?:a day |1 day )?(?:earlier|later)"
     r"|(?:change|move|push|switch) (?:it|that|them) (?:to|back|forward)|(?:change|switch|upgrade) (?:to|my room)"
     r"|upgrade|different dates|new dates|(?:change|update) (?:the )?(?:name|number of guests|guest count)"
-    r"|add (?:a|another|1|one) (?:guest|person|room|bed)|(?:move|push) (?:my|our|the) (?:reservation|booking))\b")
+    r"|add (?:a|another|1|one) (?:guest|person|room|bed)|(?:move|push) (?:my|our|the) (?:reservation|booking)"
+    r"|add (?:\w+ ){1,3}to (?:my|our|the) (?:reservation|booking|stay))\b")
 _EXISTING_RE = re.compile(
-    r"\b(?:my|our|existing|current|already (?:have|made|booked)|i (?:have|made|booked) (?:a|the)"
+    r"\b(?:my|our|existing|current|the reservation|the booking|already (?:have|made|booked)|i (?:have|made|booked) (?:a|the)"
     r"|confirmation (?:number|code)|roomi)\b")
 _SERVICE_STRONG_RE = re.compile(
     r"\b(?:housekeeping|house keeping|room service|maid service|turn ?down service|maintenance|engineering"
@@ -111,7 +118,7 @@ _SERVICE_STRONG_RE = re.compile(
     r"|too (?:hot|cold|loud|noisy)|making (?:a )?noise)|(?:doesn't|does not|don't|won't|will not|isn't|can't|cannot)"
     r" (?:work|turn on|flush|drain|open|lock|stop|connect)|broken|not working|no hot water|out of (?:toilet paper|towels"
     r"|soap|shampoo)|clean (?:my|our|the) room|make up (?:my|our|the) room|wake ?up call|fresh towels|too noisy"
-    r"|noisy neighbou?rs|locked (?:myself )?out|key card (?:is|isn't|doesn't|not)|(?:lost|new|another|replacement) (?:room )?key"
+    r"|noisy neighbou?rs|locked (?:myself )?out|key card (?:is|isn't|doesn't|not)|(?:lost|new|another|replacement) (?:my |the |our )?(?:room )?key"
     r"|(?:call|get|book|order) (?:me |us )?(?:a )?(?:taxi|cab|uber)|bellhop|bell ?boy|help with (?:my|our) (?:bags|luggage))\b")
 _SERVICE_ITEM_RE = re.compile(
     r"\b(?:(?:extra|more|fresh|clean|spare|additional) (?:towels?|pillows?|blankets?|toiletries|sheets|soap|shampoo"
@@ -121,7 +128,7 @@ _SERVICE_ITEM_RE = re.compile(
     r"|thermostat|toilet|shower|sink|tv|television|remote|minibar|mini bar|valet|luggage)\b")
 _INFO_TOPIC_RE = re.compile(
     r"\b(?:address|location|where(?:'s| is| are| do| can| exactly)|directions|how (?:do i|to|can i) get|how far|distance"
-    r"|phone|telephone|(?:phone |contact |their |the |its |your )number(?! of)|contact|direct line|call them|reach them"
+    r"|phone|telephone|(?:phone |contact |their |the |its |your |a )number(?! of)|contact|direct line|call them|reach them"
     r"|price|prices|pricing|cost|costs|how much|rate|rates|charge|fee|fees|total|bill|per night|nightly|expensive"
     r"|cheap(?:er|est)?|wifi|wi fi|internet|pets?|dogs?|cats?|animals?|pet friendly|parking|park my car|breakfast"
     r"|included|include|pool|gym|fitness|spa|restaurant|bar|room service|shuttle|check ?in time|check ?out time"
@@ -130,32 +137,42 @@ _INFO_TOPIC_RE = re.compile(
     r"|laundry|kitchen|microwave|fridge|elevator|accessible|wheelchair|family friendly|kid friendly"
     r"|child friendly|children allowed|kids allowed|deposit|credit card|pay|payment|cash|currency|tax|taxes"
     r"|resort fee|crib|cot|safe|luggage storage|store my (?:bags|luggage)|late check ?out|early check ?in"
+    r"|check ?in early|check ?out late|possible to"
     r"|tell me (?:about|more)|information|info|details|what kind of|what type of|which floor|size of|square"
     r"|how many (?:people|guests|beds)|sleeps?|accommodate|occupancy|password|dress code|transport|subway"
     r"|metro|attractions?|things to do|hot tub|jacuzzi|sauna|business center|meeting room|conference room"
     r"|ev charg\w*|refund|refundable|cancell?ation|complimentary|free (?:wifi|parking|breakfast|cancell?ation)"
-    r"|is it free|on site|what(?:'s| is) (?:it|the hotel) like)\b")
+    r"|is it free|on site|what(?:'s| is) (?:it|the hotel) like|difference|differences|compare)\b")
 _QUESTION_RE = re.compile(
-    r"\?|^(?:what|what's|whats|where|where's|when|how|how's|which|who|whose|why|is|are|do|does|did|can|could"
+    r"\?|^(?:(?:please|and|so|okay|ok|oh|now|then|also|um|uh|well|great|cool|i see|let's see|sure|thanks|thank you"
+    r"|actually|hi|hello|hey|yes|yeah|one more thing|quick question|by the way|oh and|and also"
+    r"|sounds (?:interesting|good|great)|this sounds interesting|now then|hmm)\W+)*(?:what|what's|whats|where|where's|when|how|how's|which|who|whose|why|is|are|do|does|did|can|could"
     r"|would|will|may|might|should|shall|any|anything|tell me|let me know|i'd like to know|i would like to know"
     r"|i want to know|i wanna know|i need to know|i was wondering|wondering|i wonder|please (?:tell|let me know|find out"
     r"|check|give)|give me|get me|find out|check (?:if|whether)|whether|i need the|i'd like the|i want the"
-    r"|can you tell|could you tell|let me (?:get|have|know)|do you know|please provide|provide)\b"
+    r"|can you tell|could you tell|let me (?:get|have|know)|do you know|please provide|provide|please let me"
+    r"|you got|you have|got (?:their|the|its)|give (?:me )?(?:their|the|its)|and (?:the|their|its)|the)\b"
     r"|\b(?:tell me|let me know|i'd like to know|i would like to know|i want to know|i wanna know|i need to know"
     r"|wondering|find out|check (?:if|whether)|whether|do you know|can you tell me|could you tell me|give me"
-    r"|what (?:is|are|about)|how (?:much|far|many|long|about)|is there|are there|does it|does the|do they|do you have)\b")
+    r"|what (?:is|are|about|time|kind|type|does|do)|what's|whats|where (?:is|are|do|can)|where's|how (?:much|far|many|long"
+    r"|about|do|does|can)|is there|are there|does it|does the|do they|do you have|can i bring|are (?:pets|dogs|kids)"
+    r"|is (?:breakfast|parking|wifi|it))\b")
 _INFO_NOT_QUESTION_RE = re.compile(
-    r"\b(?:i need the|i'd like the|i want the|i need their|i'd like their|i want their|get me the|give me the"
-    r"|send me the|i need (?:the )?(?:address|phone|number)|(?:their|the|its|it's) (?:address|phone|number|price|cost|rating))\b")
+    r"\b(?:i need|i'd like|i would like|i want|get me|give me|send me|let me have|let me get|let me know|tell me)"
+    r" (?:the |their |its |it's |your |a )?(?:hotel's |hotels )?(?:address|phone|number|contact|price|cost|rating|location"
+    r"|total|direct line|phone number|street address|rate)\b"
+    r"|^(?:the |and )?(?:address|phone number|contact number|price|cost|rating|location|total|direct line)\b")
 _SEARCH_RE = re.compile(
-    r"\b(?:find|search|searching|look(?:ing)? for|look(?:ing)? up|looking|show me|suggest|recommend|options?|alternatives?"
+    r"(?<!keep )(?<!all i was )(?<!what i was )(?<!what i'm )(?<!all i'm )\b(?:find\w*|search\w*|look(?:ing)? for|look(?:ing)? up|looking|(?:need\w*|require|want|get|grab|help \w+ with)"
+    r" (?:me )?(?:a |an |one )?(?:\w+ )?(?:hotel|place to stay|hotel room)|^(?:a |an )?hotel(?: room)?(?: please)?$"
+    r"|(?:how|what) about (?:a |an )?(?:\w+ )?hotel|show me|suggest|recommend|options?|alternatives?"
     r"|hotels|available|availability|availabilities|vacanc(?:y|ies)|any rooms|rooms? (?:free|open)|have (?:a |any )?rooms?"
     r"|have (?:any )?(?:space|openings?)|is there (?:a|any) room|are there (?:any )?rooms|got (?:a |any )?rooms?|need a hotel"
     r"|want a hotel|a hotel (?:in|near|around|there|nearby|close)|(?:nearby|area|around) hotel|hotel (?:nearby|around|in the area)"
     r"|star hotel|\d star|stars|place to stay|somewhere to stay|where (?:to|can i) stay|hotel to stay|need a place"
     r"|check (?:if|whether) (?:you|there)|free rooms|still have)\b")
 _SEARCH_STRONG_RE = re.compile(
-    r"\b(?:find|search|searching|look(?:ing)? for|look(?:ing)? up|show me|suggest|recommend|availab\w*|vacanc\w*"
+    r"(?<!keep )(?<!all i was )(?<!what i was )(?<!what i'm )(?<!all i'm )\b(?:find(?!ing out| out)\w*|search\w*|look(?:ing)? for|look(?:ing)? up|show me|suggest|recommend|availab\w*|vacanc\w*"
     r"|any rooms|have (?:a |any )?rooms? (?:available|free|open|for)|do you have (?:a |any )?(?:room|rooms|space|suites?"
     r"|openings?|king|queen|double|single|twin|deluxe|standard)|are there (?:any )?rooms|is there (?:a|any) room"
     r"|hotels|star|stars|wifi|pets?|pet friendly|place to stay|somewhere to stay|other options)\b")
@@ -167,7 +184,7 @@ _BOOK_RE = re.compile(
     r"|stay (?:there|at|in)|check in|check ?in on|nights?|room at|rooms at|room in (?:this|that|the)|go with"
     r"|arriv\w+|leaving|check(?:ing)? out on|coming in on|staying)\b")
 _BOOK_STRONG_RE = re.compile(
-    r"\b(?:reserve|reserving|reservation|make a booking|book (?:it|this|that|the|one|\d|a room|me a room|me|us|rooms?"
+    r"\b(?:reserve|reserving|reservations?|make a booking|book (?:it|this|that|the|one|\d|a room|me a room|me|us|rooms?"
     r"|for|there)|booking for|i'll take|i will take|want to book|like to book|need to book|wish to book"
     r"|check in (?:on|at|from)|check ?in date|checking in|check out (?:on|at)|checking out|arriv\w+ on)\b")
 _SERVICE_ASK_RE = re.compile(
@@ -181,12 +198,26 @@ _NEGATED_TASK_RE = re.compile(
     r"(?: \w+){0,3} (?:book|reserve|reservation|booking|find|search|look)")
 _FIND_INFO_RE = re.compile(
     r"\b(?:find|search|check|look up|get)(?: me| out| for me)? (?:the |their |its |it's |if |whether |what |how )"
-    r"(?:\w+ ){0,3}(?:address|phone|number|contact|price|cost|rating|wifi|pets?|location|located|allows?|has|have"
+    r"(?:\w+ ){0,3}(?:address|phone|number|contact|price|cost|rating|wifi|pets?|location|located|allows?"
     r"|star|rate|total)\b")
 _HOTEL_WORD_RE = re.compile(r"\b(?:hotel|room|rooms|stay|suite|motel|accommodation|lodging|place to sleep)\b")
 _ALTERNATIVE_RE = re.compile(
     r"\b(?:anything else|something else|other (?:hotels?|options?|ones?|places?)|another (?:one|hotel|option|place)"
     r"|what else|more options|else (?:available|there)|different (?:hotel|one|option))\b")
+_LATE_EARLY_RE = re.compile(r"\b(?:late check ?out|early check ?in)\b")
+_CLAUSE_SPLIT_RE = re.compile(r"[.!?;]\s|[.!?;]$|, (?=and |but |i |we |please |can |could |what |how |does |is )")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;,])\s+")
+_CONTRAST_RE = re.compile(r"\b(?:but|instead|rather)\b")
+_SEARCH_VERB_RE = re.compile(
+    r"\b(?:find(?! out)\w*|search\w*|look(?:ing)? for|show me|suggest|recommend|other)\b")
+_RESERVE_RE = re.compile(r"\b(?:reserve|reservation|make a booking)\b")
+_WANT_RE = re.compile(r"\b(?:need|want|like|get|looking)\b")
+_AFTER_NO_FILLER_RE = re.compile(
+    r"^[\s,.!]*(?:(?:thanks?|thank you|not (?:right )?now|not yet|maybe later|but|i don't|i do not)[\s,.!]*)*")
+_COMPLAINT_RE = re.compile(
+    r"\b(?:broken|not working|doesn't work|does not work|won't|isn't working|leaking|clogged|no hot water"
+    r"|too (?:hot|cold|loud|noisy)|dirty|smells?)\b")
+_THIS_ONE_RE = re.compile(r"\b(?:this|that|the) (?:hotel|room|one)\b|\bbook (?:it|that|this)\b")
 
 
 @dataclass(frozen=True)
@@ -211,11 +242,11 @@ class IntentClassifier:
 
 
 def _first_clause(text: str) -> str:
-    return re.split(r"[.!?;]\s|[.!?;]$|, (?=and |but |i |we |please |can |could |what |how |does |is )", text, maxsplit=1)[0]
+    return _CLAUSE_SPLIT_RE.split(text, maxsplit=1)[0]
 
 
 def _rest(text: str) -> str:
-    parts = re.split(r"(?<=[.!?;,])\s+", text, maxsplit=1)
+    parts = _SENTENCE_SPLIT_RE.split(text, maxsplit=1)
     return parts[1] if len(parts) > 1 else ""
 
 
@@ -224,7 +255,7 @@ def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
     text = text.strip(" ,.!;:-")
     if not text:
         return None
-    if _NEGATED_TASK_RE.search(text) and not re.search(r"\b(?:but|instead|rather)\b", text):
+    if _NEGATED_TASK_RE.search(text) and not _CONTRAST_RE.search(text):
         return None
     if _HUMAN_RE.search(text):
         return "request_human", 0.92
@@ -238,10 +269,11 @@ def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
     if _MODIFY_RE.search(text) and (_EXISTING_RE.search(text) or turn.done):
         return "modify_booking", 0.85
     is_question = bool(_QUESTION_RE.search(text))
-    if _SERVICE_STRONG_RE.search(text) and not (is_question and _info(text, True) and not _complaint(text)):
+    if _SERVICE_STRONG_RE.search(text) and (_SERVICE_ASK_RE.search(text) or _complaint(text)
+                                            or not (is_question and _info(text, True))):
         return "service_request", 0.88
     if _SERVICE_ITEM_RE.search(text) and not _ROOM_SEEKING_RE.search(text) and not turn.asked_slots \
-            and not _BOOK_STRONG_RE.search(text) and (not (is_question and _info(text, True))
+            and not _BOOK_STRONG_RE.search(_LATE_EARLY_RE.sub("", text)) and (not (is_question and _info(text, True))
                                                       or _SERVICE_ASK_RE.search(text)):
         return "service_request", 0.75
     info = _info(text, is_question)
@@ -250,12 +282,11 @@ def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
     if _FIND_INFO_RE.search(text):
         return "get_info", 0.85
     if info and not (book_strong and not is_question):
-        if not (search_strong and re.search(r"\b(?:find\w*|search\w*|look(?:ing)? for|show me|suggest|recommend|other)\b", text)
-                and not re.search(r"\bfind out\b", text)):
+        if not (search_strong and _SEARCH_VERB_RE.search(text)):
             return "get_info", 0.85
     search = _SEARCH_RE.search(text)
     book = _BOOK_RE.search(text)
-    if search_strong and not re.search(r"\b(?:reserve|reservation|make a booking)\b", text):
+    if search_strong and not _RESERVE_RE.search(text):
         return "check_availability", 0.8
     if book_strong:
         return "book_room", 0.8
@@ -269,16 +300,14 @@ def _task_intent(text: str, turn: AgentTurn) -> tuple[str, float] | None:
         return "cancel_booking", 0.6
     if info:
         return "get_info", 0.6
-    if _HOTEL_WORD_RE.search(text) and re.search(r"\b(?:need|want|like|get|looking)\b", text):
+    if _HOTEL_WORD_RE.search(text) and _WANT_RE.search(text):
         return "check_availability", 0.55
     return None
 
 
 def _after_no(text: str, no: re.Match[str]) -> str:
     rest = text[no.end():]
-    rest = re.sub(r"^[\s,.!]*(?:(?:thanks?|thank you|not (?:right )?now|not yet|maybe later|but|i don't|i do not)[\s,.!]*)*",
-                  "", rest)
-    return rest
+    return _AFTER_NO_FILLER_RE.sub("", rest)
 
 
 def _strip_closing(text: str) -> str:
@@ -286,8 +315,7 @@ def _strip_closing(text: str) -> str:
 
 
 def _complaint(text: str) -> bool:
-    return bool(re.search(r"\b(?:broken|not working|doesn't work|does not work|won't|isn't working|leaking|clogged"
-                          r"|no hot water|too (?:hot|cold|loud|noisy)|dirty|smells?)\b", text))
+    return bool(_COMPLAINT_RE.search(text))
 
 
 def _info(text: str, is_question: bool) -> bool:
@@ -306,10 +334,12 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
     if no and not yes:
         if turn.confirm or turn.yes_no or turn.anything_else:
             task = _task_intent(_after_no(text, no), turn)
-            if task and (not turn.confirm or not turn.about_booking) and (task[1] >= 0.7 or task[0] == "get_info"):
+            if task and (task[1] >= 0.7 or task[0] == "get_info") and (
+                    not turn.confirm or not turn.about_booking
+                    or task[0] in ("check_availability", "get_info", "request_human", "service_request")):
                 return task
             return "deny", 0.9
-        task = _task_intent(text, turn)
+        task = _task_intent(_strip_closing(text), turn)
         if task and task[0] not in ("get_info",) and task[1] >= 0.8:
             return task
         return "deny", 0.75
@@ -317,6 +347,9 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
         return "deny", 0.8
     if turn.anything_else and _CLOSING_RE.search(text) and not _task_intent(_strip_closing(text), turn):
         return "deny", 0.8
+    if yes and turn.requests_value and not turn.confirm:
+        task = _task_intent(text[yes.end():], turn)
+        return task if task and task[1] >= 0.8 else ("other", 0.6)
     if yes:
         if turn.anything_else and not turn.confirm:
             task = _task_intent(rest or text[yes.end():], turn)
@@ -326,7 +359,7 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
             if _CLOSING_RE.search(text):
                 return "other", 0.8
             task = _task_intent(rest or text[yes.end():], turn)
-            if task and task[1] >= 0.8 and task[0] in ("book_room", "check_availability"):
+            if task and task[1] >= 0.8 and task[0] in ("book_room", "check_availability", "get_info"):
                 return task
         if turn.polar or turn.offer:
             return "confirm", 0.9
@@ -344,7 +377,6 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
     if (turn.confirm or turn.yes_no) and not positive and _CLOSING_RE.search(text) \
             and not _task_intent(_strip_closing(text), turn):
         return "deny", 0.7
-    positive = _LEAD_POSITIVE_RE.search(first) or _POSITIVE_RE.search(first)
     if positive and turn.offer and not turn.confirm:
         if _CLOSING_RE.search(text):
             return "other", 0.8
@@ -353,9 +385,10 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
             return task
     if positive and (turn.confirm or turn.yes_no) and not turn.anything_else:
         return "confirm", 0.85
-    task = _task_intent(text, turn)
-    if task and (turn.confirm or turn.yes_no) and not turn.anything_else and task[0] in ("book_room",) \
-            and re.search(r"\b(?:this|that|the) (?:hotel|room|one)\b|\bbook (?:it|that|this)\b", text):
+    task = _task_intent(_strip_closing(text), turn)
+    if task and task[0] == "book_room" and not turn.anything_else and (
+            (turn.confirm and turn.about_booking and not turn.summary)
+            or ((turn.confirm or turn.yes_no) and _THIS_ONE_RE.search(text))):
         return "confirm", 0.75
     if task:
         return task

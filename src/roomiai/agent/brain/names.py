@@ -28,21 +28,28 @@ fine good great well glad here again back wanting needing hoping interested a an
 going coming arriving leaving staying the guest caller customer from with in at on for double deluxe
 standard family suite room rooms king queen twin smoking non adult adults kid kids child children people
 person guest guests party group me us them it this that these those not no yes sir madam mister
+roomi dash underscore dot at hyphen email mail gmail yahoo hotmail outlook com net org number phone
 """.split())
 
 _STRONG_CUE_RE = re.compile(
     r"\b(?:my (?:full |first |last |sur)?name(?: is|'s)|(?:the )?name(?: is|'s)|name on the (?:reservation|booking)"
     r" is|(?:last|sur|first) ?name(?: is|'s)|call me|under the name(?: of)?|booked under|reserved under"
     r"|reservation (?:is )?under|booking (?:is )?under|it's under|it is under|should be under"
-    r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+")
-_WEAK_CUE_RE = re.compile(r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|oh|um|well),? )(?:this is|i'm|i am|it's|it is)\s+")
+    r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+", re.I)
+_WEAK_CUE_RE = re.compile(
+    r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|yep|sure|ok|okay|oh|um|uh|well|right),? )"
+    r"(?:this is|i'm|i am|it's|it is)\s+", re.I)
+_ANSWER_PREFIX_RE = re.compile(
+    r"^(?:(?:sure|yes|yeah|yep|ok|okay|it's|it is|that's|that is|the name is|name is|um|uh|well|oh|right)[,.]?\s+)+",
+    re.I)
 _TITLE_RE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+", re.I)
+_NAME_PART_RE = re.compile(r"[a-z]+")
 _NAME_TOKEN_RE = re.compile(r"[a-z][a-z'\-]*$", re.I)
 
 
 def _take_name(raw_tail: str) -> str | None:
     tail = _TITLE_RE.sub("", raw_tail.strip())
-    tokens = re.split(r"\s+", tail)
+    tokens = tail.split()
     picked: list[str] = []
     for tok in tokens[:4]:
         word = tok.strip(",.!?;:\"()")
@@ -53,27 +60,33 @@ def _take_name(raw_tail: str) -> str | None:
         picked.append(word)
         if tok[-1:] in ",.!?;:":
             break
-    if not picked or len(picked) > 3:
+    if not picked or len(picked) > 3 or len(picked[0]) < 2:
         return None
-    return " ".join(p[:1].upper() + p[1:] for p in picked)
+    return " ".join(_title(p) for p in picked)
+
+
+def _title(word: str) -> str:
+    if not (word.islower() or word.isupper()):
+        return word[:1].upper() + word[1:]
+    return _NAME_PART_RE.sub(lambda m: m.group(0).capitalize(), word.lower())
 
 
 def find_name(raw: str, *, asked: bool = False) -> str | None:
     """Guest name from raw caller text (case kept when present), else None."""
-    lowered = raw.lower()
-    m = _STRONG_CUE_RE.search(lowered)
+    raw = raw.replace("\u2019", "'")
+    m = _STRONG_CUE_RE.search(raw)
     if m:
         name = _take_name(raw[m.end():])
         if name:
             return name
-    m = _WEAK_CUE_RE.search(lowered)
+    m = _WEAK_CUE_RE.search(raw)
     if m:
         tail = raw[m.end():]
         name = _take_name(tail)
         if name and (asked or _looks_like_name(tail)):
             return name
     if asked:
-        stripped = re.sub(r"^(?:sure|yes|yeah|ok|okay|it's|it is|that's|that is|the name is)[,.]?\s+", "", raw.strip(), flags=re.I)
+        stripped = _ANSWER_PREFIX_RE.sub("", raw.strip())
         words = [w.strip(",.!?") for w in stripped.split()]
         if 1 <= len(words) <= 3:
             name = _take_name(stripped)

@@ -37,6 +37,14 @@ _WORD_RE = re.compile(
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth))\b"
 )
+_SPOKEN_YEAR_RE = re.compile(
+    r"\b(?:twenty|two thousand(?: and)?) (?P<yy>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen|(?:twenty|thirty)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?)\b")
+_YEAR_CONTEXT_RE = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
+    r"|jun|jul|aug|sep|sept|oct|nov|dec|st|nd|rd|th|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|teenth|tieth|year|in|of),? $")
+_ORDINAL_DIGITS_RE = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _HUNDRED_RE = re.compile(r"\b(\d{1,2}) hundred(?: and)?(?: (\d{1,2}))?\b")
 _SECOND_IDIOM_RE = re.compile(r"\b(?:a|one|just a|wait a|hold on a) second\b")
 
@@ -53,13 +61,13 @@ def word_to_int(word: str) -> int | None:
     w = word.lower().strip()
     if w.isdigit():
         return int(w)
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
+    m = _ORDINAL_DIGITS_RE.fullmatch(w)
     if m:
         return int(m.group(1))
     for table in (UNITS, TENS, ORDINAL_UNITS, ORDINAL_TENS, SMALL_COUNTS):
         if w in table:
             return table[w]
-    parts = re.split(r"[ -]", w)
+    parts = w.replace("-", " ").split()
     if len(parts) == 2 and parts[0] in TENS:
         unit = UNITS.get(parts[1]) or ORDINAL_UNITS.get(parts[1])
         if unit and unit < 10:
@@ -87,8 +95,19 @@ def _replace(m: re.Match[str]) -> str:
     return f"{n}{ordinal_suffix(n)}"
 
 
+def _year(m: re.Match[str]) -> str:
+    if not _YEAR_CONTEXT_RE.search(m.string[max(0, m.start() - 12):m.start()]):
+        return m.group(0)
+    yy = m.group("yy").replace("-", " ").split()
+    value = UNITS.get(yy[0]) or TENS.get(yy[0], 0)
+    if len(yy) > 1:
+        value += UNITS[yy[1]]
+    return str(2000 + value)
+
+
 def digitise(text: str) -> str:
     """Rewrite number words as digits: "twenty fifth" -> "25th", "three nights" -> "3 nights"."""
     text = _SECOND_IDIOM_RE.sub(lambda m: m.group(0).replace("second", "moment"), text)
+    text = _SPOKEN_YEAR_RE.sub(_year, text)
     text = _WORD_RE.sub(_replace, text)
     return _HUNDRED_RE.sub(lambda m: str(int(m.group(1)) * 100 + int(m.group(2) or 0)), text)

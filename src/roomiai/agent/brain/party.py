@@ -17,24 +17,25 @@ _ADULT_GROUPS = r"parents|grandparents|in laws"
 _CHILD_COMPANIONS = r"son|daughter|kid|child|baby|boy|girl|toddler|infant|little one"
 
 _ADULTS_RE = re.compile(rf"\b{_N} (?:grown ups?|adults?)\b")
-_CHILDREN_RE = re.compile(rf"\b{_N} (?:young |small |little )?{_KIDS}\b")
+_CHILDREN_RE = re.compile(
+    rf"\b{_N} (?:of (?:them|whom|us) (?:are |being |will be )?)?(?:young |small |little )?{_KIDS}\b")
 _NO_CHILDREN_RE = re.compile(rf"\b(?:no|without|zero|0) {_KIDS}\b|\bjust adults\b|\badults only\b")
 _PEOPLE_RE = re.compile(
-    rf"\b(?P<n>\d{{1,2}}) (?:people|persons?|guests?|pax|travell?ers|individuals|occupants|visitors|heads)\b"
-    rf"|\b(?:party|group|family|team) of (?P<n2>\d{{1,2}})\b"
-    rf"|\b(?:we are|we're|we will be|we'll be|there are|there will be|there'll be|it's|it will be|it'll be) "
-    rf"(?P<n3>\d{{1,2}})(?: of us)?\b(?! ?(?:rooms?|nights?|days?|st|nd|rd|th|am|pm|o'clock))"
-    rf"|\b(?P<n4>\d{{1,2}}) of us\b"
-    rf"|\b(?:room|reservation|booking|table|bed) for (?P<n5>\d{{1,2}})\b"
-    rf"(?! ?(?:nights?|days?|weeks?|rooms?|st\b|nd\b|rd\b|th\b|am\b|pm\b|o'clock|[:/.]\d))"
-    rf"|\b(?:for|sleeps?|accommodate|fit) (?P<n6>\d{{1,2}}) (?:people|persons|guests|adults)\b"
+    r"\b(?P<n>\d{1,2}) (?:people|persons?|guests?|pax|travell?ers|individuals|occupants|visitors|heads)\b"
+    r"|\b(?:party|group|family|team) of (?P<n2>\d{1,2})\b"
+    r"|\b(?:we are|we're|we will be|we'll be|there are|there will be|there'll be|it's|it will be|it'll be) "
+    r"(?P<n3>\d{1,2})(?: of us)?\b(?! ?(?:rooms?|nights?|days?|st|nd|rd|th|am|pm|o'clock))"
+    r"|\b(?P<n4>\d{1,2}) of us\b"
+    r"|\b(?:room|reservation|booking|table|bed) for (?P<n5>\d{1,2})\b"
+    r"(?! ?(?:nights?|days?|weeks?|rooms?|st\b|nd\b|rd\b|th\b|am\b|pm\b|o'clock|[:/.]\d))"
+    r"|\b(?:for|sleeps?|accommodate|fit) (?P<n6>\d{1,2}) (?:people|persons|guests|adults)\b"
 )
 _SOLO_RE = re.compile(
     r"\b(?:just (?:me|myself|1 person|1 guest|1 adult|one person)|only me|only myself|by myself|on my own"
     r"|(?:travell?ing|going|coming|staying|be) (?:alone|solo)|just for me|just the 1 of me|myself only"
     r"|single traveller|single person|1 person|1 guest|1 adult|solo trip|i'm alone|i am alone|i'll be alone)\b")
 _COUPLE_RE = re.compile(
-    r"\b(?:(?:me|myself|i) and (?:my|the) (?:" + _ADULT_COMPANIONS + r")"
+    r"\b(?:(?:me|myself|i),? (?:and )?(?:my|the) (?:" + _ADULT_COMPANIONS + r")"
     r"|(?:my|the) (?:" + _ADULT_COMPANIONS + r") and (?:i|me|myself)"
     r"|with (?:my|the) (?:" + _ADULT_COMPANIONS + r")"
     r"|(?:my|the) (?:" + _ADULT_COMPANIONS + r")(?:, | )(?:me|myself)"
@@ -45,6 +46,7 @@ _CHILD_MENTION_RE = re.compile(
     rf"\b(?:my|our|the|a|an|1|with) (?P<n>\d{{1,2}} )?(?:young |little |small |teenage |baby )?"
     rf"(?P<who>{_CHILD_COMPANIONS}|children|kids|sons|daughters|boys|girls|babies)\b")
 _SELF_RE = re.compile(r"\b(?:me|myself|i)\b")
+_COUPLE_WORD_RE = re.compile(r"\bcouple\b(?! of)")
 _FAMILY_RE = re.compile(r"\bfamily of (?P<n>\d{1,2})\b")
 
 
@@ -93,7 +95,7 @@ def _companions(text: str, children: int | None) -> dict[str, int]:
         who = m.group("who")
         n = _n(m.group("n")) if m.group("n") else (2 if who in ("parents", "grandparents", "in laws") else 1)
         adults += n
-    if re.search(r"\bcouple\b(?! of)", text) and adults < 2:
+    if _COUPLE_WORD_RE.search(text) and adults < 2:
         adults = 2
     out = {"adults": max(adults, 1)}
     if children is None:

@@ -58,6 +58,7 @@ def room_type_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?P<rt>{body})(?:e?s)?\b")
 
 
+_COUNT_BEFORE_RE = re.compile(r"\b\d+ $")
 _NEGATED_BEFORE_RE = re.compile(r"(?:\bnot (?:a |an |the )?|\binstead of (?:a |an |the )?|\brather than (?:a |an |the )?"
                                 r"|\bno |\bdon't want (?:a |an |the )?)$")
 
@@ -70,7 +71,7 @@ def find_room_type(text: str, pattern: re.Pattern[str]) -> str | None:
         if _NEGATED_BEFORE_RE.search(before):
             continue
         word = m.group("rt")
-        if word in ("single room", "double room") and re.search(r"\b\d+ $", before):
+        if word in ("single room", "double room") and _COUNT_BEFORE_RE.search(before):
             continue
         best = word
     return best

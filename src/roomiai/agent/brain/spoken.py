@@ -20,10 +20,13 @@ _EMAIL_STOP = {
     "is", "it's", "its", "email", "e", "mail", "address", "my", "the", "me", "it", "that",
     "yes", "yeah", "sure", "ok", "okay", "send", "to", "please", "was", "use", "you", "can",
     "reach", "at", "on", "and", "so", "well", "oh", "um", "uh", "that's", "thats", "be", "would",
-    "should", "will", "write", "down", "confirmation", "just", "here", "i", "i'm", "our",
+    "should", "will", "write", "down", "confirmation", "just", "here", "i", "i'm", "our", "is",
+    "address's", "email's", "name's", "it'll", "there", "yes", "right", "correct", "so",
 }
 _EMAIL_SYMBOLS = {"dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-",
                   "hyphen": "-", "plus": "+"}
+_ROOM_BEFORE_RE = re.compile(r"\broom $")
+_EMAIL_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|@")
 _DOTS = {"dot", "period", "point"}
 _LOCAL_DIGITS = {w: d for w, d in DIGIT_WORDS.items() if w not in ("o", "oh")}
 _PHONE_CUE_RE = re.compile(
@@ -107,7 +110,7 @@ def find_phone(text: str, *, asked: bool = False) -> str | None:
     best = None
     for s, _e, digits in _digit_runs(text):
         before = text[max(0, s - 12):s]
-        if _CONF_PREFIX_RE.search(before) or re.search(r"\broom $", before):
+        if _CONF_PREFIX_RE.search(before) or _ROOM_BEFORE_RE.search(before):
             continue
         if 10 <= len(digits) <= 15 or (cue and 7 <= len(digits) <= 15):
             best = digits
@@ -119,7 +122,7 @@ def find_email(cleaned: str) -> str | None:
     m = _WRITTEN_EMAIL_RE.search(cleaned)
     if m:
         return m.group(0).strip(".")
-    toks = re.findall(r"[a-z0-9]+|@", cleaned.replace("at sign", "@"))
+    toks = _EMAIL_TOKEN_RE.findall(cleaned.replace("at sign", "@"))
     for i, tok in enumerate(toks):
         if tok not in ("at", "@") or i == 0:
             continue

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator, model_validator
 
-from .common import Code, LongText, Name, Phone, Request, ShortText
+from .common import Code, Instant, LongText, Name, Phone, Request, ShortText
 
 Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
@@ -134,7 +134,7 @@ class PricingRead(BaseModel):
 
 class HistoryEntry(BaseModel):
     action: str
-    timestamp: dt.datetime
+    timestamp: Instant
     modified_by: str
     changes: dict[str, Any]
     reason: str | None
@@ -169,7 +169,7 @@ class BookingRead(BaseModel):
     special_occasion: str | None
     estimated_arrival: str | None
     booking_source: str
-    created_at: dt.datetime
+    created_at: Instant
     modification_history: list[HistoryEntry]
 
 

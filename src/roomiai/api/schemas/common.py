@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 
 class Request(BaseModel):
@@ -26,3 +27,12 @@ def money(cents: int) -> float:
 class Phone(Request):
     country_code: Annotated[str, StringConstraints(pattern=r"^\+?\d{1,4}$")] = Field("+1", examples=["+1"])
     number: Annotated[str, StringConstraints(pattern=r"^[\d\s().-]{4,20}$")] = Field(examples=["5551234567"])
+
+
+def _utc(value: dt.datetime) -> str:
+    value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+Instant = Annotated[dt.datetime, PlainSerializer(_utc, return_type=str)]
+"""An instant, always written in UTC (e.g. 2026-01-12T17:00:00Z) whatever zone it was made in."""

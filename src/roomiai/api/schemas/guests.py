@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator, model_validator
 
-from .common import Code, LongText, Name, Phone, Request, ShortText
+from .common import Code, Instant, LongText, Name, Phone, Request, ShortText
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
@@ -128,8 +128,8 @@ class GuestRead(BaseModel):
     tags: list[str]
     upcoming_bookings: list[GuestBooking]
     past_bookings: list[GuestBooking]
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class GuestSummary(BaseModel):
@@ -150,4 +150,4 @@ class GuestSearchResult(BaseModel):
 class PreferencesRead(BaseModel):
     guest_id: str
     preferences: dict[str, Any]
-    updated_at: dt.datetime
+    updated_at: Instant

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from .common import LongText, Request, ShortText
+from .common import Instant, LongText, Request, ShortText
 
 RequestType = Literal["housekeeping", "room_service", "maintenance", "concierge", "amenity"]
 Priority = Literal["normal", "urgent"]
@@ -68,12 +67,12 @@ class ServiceRequestRead(BaseModel):
     priority: str
     status: str
     assigned_to: str | None
-    estimated_completion: dt.datetime | None
-    completed_at: dt.datetime | None
+    estimated_completion: Instant | None
+    completed_at: Instant | None
     guest_rating: int | None
     notes: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class ServiceRequestList(BaseModel):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
-from .common import Request
+from .common import Instant, Request
 
 Outcome = Literal[
     "booking_completed", "booking_failed", "inquiry_only", "transferred", "abandoned", "booking_modified",
@@ -39,7 +38,7 @@ class SessionStarted(BaseModel):
     session_id: str
     greeting: str
     settings: VoiceSettings
-    call_start: dt.datetime
+    call_start: Instant
 
 
 class TranscriptEntry(Request):
@@ -76,7 +75,7 @@ class IntentRead(BaseModel):
     intent: str
     confidence: float
     entities: dict[str, Any]
-    timestamp: dt.datetime
+    timestamp: Instant
 
 
 class CallError(Request):
@@ -97,7 +96,7 @@ class SessionEnd(Request):
 
 
 class TranscriptLine(BaseModel):
-    timestamp: dt.datetime
+    timestamp: Instant
     speaker: str
     text: str
     confidence: float | None
@@ -108,8 +107,8 @@ class CallSummary(BaseModel):
     call_type: str
     caller_phone: str | None
     livekit_room: str | None
-    call_start: dt.datetime
-    call_end: dt.datetime | None
+    call_start: Instant
+    call_end: Instant | None
     duration_seconds: int | None
     outcome: str | None
     confirmation_number: str | None
