@@ -334,3 +334,50 @@ async def test_concurrent_requests_for_the_last_rooms_on_sqlite(client):
     ])
     codes = sorted(r.status_code for r in results)
     assert codes.count(201) == 12 and codes.count(409) == 8
+
+
+async def require_deposit(client, percent=20):
+    r = await client.put("/v1/admin/settings", json={"policies": {"deposit_required": True, "deposit_percentage": percent}},
+                         headers=headers("admin"))
+    assert r.status_code == 200, r.text
+
+
+async def test_deposit_is_charged_and_refunded_in_the_free_period(client, container):
+    await require_deposit(client)
+    assert (await book(client)).status_code == 422  # a card is needed now
+    r = await book(client, payment={"card_number": CARD, "expiry": "12/27", "cvv": "123"})
+    booking = r.json()["booking"]
+    assert booking["payment_status"] == "partial"
+    deposit = round(booking["pricing"]["grand_total"] * 0.2, 2)
+    cancel = await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))
+    body = cancel.json()
+    assert body["paid"] == deposit and body["penalty"] == 0
+    assert body["refund"] == {"eligible": True, "amount": deposit, "status": "processing", "estimated_days": 5}
+    async with container.db.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT payment_type, amount_cents, status FROM payments ORDER BY created_at, payment_id"))).all()
+    assert [(t, s) for t, _, s in rows] == [("deposit", "completed"), ("refund", "completed")]
+    assert rows[0][1] == rows[1][1] == round(deposit * 100)
+
+
+async def test_late_cancellation_keeps_the_penalty_from_the_deposit(client, clock):
+    await require_deposit(client, percent=50)
+    r = await book(client, check_in="2026-01-13", check_out="2026-01-15", packages=[],
+                   payment={"card_number": CARD, "expiry": "12/27", "cvv": "123"})
+    booking = r.json()["booking"]
+    clock.pinned_date = dt.date(2026, 1, 13)
+    body = (await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))).json()
+    penalty = round(199 * 1.125, 2)
+    assert body["penalty"] == penalty
+    assert body["refund"]["amount"] == round(body["paid"] - penalty, 2)
+    after = (await client.get(f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))).json()
+    assert after["payment_status"] == "partial" and after["status"] == "cancelled"
+
+
+async def test_a_declined_deposit_makes_no_booking_and_keeps_the_rooms(client, container):
+    await require_deposit(client)
+    r = await book(client, room_type_id="STE", bed_configuration=None, view=None,
+                   payment={"card_number": "4000000000000002", "expiry": "12/27", "cvv": "123"})
+    assert r.status_code == 402 and "declined" in r.json()["detail"]
+    async with container.db.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM bookings"))).scalar_one() == 0
+        assert (await conn.execute(text("SELECT coalesce(sum(sold), 0) FROM inventory"))).scalar_one() == 0

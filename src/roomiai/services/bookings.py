@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from ..clock import Clock
 from ..domain import cancellation, lifecycle
 from ..domain.cards import CardDetails
-from ..domain.errors import Conflict, InvalidRequest, NotFound
+from ..domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
 from ..domain.hotel import HotelTerms
 from ..domain.lifecycle import BookingStatus
 from ..domain.cancellation import describe, penalty_cents
@@ -609,8 +609,10 @@ async def _charge_deposit(uow, *, ctx: Context, hotel: HotelTerms, record: Booki
         token=token.token, amount_cents=amount, currency=record.currency,
         description=f"Deposit {record.confirmation_number}", idempotency_key=f"deposit:{record.confirmation_number}",
     )
+    if result.status != "completed":
+        raise PaymentDeclined("The card was declined, so the booking was not made. Please try another card.", field="payment")
     await _record_payment(uow, record=record, kind="deposit", amount_cents=amount, result=result, now=now)
-    record.deposit_cents, record.deposit_paid = amount, result.status == "completed"
+    record.deposit_cents, record.deposit_paid = amount, True
     record.payment_status = "partial" if amount < record.grand_total_cents else "paid"
 
 

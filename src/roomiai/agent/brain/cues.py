@@ -1,0 +1,62 @@
+"""Small keyword cues the dialogue needs beyond intents and entities: topics, views, rates, occasions."""
+
+from __future__ import annotations
+
+import re
+
+TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    ("check_out", re.compile(r"\b(check ?-?out|checkout|late check|leave the room|vacate)\b")),
+    ("check_in", re.compile(r"\b(check ?-?in|checkin|early check|arrive early|what time can i (get|arrive))\b")),
+    ("parking", re.compile(r"\b(park(ing)?|valet|garage|my car)\b")),
+    ("breakfast", re.compile(r"\b(breakfast|brunch)\b")),
+    ("pets", re.compile(r"\b(pets?|dogs?|cats?|puppy|animals?)\b")),
+    ("wifi", re.compile(r"\b(wi-?fi|wireless|internet)\b")),
+    ("pool", re.compile(r"\b(pool|swim(ming)?)\b")),
+    ("fitness", re.compile(r"\b(gym|fitness|workout|exercise)\b")),
+    ("restaurant", re.compile(r"\b(restaurant|dinner|lunch|bar|room service|food|eat)\b")),
+    ("airport", re.compile(r"\b(airport|shuttle|taxi|cab)\b")),
+    ("location", re.compile(r"\b(where are you|located|location|address|directions|how do i get|far from|near)\b")),
+    ("accessibility", re.compile(r"\b(accessib\w*|wheelchair|disab\w*|roll-?in)\b")),
+    ("children", re.compile(r"\b(kids? stay|children stay|crib|cot|child policy|children policy)\b")),
+    ("smoking", re.compile(r"\b(smok\w*|cigarettes?|vape)\b")),
+    ("cancellation", re.compile(r"\b(cancell?ation policy|cancel policy|refund policy|can i cancel|free cancell?ation)\b")),
+    ("phone", re.compile(r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back)\b")),
+]
+
+VIEWS = [("ocean", re.compile(r"\b(ocean|sea|beach)[- ]?(view|front|facing|side)?\b")),
+         ("city", re.compile(r"\bcity[- ]?(view|side|facing)\b")),
+         ("pool", re.compile(r"\bpool[- ]?(view|side|facing)\b")),
+         ("garden", re.compile(r"\bgarden[- ]?(view|side|facing)?\b"))]
+
+RATES = [("PKG_BB", re.compile(r"\b(bed and breakfast|b ?& ?b|with breakfast|breakfast (included|rate|package)|include breakfast)\b")),
+         ("AAA", re.compile(r"\b(aaa|triple a|caa|auto club)\b")),
+         ("CORP", re.compile(r"\b(corporate|business rate|company rate)\b")),
+         ("BAR", re.compile(r"\b(best (available )?rate|flexible rate|regular rate|standard rate|cheapest|lowest)\b"))]
+
+OCCASIONS = re.compile(r"\b(anniversary|birthday|honeymoon|wedding|engagement|graduation|babymoon|proposal)\b")
+SERVICE_TYPES = [
+    ("maintenance", re.compile(r"\b(broken|not working|doesn'?t work|isn'?t working|leak\w*|repair|fix|ac|air ?con\w*|heating|heater|toilet|shower|light|tv|television|clogged|no hot water|noise|noisy)\b")),
+    ("room_service", re.compile(r"\b(room service|order (some )?food|menu|hungry|sandwich|burger|coffee|drinks?|meal)\b")),
+    ("housekeeping", re.compile(r"\b(housekeeping|clean(ing)?|towels?|sheets|pillows?|blankets?|toilet paper|toiletries|shampoo|soap|make up the room|turn ?down)\b")),
+    ("concierge", re.compile(r"\b(concierge|reservation at|tickets?|taxi|tour|recommend)\b")),
+    ("amenity", re.compile(r"\b(crib|cot|iron|hair ?dryer|adapter|charger|extra bed|rollaway)\b")),
+]
+ITEMS = re.compile(
+    r"\b(towels?|pillows?|blankets?|sheets|toilet paper|toiletries|shampoo|soap|crib|cot|iron|hair ?dryer|adapter"
+    r"|charger|extra bed|rollaway|bathrobes?|slippers|water)\b")
+ROOM_NUMBER = re.compile(r"\broom (?:number )?(\d{3,4})\b|\b(?:in|from) (\d{3,4})\b")
+URGENT = re.compile(r"\b(urgent|emergency|right away|asap|immediately|flood\w*|no power|smoke|fire)\b")
+
+
+def topic_of(text: str) -> str | None:
+    for topic, pattern in TOPICS:
+        if pattern.search(text):
+            return topic
+    return None
+
+
+def first_match(options: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
+    for value, pattern in options:
+        if pattern.search(text):
+            return value
+    return None

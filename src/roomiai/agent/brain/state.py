@@ -1,0 +1,116 @@
+"""What the deterministic brain remembers during one call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class ConversationState(StrEnum):
+    GREETING = "greeting"
+    INTENT_DETECTION = "intent_detection"
+    COLLECT_DATES = "collect_dates"
+    COLLECT_GUESTS = "collect_guests"
+    CHECK_AVAILABILITY = "check_availability"
+    ROOM_SELECTION = "room_selection"
+    RATE_SELECTION = "rate_selection"
+    COLLECT_GUEST_INFO = "collect_guest_info"
+    COLLECT_PAYMENT = "collect_payment"
+    CONFIRM_BOOKING = "confirm_booking"
+    VERIFICATION = "verification"
+    MODIFICATION = "modification"
+    CANCELLATION = "cancellation"
+    SERVICE_REQUEST = "service_request"
+    CLOSING = "closing"
+    TRANSFER = "transfer"
+    ERROR = "error"
+
+
+class Task(StrEnum):
+    NONE = "none"
+    BOOK = "book"
+    MODIFY = "modify"
+    CANCEL = "cancel"
+    SERVICE = "service"
+
+
+@dataclass
+class StaySlots:
+    """What the caller wants for a stay; None means not said yet."""
+
+    check_in: dt.date | None = None
+    check_out: dt.date | None = None
+    nights: int | None = None
+    adults: int | None = None
+    children: int | None = None
+    rooms: int = 1
+    room_type: str | None = None  # code, e.g. DLX
+    bed: str | None = None
+    view: str | None = None
+    rate_code: str | None = None
+
+    def resolved_check_out(self) -> dt.date | None:
+        if self.check_out:
+            return self.check_out
+        if self.check_in and self.nights:
+            return self.check_in + dt.timedelta(days=self.nights)
+        return None
+
+    def search_key(self) -> tuple:
+        return (self.check_in, self.resolved_check_out(), self.adults, self.children or 0, self.rooms)
+
+
+@dataclass
+class GuestSlots:
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    no_email: bool = False
+    special_requests: list[str] = field(default_factory=list)
+    occasion: str | None = None
+    asked_extras: bool = False
+
+
+@dataclass
+class ServiceSlots:
+    request_type: str | None = None
+    room_number: str | None = None
+    items: list[str] = field(default_factory=list)
+    description: str | None = None
+    priority: str = "normal"
+
+
+@dataclass
+class Dialogue:
+    state: ConversationState = ConversationState.GREETING
+    task: Task = Task.NONE
+    stay: StaySlots = field(default_factory=StaySlots)
+    guest: GuestSlots = field(default_factory=GuestSlots)
+    service: ServiceSlots = field(default_factory=ServiceSlots)
+    availability: dict[str, Any] | None = None
+    availability_key: tuple | None = None
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    alternative_offer: dict[str, Any] | None = None
+    prepared: dict[str, Any] | None = None
+    booked: dict[str, Any] | None = None
+    # existing bookings
+    confirmation_number: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    verified: list[dict[str, Any]] = field(default_factory=list)
+    verify_failures: int = 0
+    change: dict[str, Any] = field(default_factory=dict)
+    quote: dict[str, Any] | None = None
+    # conversation
+    asked: str | None = None  # the slot or question the last reply asked for
+    misunderstood: int = 0
+    offered_transfer: bool = False
+    last_reply: str = ""
+    last_question: str = ""
+    pending_after_tool: str | None = None  # how to read the next tool result (e.g. an alternative-dates search)
+    offered_rate: str | None = None
+    accepted_rate: tuple | None = None  # (rate code, room type, availability key) the caller said yes to
+    prepared_args: dict[str, Any] | None = None
