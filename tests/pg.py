@@ -32,7 +32,7 @@ MIN_MAJOR = 13
 SEARCH_GLOBS = ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin")
 SERVER_OPTIONS = (
     "-F -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
-    " -c deadlock_timeout=200ms -c log_lock_waits=off"
+    " -c deadlock_timeout=200ms"
 )
 INSTALL_HINT = (
     "PostgreSQL server binaries (initdb and pg_ctl, version {min}+) were not found on PATH or in "
@@ -117,6 +117,22 @@ def server_user() -> RunAs | None:
     raise PostgresFailed(f"Running as root and none of the users {names} exists to run PostgreSQL as.")
 
 
+def _base_dir(run_as: RunAs | None) -> str:
+    """Where the cluster directory goes: $ROOMIAI_PG_TMPDIR, else the temp dir if the server user can reach it
+    and the socket path stays short (unix socket paths are limited to about 100 bytes), else /tmp."""
+    if os.environ.get("ROOMIAI_PG_TMPDIR"):
+        return os.environ["ROOMIAI_PG_TMPDIR"]
+    base = Path(tempfile.gettempdir())
+    if len(str(base)) > 60:
+        return "/tmp"
+    if run_as is not None:
+        for parent in [base, *base.parents]:
+            st = parent.stat()
+            if not (st.st_mode & 0o001 or (st.st_uid == run_as.uid and st.st_mode & 0o100)):
+                return "/tmp"
+    return str(base)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -152,7 +168,7 @@ class Cluster:
     run_as: RunAs | None
     port: int = 0
     superuser: str = "postgres"
-    started_at: float = 0.0
+    startup_seconds: float = 0.0
     _watchdog: subprocess.Popen | None = field(default=None, repr=False)
     _stopped: bool = False
 
@@ -186,7 +202,7 @@ class Cluster:
         """initdb + pg_ctl start in a fresh temporary directory; raises PostgresNotFound/PostgresFailed."""
         bin_dir, major = find_bin_dir()
         run_as = server_user()
-        root = Path(tempfile.mkdtemp(prefix="roomiai-pg-"))
+        root = Path(tempfile.mkdtemp(prefix="roomiai-pg-", dir=_base_dir(run_as)))
         cluster = cls(bin_dir=bin_dir, major=major, root=root, run_as=run_as)
         atexit.register(cluster.stop)
         try:
@@ -222,7 +238,7 @@ class Cluster:
                 last_error = exc
                 self._run(["pg_ctl", "stop", "-D", str(self.data_dir), "-m", "immediate"], check=False)
                 continue
-            self.started_at = time.monotonic() - started
+            self.startup_seconds = time.monotonic() - started
             return
         raise PostgresFailed(f"PostgreSQL did not start: {last_error}")
 

@@ -381,3 +381,10 @@ async def test_a_declined_deposit_makes_no_booking_and_keeps_the_rooms(client, c
     async with container.db.engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM bookings"))).scalar_one() == 0
         assert (await conn.execute(text("SELECT coalesce(sum(sold), 0) FROM inventory"))).scalar_one() == 0
+
+
+async def test_search_wildcards_match_only_themselves(client):
+    await book(client)
+    for pattern in ("%", "_", "j%n"):
+        r = await client.get("/v1/bookings/search", params={"guest_name": pattern}, headers=headers("staff"))
+        assert r.json()["count"] == 0, pattern

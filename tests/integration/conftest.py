@@ -33,12 +33,15 @@ def pg_cluster() -> Iterator[pg.Cluster]:
     """A PostgreSQL server for this session; stopped (and its directory deleted) at the end."""
     if pg.skip_requested():
         pytest.skip("ROOMIAI_SKIP_PG=1: PostgreSQL tests skipped")
+    problem = None
     try:
         cluster = pg.Cluster.start()
     except pg.PostgresNotFound as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
     except pg.PostgresFailed as exc:
-        pytest.fail(f"Could not start the throw-away PostgreSQL cluster:\n{exc}", pytrace=False)
+        problem = f"Could not start the throw-away PostgreSQL cluster:\n{exc}"
+    if problem:
+        pytest.fail(problem, pytrace=False)
     try:
         yield cluster
     finally:
@@ -124,3 +127,19 @@ def db_kind(request) -> str:
 def any_container(request, db_kind: str) -> Container:
     """`container` (SQLite file) or `pg_container`, following db_kind."""
     return request.getfixturevalue("container" if db_kind == "sqlite" else "pg_container")
+
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def concurrency_figures() -> list[str]:
+    """Lines of measured throughput, printed at the end of the run."""
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("RoomiAI concurrency figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

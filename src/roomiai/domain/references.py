@@ -34,3 +34,8 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) < 10:
         return prefix + "*" * max(0, len(digits) - 4) + digits[-4:]
     return prefix + digits[:-7] + "***" + digits[-4:]
+
+
+def escape_like(text: str) -> str:
+    """Make % and _ match themselves in a LIKE pattern (escape character backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -111,7 +111,8 @@ async def refresh(
         raise Unauthorized("The refresh token is not valid or has expired; log in again.") from None
     if claims.get("type") != "refresh":
         raise Unauthorized("The refresh token is not valid.")
-    record = await uow.session.get(RefreshTokenRecord, claims["jti"])
+    # locked: a second, concurrent use of the same token waits, then sees it used
+    record = await uow.session.get(RefreshTokenRecord, claims["jti"], with_for_update=True)
     if record is None or record.revoked:
         raise Unauthorized("The refresh token has been revoked; log in again.")
     if record.used_at is not None:

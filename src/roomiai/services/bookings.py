@@ -18,7 +18,7 @@ from ..domain.hotel import HotelTerms
 from ..domain.lifecycle import BookingStatus
 from ..domain.cancellation import describe, penalty_cents
 from ..domain.pricing import CancellationTerms, Quote, discount_problem, percent_of, quote_stay, restriction_problem
-from ..domain.references import cancellation_reference, confirmation_number, digits_only, yearly_reference
+from ..domain.references import cancellation_reference, confirmation_number, digits_only, escape_like, yearly_reference
 from ..domain.stay import Stay, make_stay
 from ..payments.port import CardToken, PaymentGateway
 from ..store.tables import (
@@ -30,6 +30,7 @@ from ..store.tables import (
     RoomRecord,
     RoomTypeRecord,
 )
+from ..store.locks import xact_lock
 from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
 from . import catalog, guests, inventory
@@ -122,6 +123,9 @@ async def create(
 ) -> Replay:
     """Price the stay, take the inventory, store guest and booking in one transaction."""
     token = await ctx.gateway.tokenize(draft.card) if draft.card else None  # before any database lock is held
+    if idempotency is not None:
+        # concurrent retries with one key wait here for the first to commit, then replay its answer
+        await xact_lock(uow.session, f"idempotency:{idempotency.scope}:{idempotency.key}")
     previous = await replay(uow, idempotency)
     if previous is not None:
         return previous
@@ -241,8 +245,8 @@ async def search(
     )
     if guest_name:
         for word in guest_name.split():
-            pattern = f"%{word.lower()}%"
-            query = query.where(or_(GuestRecord.first_name.ilike(pattern), GuestRecord.last_name.ilike(pattern)))
+            pattern = f"%{escape_like(word.lower())}%"
+            query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
     if email:
         query = query.where(GuestRecord.email_key == guests.email_key(email))
     if phone:
@@ -409,6 +413,7 @@ async def check_in(uow: UnitOfWork, *, ctx: Context, confirmation: str, room_num
         BookingStatus(record.status), BookingStatus.CHECKED_IN,
         today=today, check_in=record.check_in_date, check_out=record.check_out_date,
     )
+    await inventory.lock(uow.session, [record.room_type_id])  # two check-ins must not pick the same free room
     rooms = await _assign_rooms(uow, record, room_numbers)
     for room in rooms:
         room.status, room.updated_at = "occupied", now

@@ -10,9 +10,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import Conflict, InvalidRequest, NotFound
-from ..domain.references import digits_only, yearly_reference
+from ..domain.references import digits_only, escape_like, yearly_reference
 from ..store.tables import BookingRecord, GuestRecord, RoomTypeRecord
 from ..store.uow import UnitOfWork
+from ..store.locks import xact_lock
 from ..store.upsert import next_sequence
 
 
@@ -69,6 +70,9 @@ _PLAIN_FIELDS = {
 
 async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
     """Reuse the profile matching the email or phone, filling in what it lacked; otherwise create one."""
+    keys = [f"guest-email:{k}" for k in [email_key(data.get("email"))] if k]
+    keys += [f"guest-phone:{k}" for k in [phone_key(data.get("phone"))] if k]
+    await xact_lock(session, *keys)  # one caller booking on two lines gets one profile
     record = await find_existing(session, email=data.get("email"), phone=data.get("phone"))
     if record is None:
         return await create(session, data=data, now=now)
@@ -95,8 +99,8 @@ async def search(
     query = select(GuestRecord)
     if name:
         for word in name.split():
-            pattern = f"%{word.lower()}%"
-            query = query.where(or_(GuestRecord.first_name.ilike(pattern), GuestRecord.last_name.ilike(pattern)))
+            pattern = f"%{escape_like(word.lower())}%"
+            query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
     if email:
         query = query.where(GuestRecord.email_key == email_key(email))
     if phone:

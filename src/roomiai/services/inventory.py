@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import SoldOut
 from ..domain.stay import Stay
 from ..store.tables import InventoryRecord, RoomRecord
+from ..store.locks import xact_lock
 from ..store.upsert import insert_inventory_rows
 
 OUT_OF_INVENTORY = ("out_of_service",)
@@ -31,16 +31,11 @@ def pools_for(bed: str | None, view: str | None) -> list[str]:
 
 
 async def lock(session: AsyncSession, room_type_ids: list[str]) -> None:
-    """Serialise inventory changes per room type, always in the same order, so they cannot deadlock.
+    """Serialise inventory changes per room type, in one order, so they cannot deadlock.
 
-    SQLite writers already hold the database lock; PostgreSQL takes transaction-scoped advisory locks.
     The conditional UPDATEs in `take` remain what makes overselling impossible.
     """
-    if session.bind.dialect.name != "postgresql":
-        return
-    for room_type_id in sorted(set(room_type_ids)):
-        key = int.from_bytes(hashlib.blake2b(room_type_id.encode(), digest_size=8).digest(), "big", signed=True)
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    await xact_lock(session, *(f"room-type:{room_type_id}" for room_type_id in room_type_ids))
 
 
 async def capacities(session: AsyncSession, room_type_ids: list[str]) -> dict[str, Counter]:
