@@ -157,6 +157,16 @@ def cmd_nlu_eval(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    logging.getLogger().setLevel(logging.WARNING)
+    from .agent import chat
+
+    settings = _settings()
+    if args.database_url:
+        settings = settings.model_copy(update={"database_url": args.database_url})
+    return chat.run(settings, jsonl=args.jsonl, brain=args.brain, today=args.today, caller_id=args.caller_id)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roomi",
@@ -189,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("user", cmd_user, "Create a user or reset its password (password from ROOMIAI_NEW_PASSWORD or a prompt).")
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=["admin", "staff", "agent"])
+    p = add("chat", cmd_chat, "Talk to Roomi, the receptionist, in the terminal against the configured database.")
+    p.add_argument("--jsonl", action="store_true",
+                   help='machine mode: read caller lines (text, {"caller": "..."} or {"hangup": true}) on stdin, '
+                        'write one JSON object per line on stdout')
+    p.add_argument("--today", help="pin the hotel's date for the whole call (YYYY-MM-DD)")
+    p.add_argument("--caller-id", help="the caller's number, e.g. +15551234567 (the call log keeps it masked)")
+    p.add_argument("--brain", choices=["deterministic", "llm"], default="deterministic",
+                   help="what drives Roomi's tools (default deterministic; llm needs ROOMIAI_LLM_* settings)")
+    p.add_argument("--database-url", help="use this database instead of ROOMIAI_DATABASE_URL")
     p = add("nlu-eval", cmd_nlu_eval, "Classify intents and extract entities of JSON lines {id, today, previous_agent, utterance}.")
     p.add_argument("file", help="a JSON-lines file, or - for standard input")
     return parser

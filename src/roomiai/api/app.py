@@ -16,11 +16,14 @@ from ..payments.port import PaymentGateway
 from ..services import catalog
 from ..store.database import Database
 from ..store.uow import UnitOfWork
-from . import admin, auth, bookings, errors, guests, rooms, service_requests, voice
+from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, rooms, service_requests, voice
 from .deps import Container
 from .errors import problem
 
-ROUTERS = [auth.router, rooms.router, bookings.router, guests.router, service_requests.router, voice.router, admin.router]
+ROUTERS = [
+    auth.router, hotel.router, rooms.router, booking_lookup.router, bookings.router, guests.router, service_requests.router,
+    voice.router, admin.router,
+]
 
 
 def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,

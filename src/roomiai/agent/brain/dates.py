@@ -84,6 +84,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?![.,]?\d)")),
 ]
 _SKIP_WEEKDAY_RE = re.compile(r"\b(?:every|last|past) $")
+_ORDINAL_SUFFIX_RE = re.compile(r"\d(?:st|nd|rd|th)\b")
+_RANGE_AFTER_RE = re.compile(r"\s*(?:to|through|thru|until|till|-)\s+(?:the\s+)?\d")
 _SKIP_DAY_RE = re.compile(r"\b(?:room|suite|number|floor|unit|option|page) $")
 _DAY_PREP_RE = re.compile(
     r"\b(?:for|from|until|till|til|to|by|through|thru|starting|start|and|or|at|in|before|after|is|be|was"
@@ -254,7 +256,10 @@ def find_dates(text: str, today: dt.date) -> list[DateMention]:
             if kind == "bare_weekday" and _SKIP_WEEKDAY_RE.search(before):
                 continue
             if kind == "ordinal_day" and not m.group("the"):
-                if _SKIP_DAY_RE.search(before) or not (_DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s])):
+                suffixed = bool(_ORDINAL_SUFFIX_RE.search(text[s:e]))
+                starts_range = bool(_RANGE_AFTER_RE.match(text[e:]))
+                if (_SKIP_DAY_RE.search(before) and not suffixed) or not (
+                        _DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s]) or (suffixed and starts_range)):
                     continue
             if kind == "today" and (_SKIP_TODAY_BEFORE_RE.search(before) or (
                     _SKIP_TODAY_CLOSING_RE.search(text) and not _BOOKING_WORD_RE.search(text))):

@@ -12,7 +12,8 @@ from . import cues
 from .entities import EntityExtractor
 from .intents import IntentClassifier, IntentResult
 from .responses import (
-    booked, booking_summary, day, join_words, money, nights, party, rate_sentence, read_back, room_offer, spell_reference,
+    booked, booking_summary, day, join_words, money, nights, party, public_rate, rate_sentence, read_back, room_offer,
+    spell_reference,
 )
 from .state import ConversationState as S
 from .state import Dialogue, Task
@@ -28,6 +29,17 @@ NAME_PREFIX = re.compile(r"^(it'?s|it is|my name is|name is|this is|i'?m|i am|th
 WORD_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-]+){0,2}$")
 CONFIRMATION_LIKE = re.compile(r"\b(?:roomi|room ?e)[\s-]*\d[\d\s-]{7,}\d\b|\bconfirmation(?: number)?(?: is)?\b", re.I)
 LAST_NAME = re.compile(r"\b(?:last name|surname|family name)(?: is|'s)?[:,]?\s+([A-Za-z][A-Za-z'\-]+)", re.I)
+GO_AHEAD = {
+    "name": "Sure, go ahead: what's your first and last name?",
+    "last_name": "Sure, what's your last name?",
+    "phone": "Great, what's the phone number?",
+    "email": "Great, what's the email address?",
+    "check_in": "Sure, what date would you like to check in?",
+    "nights": "Sure, how many nights?",
+    "guests": "Sure, how many adults, and any children?",
+    "verify": "Go ahead: the confirmation number and last name, or the phone number you booked with.",
+    "room_number": "Go ahead, what's the room number?",
+}
 WHAT_TO_CHANGE = [
     (re.compile(r"\bdates?\b|\bday\b|check ?-?in|arriv"), "check_in", "Sure. What date would you like to check in?", S.COLLECT_DATES),
     (re.compile(r"\bnights?\b|how long|check ?-?out|leav"), "nights", "Sure. How many nights would you like?", S.COLLECT_DATES),
@@ -203,7 +215,7 @@ class DialogueManager:
             g.no_email = True
         if "special_request" in e:
             for item in str(e["special_request"]).split(", "):
-                if item and item not in g.special_requests:
+                if item and item not in g.special_requests and not cues.OCCASIONS.fullmatch(item):
                     g.special_requests.append(item)
         occasion = cues.OCCASIONS.search(lower)
         if occasion:
@@ -276,6 +288,8 @@ class DialogueManager:
                     return self._ask(slot, question, state)
         if d.asked == "extras" and intent == "confirm" and not self.entities and not cues.OCCASIONS.search(self._lower):
             return self._ask("extras_what", "Of course. What would you like us to arrange?", S.COLLECT_GUEST_INFO)
+        if intent == "confirm" and not changed and d.asked in GO_AHEAD:
+            return self._ask(d.asked, GO_AHEAD[d.asked], d.state)
         if not changed and d.asked:
             return self._unclear()
         d.misunderstood = 0
@@ -339,7 +353,7 @@ class DialogueManager:
         s = self.d.stay
         if s.rate_code:
             return next((r for r in option["rates"] if r["rate_code"] == s.rate_code), None)
-        return next((r for r in option["rates"] if r["rate_code"] == "BAR"), option["rates"][0])
+        return public_rate(option)
 
     def _rate_accepted(self, rate: dict[str, Any]) -> bool:
         d = self.d
@@ -449,6 +463,8 @@ class DialogueManager:
                 d.quote, d.asked = None, "anything_else"
                 return self._say("Alright, your booking stays as it is. Is there anything else I can help you with?", S.CLOSING)
         if not d.verified:
+            if intent == "confirm" and not changed and d.asked in ("verify", "last_name"):
+                return self._ask(d.asked, GO_AHEAD[d.asked], S.VERIFICATION)
             if d.confirmation_number and d.last_name:
                 return self._call("find_booking", {"confirmation_number": d.confirmation_number, "last_name": d.last_name}, S.VERIFICATION)
             if d.phone and not d.confirmation_number:

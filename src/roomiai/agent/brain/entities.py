@@ -59,6 +59,9 @@ _IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\
 _CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that's right|that is right|sure)\b")
 
 
+_TRAILING_PARTY_RE = re.compile(r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?\W*$")
+
+
 class EntityExtractor:
     """Pulls booking slots out of one caller utterance."""
 
@@ -80,6 +83,10 @@ class EntityExtractor:
         if rooms:
             out["rooms"] = _count(rooms[-1].group("n"))
         out.update(find_party(norm))
+        if "adults" not in out and "nights" not in turn.asked_slots:
+            trailing = _TRAILING_PARTY_RE.search(norm)
+            if trailing and not any(s <= trailing.start("n") < e for s, e in spans) and 0 < int(trailing.group("n")) <= 20:
+                out["adults"] = int(trailing.group("n"))
         self._bare_number(norm, turn, out, spans)
         room_type = find_room_type(norm, self._room_types)
         if room_type:

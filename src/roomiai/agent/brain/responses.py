@@ -33,8 +33,9 @@ def spell_reference(reference: str) -> str:
     return ", ".join(" ".join(part) for part in reference.split("-"))
 
 
-def spell_digits(digits: str) -> str:
-    """5551234567 → '555 123 4567'."""
+def spell_digits(phone: str) -> str:
+    """5551234567 or +15551234567 → '555 123 4567'."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
     if len(digits) == 10:
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
     if len(digits) == 11 and digits.startswith("1"):
@@ -60,9 +61,15 @@ def nights(n: int) -> str:
     return f"{n} night{'s' if n != 1 else ''}"
 
 
+def public_rate(option: dict[str, Any]) -> dict[str, Any]:
+    """The rate anyone can book (BAR, else the cheapest without an eligibility condition)."""
+    rates = option["rates"]
+    return next((r for r in rates if r["rate_code"] == "BAR"), None) or next((r for r in rates if not r.get("eligibility")), rates[0])
+
+
 def room_offer(option: dict[str, Any]) -> str:
-    """'Deluxe Rooms from 199 dollars a night'."""
-    rate = option["rates"][0]
+    """'Deluxe Rooms from 199 dollars a night' at the public rate."""
+    rate = public_rate(option)
     name = option["room_type"]
     plural = name if name.endswith("s") else name + "s"
     return f"{plural} from {money(rate['per_night'], rate['currency'])} a night"
@@ -99,10 +106,12 @@ def read_back(prepared: dict[str, Any]) -> str:
     rooms = prepared.get("rooms") or 1
     count = f"{rooms} rooms, each a " if rooms > 1 else "a "
     extras = ""
-    if prepared.get("special_requests"):
-        extras += f" I've noted {join_words(prepared['special_requests'])}."
-    if prepared.get("special_occasion"):
-        extras += f" And it's for a {prepared['special_occasion']}."
+    occasion = prepared.get("special_occasion")
+    requests = [r for r in prepared.get("special_requests") or [] if r != occasion]
+    if requests:
+        extras += f" I've noted {join_words(requests)}."
+    if occasion:
+        extras += f" And I've noted that it's your {occasion}."
     return (
         f"Let me read that back: {count}{room} at the {prepared['rate_name']}, checking in {day(prepared['check_in'])} "
         f"and checking out {day(prepared['check_out'])}, {nights(prepared['nights'])} for "
@@ -115,10 +124,9 @@ def read_back(prepared: dict[str, Any]) -> str:
 
 def booked(result: dict[str, Any]) -> str:
     reference = result["confirmation_number"]
-    where = f" I've sent the details to {result['email']}." if result.get("email") else ""
     return (
-        f"You're all set. Your confirmation number is {reference}, that's {spell_reference(reference)}."
-        f"{where} We look forward to welcoming you on {day(result['check_in'], weekday=False)}. "
+        f"You're all set. Your confirmation number is {reference}, that's {spell_reference(reference)}. "
+        f"We look forward to welcoming you on {day(result['check_in'], weekday=False)}. "
         "Is there anything else I can help you with?"
     )
 

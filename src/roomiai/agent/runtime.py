@@ -1,0 +1,241 @@
+"""One text call end to end: the API (embedded, or API_URL), the call log, and Roomi with her brain in an AgentSession."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from livekit.agents import AgentSession, llm
+from livekit.agents.voice.run_result import RunEvent
+
+from .. import __version__
+from ..api.app import build_container, create_app
+from ..clock import Clock
+from ..config import Settings
+from ..domain.cards import redact_card_numbers
+from ..payments.local_vault import LocalVault
+from ..services.auth import access_token, wall_clock
+from ..services.seed import seed_demo
+from ..store.uow import UnitOfWork
+from .api_client import RoomiApi
+from .brain.entities import EntityExtractor
+from .brain.intents import IntentClassifier
+from .call_state import CallState
+from .receptionist import Receptionist, instructions_for
+from .recorder import CallRecorder
+from .tools.common import redact
+from .tools.handoff import TransferHook
+
+log = logging.getLogger("roomiai.agent")
+
+MakeBrain = Callable[[RoomiApi, CallState, dict[str, Any]], llm.LLM]
+API_URL_ENV = "API_URL"
+TOKEN_ENV = "ROOMIAI_AGENT_TOKEN"
+LLM_ENV_PREFIX = "ROOMIAI_LLM_"
+DEMO_TIMEZONE = "America/New_York"
+CALL_TOKEN_MINUTES = 12 * 60
+MAX_TOOL_STEPS = 6
+SORRY = "I'm sorry, something went wrong on my side. Could you say that again?"
+TEXT_TURNS = {"turn_detection": "manual", "interruption": {"enabled": False}, "preemptive_generation": {"enabled": False}}
+
+
+class CallSetupError(Exception):
+    """The call cannot start: a missing brain, configuration or connection; the message says what to do."""
+
+
+def deterministic_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any]) -> llm.LLM:
+    """The offline dialogue engine (intent classifier, entity extractor, state machine) as an llm.LLM."""
+    try:
+        from .brain.llm import DeterministicLLM
+    except ModuleNotFoundError as exc:
+        if exc.name != "roomiai.agent.brain.llm":
+            raise
+        raise CallSetupError("The deterministic brain (roomiai.agent.brain.llm) is not part of this build yet.") from None
+    return DeterministicLLM(hotel=hotel_facts, today=lambda: state.today)
+
+
+def llm_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any]) -> llm.LLM:
+    """A cloud LLM driving the tools; not available yet."""
+    if not any(name.startswith(LLM_ENV_PREFIX) for name in os.environ):
+        raise CallSetupError(f"The LLM brain is not configured (set {LLM_ENV_PREFIX}*); use --brain deterministic.")
+    raise CallSetupError("The LLM brain is not available in this version yet; use --brain deterministic.")
+
+
+BRAINS: dict[str, MakeBrain] = {"deterministic": deterministic_brain, "llm": llm_brain}
+
+
+@dataclass
+class Turn:
+    """Roomi's answer to one caller line."""
+
+    reply: str
+    state: str
+    tools: list[dict[str, Any]]
+
+
+class TextCall:
+    """One call in text: caller lines in, Roomi's replies out, the call log written as it goes."""
+
+    def __init__(self, *, session: AgentSession, brain: llm.LLM, state: CallState, recorder: CallRecorder,
+                 greeting: str, today: dt.date):
+        self.session = session
+        self.brain = brain
+        self.state = state
+        self.recorder = recorder
+        self.greeting = greeting
+        self.today = today
+        self.entities: dict[str, Any] = {}
+        self.timings: list[dict[str, float]] = []
+        self._last_reply = greeting
+        self._classifier = IntentClassifier()
+        self._extractor = EntityExtractor()
+
+    @property
+    def over(self) -> bool:
+        """The caller was transferred or Roomi ended the call."""
+        return self.state.ended or self.state.transferred
+
+    async def greet(self) -> None:
+        await self.session.say(self.greeting)
+        await self.recorder.agent(self.greeting)
+
+    async def say(self, text: str) -> Turn:
+        """The caller says one line; returns Roomi's reply, the brain's state and the tools she called."""
+        text = redact_card_numbers(text.strip())
+        await self.recorder.guest(text)
+        await self._log_intent(text)
+        started = time.perf_counter()
+        try:
+            events = (await self.session.run(user_input=text)).events
+        except Exception as exc:  # noqa: BLE001 - one failed turn must not drop the call
+            log.exception("the agent failed to answer in call %s", self.state.session_id)
+            self.recorder.error("agent_error", f"{type(exc).__name__}: {exc}")
+            events = []
+        self.timings.append({"agent_ms": round((time.perf_counter() - started) * 1000, 1)})
+        self.state.tool_log = tool_calls(events)
+        reply = " ".join(
+            event.item.text_content for event in events
+            if event.type == "message" and event.item.role == "assistant" and event.item.text_content
+        ) or SORRY
+        self._last_reply = reply
+        await self.recorder.agent(reply)
+        return Turn(reply, brain_state(self.brain), self.state.tool_log)
+
+    async def hang_up(self) -> None:
+        """Finalise the call log (once): outcome, booking, entities and timings."""
+        state = self.state
+        pending = state.pending_booking or state.pending_change or state.pending_cancellation
+        await self.recorder.end(
+            outcome=state.outcome or ("abandoned" if pending else None),
+            confirmation_number=state.last_confirmation,
+            entities_extracted=self.entities,
+            turn_timings=self.timings,
+        )
+
+    async def _log_intent(self, text: str) -> None:
+        try:
+            intent = self._classifier.classify(text, previous_agent=self._last_reply)
+            entities = self._extractor.extract(text, today=self.today, previous_agent=self._last_reply)
+        except Exception:  # noqa: BLE001 - understanding for the log must not break the call
+            log.exception("could not classify a caller line in call %s", self.state.session_id)
+            return
+        self.entities.update(entities)
+        await self.recorder.intent(intent.intent, intent.confidence, entities)
+
+
+def tool_calls(events: list[RunEvent]) -> list[dict[str, Any]]:
+    """The tool calls of one turn as {"name", "arguments", "ok"}, card numbers redacted."""
+    outputs = {event.item.call_id: event.item for event in events if event.type == "function_call_output"}
+    calls = []
+    for event in events:
+        if event.type != "function_call":
+            continue
+        output = outputs.get(event.item.call_id)
+        try:
+            arguments = json.loads(event.item.arguments or "{}")
+        except ValueError:
+            arguments = {"raw": event.item.arguments}
+        calls.append({"name": event.item.name, "arguments": redact(arguments),
+                      "ok": output is not None and not output.is_error})
+    return calls
+
+
+def brain_state(brain: llm.LLM) -> str:
+    """The brain's conversation state, when it keeps one."""
+    state = getattr(brain, "state", None)
+    return "unknown" if state is None else str(getattr(state, "value", state))
+
+
+@asynccontextmanager
+async def connect_api(settings: Settings, *, today: dt.date | None = None,
+                      environ: Mapping[str, str] = os.environ) -> AsyncIterator[tuple[RoomiApi, dt.date]]:
+    """The API client and the hotel's date: API_URL with ROOMIAI_AGENT_TOKEN, else the embedded app on the database."""
+    async with AsyncExitStack() as stack:
+        url = environ.get(API_URL_ENV)
+        if url:
+            api, hotel_today = await _remote(url, environ.get(TOKEN_ENV), today, stack)
+        else:
+            api, hotel_today = await _embedded(settings, today, stack)
+        yield api, hotel_today
+
+
+async def _embedded(settings: Settings, today: dt.date | None, stack: AsyncExitStack) -> tuple[RoomiApi, dt.date]:
+    container = build_container(settings, clock=Clock(pinned_date=today or settings.today))
+    stack.push_async_callback(container.db.dispose)
+    if isinstance(container.gateway, LocalVault):
+        stack.callback(container.gateway.close)
+    await container.db.migrate()
+    async with UnitOfWork(container.db, write=True) as uow:
+        await seed_demo(uow, now=Clock(DEMO_TIMEZONE, pinned_date=container.clock.pinned_date).now())
+    app = create_app(container)
+    await stack.enter_async_context(app.app.router.lifespan_context(app.app))
+    token = access_token(secret=container.secret, subject="roomi-agent", role="agent", minutes=CALL_TOKEN_MINUTES,
+                         now=wall_clock())
+    api = RoomiApi.embedded(app, token)
+    stack.push_async_callback(api.aclose)
+    return api, container.clock.today()
+
+
+async def _remote(url: str, token: str | None, today: dt.date | None,
+                  stack: AsyncExitStack) -> tuple[RoomiApi, dt.date]:
+    if today is not None:
+        raise CallSetupError(f"--today pins the embedded hotel's clock; with {API_URL_ENV} the API keeps its own date.")
+    if not token:
+        raise CallSetupError(f"{API_URL_ENV} is set: set {TOKEN_ENV} to an agent token (roomi token --role agent) too.")
+    api = RoomiApi(url, token)
+    stack.push_async_callback(api.aclose)
+    return api, dt.date.fromisoformat((await api.health())["today"])
+
+
+@asynccontextmanager
+async def start_call(api: RoomiApi, *, today: dt.date, make_brain: MakeBrain, caller_id: str | None = None,
+                     livekit_room: str | None = None, on_transfer: TransferHook | None = None) -> AsyncIterator[TextCall]:
+    """Open the call log, start Roomi with the brain, greet; the log is finalised however the call ends."""
+    async with AsyncExitStack() as stack:
+        facts = await api.hotel_info()
+        state = CallState(caller_id=caller_id, hotel_facts=facts, today=today)
+        brain = make_brain(api, state, facts)
+        stack.push_async_callback(brain.aclose)
+        agent = Receptionist(
+            api=api, state=state, on_transfer=on_transfer,
+            instructions=instructions_for(hotel=facts["name"], agent=facts["voice_agent_settings"]["greeting_name"],
+                                          today=today),
+        )
+        session = AgentSession(llm=brain, userdata=state, max_tool_steps=MAX_TOOL_STEPS, vad=None,
+                               turn_handling=TEXT_TURNS, user_away_timeout=None)
+        await stack.enter_async_context(session)
+        await session.start(agent, record=False)
+        recorder = CallRecorder(api, agent_version=__version__)
+        greeting = await recorder.start(caller_id=caller_id, livekit_room=livekit_room)
+        state.session_id = recorder.session_id
+        call = TextCall(session=session, brain=brain, state=state, recorder=recorder, greeting=greeting, today=today)
+        stack.push_async_callback(call.hang_up)
+        await call.greet()
+        yield call

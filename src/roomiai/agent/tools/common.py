@@ -1,0 +1,99 @@
+"""What every tool shares: compact JSON results, API refusals as ToolErrors, card redaction, the read-back guard."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from livekit.agents import ToolError, llm
+
+from ...domain.cards import redact_card_numbers
+from ...domain.references import digits_only
+from ..api_client import ApiError, RoomiApi
+from ..brain.intents import IntentClassifier
+from ..brain.normalise import clean
+from ..brain.spoken import find_phone
+from ..call_state import CallState
+
+NOT_CONFIRMED = "The caller has not confirmed the read-back yet."
+_classifier = IntentClassifier()
+
+
+def result(data: dict[str, Any]) -> str:
+    """The tool's answer as compact JSON."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+@contextmanager
+def api_errors(on_refusal: Callable[[], None] | None = None) -> Iterator[None]:
+    """An API error becomes a ToolError carrying the API's own explanation; `on_refusal` runs when the API said no (4xx)."""
+    try:
+        yield
+    except ApiError as exc:
+        if on_refusal is not None and exc.status < 500:
+            on_refusal()
+        raise ToolError(exc.detail) from None
+
+
+async def hotel_facts(api: RoomiApi, state: CallState) -> dict[str, Any]:
+    """GET /v1/hotel, read once per call."""
+    if state.hotel_facts is None:
+        with api_errors():
+            state.hotel_facts = await api.hotel_info()
+    return state.hotel_facts
+
+
+def redact(value: Any) -> Any:
+    """The value with every card number in its text replaced by '[card ending NNNN]'."""
+    if isinstance(value, str):
+        return redact_card_numbers(value)
+    if isinstance(value, dict):
+        return {key: redact(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(item) for item in value]
+    return value
+
+
+def normalise_confirmation(confirmation_number: str) -> str:
+    return "".join(confirmation_number.split()).upper()
+
+
+def caller_turns(history: llm.ChatContext) -> int:
+    """How many times the caller has spoken so far."""
+    return sum(1 for item in history.items if item.type == "message" and item.role == "user")
+
+
+def caller_said_phone(history: llm.ChatContext, phone: str) -> bool:
+    """Whether the caller said this phone number (its last ten digits), in digits or in words, during the call."""
+    key = digits_only(phone)[-10:]
+    for item in history.items:
+        if item.type == "message" and item.role == "user":
+            text = item.text_content or ""
+            if key and (key in digits_only(text) or key in (find_phone(clean(text), asked=True) or "")):
+                return True
+    return False
+
+
+def mark_read_back(state: CallState, history: llm.ChatContext, kind: str) -> None:
+    """Note that a quote of this kind is being read back now; only a later caller turn can confirm it."""
+    state.read_back_at[kind] = caller_turns(history)
+
+
+def require_yes(state: CallState, history: llm.ChatContext, kind: str) -> None:
+    """Refuse unless the caller spoke after the read-back and their latest words are a clear yes."""
+    said: str | None = None
+    asked = ""
+    for item in reversed(history.items):
+        if item.type != "message":
+            continue
+        if said is None and item.role == "user":
+            said = item.text_content or ""
+        elif said is not None and item.role == "assistant":
+            asked = item.text_content or ""
+            break
+    if said is None or caller_turns(history) <= state.read_back_at.get(kind, caller_turns(history)):
+        raise ToolError(NOT_CONFIRMED)
+    if _classifier.classify(said, previous_agent=asked).intent != "confirm":
+        raise ToolError(NOT_CONFIRMED)

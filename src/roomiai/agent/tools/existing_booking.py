@@ -1,0 +1,167 @@
+"""Existing bookings: verify the caller, then quote and (after a yes) make changes and cancellations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from livekit.agents import ToolError, llm
+
+from ..api_client import ApiError, RoomiApi
+from ..call_state import CallState
+from .common import (
+    api_errors, caller_said_phone, mark_read_back, normalise_confirmation, redact, require_yes, result,
+)
+
+MAX_VERIFICATION_FAILURES = 3
+NO_MATCH = "No booking matches those details."
+OFFER_TRANSFER = "Offer to transfer the caller to the front desk."
+VERIFY_FIRST = ("Verify the caller first: find the booking with its confirmation number and the guest's last name, "
+                "or with the phone number on it.")
+PHONE_NOT_SAID = ("Look up only a phone number the caller said in this call, never the number they are calling from; "
+                  "ask them for the phone number on the booking.")
+NOTHING_PENDING = "There is no {} waiting for confirmation; quote it and read it back first."
+
+
+async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
+                       confirmation_number: str | None = None, last_name: str | None = None,
+                       phone: str | None = None) -> str:
+    """Verify the caller against the booking's details; a match unlocks those bookings for this call."""
+    if phone and not caller_said_phone(history, phone):
+        raise ToolError(PHONE_NOT_SAID)
+    if state.verification_failures >= MAX_VERIFICATION_FAILURES:
+        raise ToolError(f"The caller could not be verified after {MAX_VERIFICATION_FAILURES} attempts. {OFFER_TRANSFER}")
+    try:
+        found = await api.lookup_bookings(confirmation_number=redact(confirmation_number),
+                                          last_name=redact(last_name), phone=phone)
+    except ApiError as exc:
+        if exc.status != 404:
+            raise ToolError(exc.detail) from None
+        state.verification_failures += 1
+        if state.verification_failures >= MAX_VERIFICATION_FAILURES:
+            raise ToolError(f"{NO_MATCH} {OFFER_TRANSFER}") from None
+        raise ToolError(NO_MATCH) from None
+    bookings = found["bookings"]
+    state.verified.update(booking["confirmation_number"] for booking in bookings)
+    return result({"verified": True, "bookings": [_summary(booking) for booking in bookings]})
+
+
+async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext, *, confirmation_number: str,
+                       check_in: str | None = None, check_out: str | None = None, room_type: str | None = None,
+                       adults: int | None = None, children: int | None = None) -> str:
+    """Price a change of a verified booking without making it, and keep it pending for a yes."""
+    number = _verified(state, confirmation_number)
+    guests = {key: value for key, value in (("adults", adults), ("children", children)) if value is not None}
+    changes: dict[str, Any] = {
+        key: value for key, value in (("check_in", check_in), ("check_out", check_out), ("room_type_id", room_type))
+        if value
+    }
+    if guests:
+        changes["guests"] = guests
+    if not changes:
+        raise ToolError("Ask what should change: the dates, the room type or the number of guests.")
+    with api_errors():
+        preview = await api.modify_booking(number, changes, preview=True)
+    state.pending_change = {"confirmation_number": number, "changes": changes}
+    mark_read_back(state, history, "change")
+    booking, price = preview["booking"], preview["price_change"]
+    return result({
+        "confirmation_number": number,
+        "previous_total": price["previous_total"],
+        "new_total": price["new_total"],
+        "difference": price["difference"],
+        "currency": booking["pricing"]["currency"],
+        "check_in": booking["check_in_date"],
+        "check_out": booking["check_out_date"],
+        "nights": booking["nights"],
+        "room_type": booking["room_type"],
+        "changes": price["changes"],
+    })
+
+
+async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatContext) -> str:
+    """Make the pending change once the caller said yes."""
+    pending = state.pending_change
+    if pending is None:
+        raise ToolError(NOTHING_PENDING.format("change"))
+    require_yes(state, history, "change")
+    number = pending["confirmation_number"]
+    with api_errors(on_refusal=lambda: setattr(state, "pending_change", None)):
+        modified = await api.modify_booking(number, pending["changes"])
+    state.pending_change = None
+    state.settle("booking_modified", number)
+    booking, price = modified["booking"], modified["price_change"]
+    return result({
+        "confirmation_number": number,
+        "new_total": price["new_total"],
+        "difference": price["difference"],
+        "currency": booking["pricing"]["currency"],
+        "check_in": booking["check_in_date"],
+        "check_out": booking["check_out_date"],
+        "nights": booking["nights"],
+        "room_type": booking["room_type"],
+    })
+
+
+async def quote_cancellation(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
+                             confirmation_number: str) -> str:
+    """What cancelling a verified booking would cost now, kept pending for a yes."""
+    number = _verified(state, confirmation_number)
+    with api_errors():
+        preview = await api.cancel_booking(number, preview=True)
+    state.pending_cancellation = {"confirmation_number": number}
+    mark_read_back(state, history, "cancellation")
+    return result({
+        "confirmation_number": number,
+        "free_cancellation": preview["free_cancellation"],
+        "penalty": preview["penalty"],
+        "refund": preview["refund"]["amount"],
+        "currency": preview["currency"],
+        "deadline": preview["deadline"],
+    })
+
+
+async def confirm_cancellation(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
+                               reason: str | None = None) -> str:
+    """Cancel the pending booking once the caller said yes."""
+    pending = state.pending_cancellation
+    if pending is None:
+        raise ToolError(NOTHING_PENDING.format("cancellation"))
+    require_yes(state, history, "cancellation")
+    number = pending["confirmation_number"]
+    with api_errors(on_refusal=lambda: setattr(state, "pending_cancellation", None)):
+        cancelled = await api.cancel_booking(number, reason=redact(reason) if reason else None)
+    state.pending_cancellation = None
+    state.settle("booking_cancelled", number)
+    return result({
+        "confirmation_number": number,
+        "cancellation_reference": cancelled["cancellation_reference"],
+        "penalty": cancelled["penalty"],
+        "refund": cancelled["refund"]["amount"],
+        "currency": cancelled["currency"],
+    })
+
+
+def _verified(state: CallState, confirmation_number: str) -> str:
+    number = normalise_confirmation(confirmation_number)
+    if number not in state.verified:
+        raise ToolError(VERIFY_FIRST)
+    return number
+
+
+def _summary(booking: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "confirmation_number": booking["confirmation_number"],
+        "status": booking["status"],
+        "check_in": booking["check_in_date"],
+        "check_out": booking["check_out_date"],
+        "nights": booking["nights"],
+        "room_type": booking["room_type"],
+        "room_type_code": booking["room_type_code"],
+        "rate_code": booking["rate_code"],
+        "adults": booking["guests"]["adults"],
+        "children": booking["guests"]["children"],
+        "guest_name": booking["guest_name"],
+        "grand_total": booking["pricing"]["grand_total"],
+        "currency": booking["pricing"]["currency"],
+        "cancellation": booking["cancellation_policy"]["description"],
+    }

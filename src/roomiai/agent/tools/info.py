@@ -1,0 +1,120 @@
+"""hotel_info: answers about the hotel in its own words, from GET /v1/hotel (read once per call)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..api_client import RoomiApi
+from ..call_state import CallState
+from .common import hotel_facts, result
+
+INFO_TOPICS = ("parking", "breakfast", "wifi", "pool", "fitness", "restaurant", "location", "airport", "accessibility")
+SYNONYMS = {
+    "check_in": ("checkin", "check in", "arrival", "arrive", "early check in"),
+    "check_out": ("checkout", "check out", "departure", "leave", "late check out", "late checkout"),
+    "parking": ("park", "valet", "car", "garage"),
+    "breakfast": ("morning meal", "buffet"),
+    "pets": ("pet", "dog", "dogs", "cat", "cats", "animal", "animals", "service animal"),
+    "wifi": ("wi fi", "internet", "wireless", "wlan", "network"),
+    "pool": ("swimming", "swim", "swimming pool"),
+    "fitness": ("gym", "fitness center", "fitness centre", "exercise", "workout"),
+    "restaurant": ("dining", "dinner", "lunch", "bar", "food", "eat", "restaurants", "room service"),
+    "location": ("directions", "where", "located", "beach", "neighbourhood", "neighborhood"),
+    "airport": ("shuttle", "taxi", "transfer from the airport", "flight"),
+    "accessibility": ("accessible", "wheelchair", "disabled", "disability", "roll in shower"),
+    "children": ("child", "kids", "kid", "crib", "cot", "family", "baby"),
+    "smoking": ("smoke", "cigarette", "vape", "vaping"),
+    "cancellation": ("cancel", "cancellation policy", "cancelling", "canceling"),
+    "address": ("street", "street address", "postal address"),
+    "phone": ("phone number", "telephone", "number", "call"),
+    "room_types": ("rooms", "room", "room type", "suites", "suite", "types of rooms"),
+}
+
+
+async def hotel_info(api: RoomiApi, state: CallState, *, topic: str) -> str:
+    """The hotel's answer on a topic, or the topics it can answer."""
+    answers = _answers(await hotel_facts(api, state))
+    known = [name for name, answer in answers.items() if answer]
+    name = resolve_topic(topic, known)
+    if name is None:
+        return result({"topic": topic, "answer": None, "known_topics": known})
+    return result({"topic": name, "answer": answers[name]})
+
+
+def resolve_topic(topic: str, known: list[str]) -> str | None:
+    """The known topic a caller's word points to: the topic itself, a synonym, or a topic word inside it."""
+    text = re.sub(r"[^a-z0-9]+", " ", topic.lower()).strip()
+    key = text.replace(" ", "_")
+    if key in known:
+        return key
+    for name, words in SYNONYMS.items():
+        if name in known and text in words:
+            return name
+    padded = f" {text} "
+    for name in known:
+        words = (name.replace("_", " "), *SYNONYMS.get(name, ()))
+        if any(f" {word} " in padded for word in words):
+            return name
+    return None
+
+
+def _answers(facts: dict[str, Any]) -> dict[str, str | None]:
+    policies, info = facts["policies"], facts["info"]
+    builders: dict[str, Callable[[], str | None]] = {
+        "check_in": lambda: _check_in(facts),
+        "check_out": lambda: _check_out(facts),
+        "pets": lambda: policies.get("pets"),
+        "children": lambda: policies.get("children"),
+        "smoking": lambda: policies.get("smoking"),
+        "cancellation": lambda: policies.get("cancellation"),
+        "address": lambda: f"{facts['name']} is at {facts['address']}." if facts.get("address") else None,
+        "phone": lambda: f"The front desk number is {facts['phone']}." if facts.get("phone") else None,
+        "room_types": lambda: _room_types(facts),
+    }
+    answers = {name: info.get(name) for name in INFO_TOPICS}
+    answers.update({name: build() for name, build in builders.items()})
+    answers.update({name: text for name, text in info.items() if name not in answers})
+    return answers
+
+
+def _check_in(facts: dict[str, Any]) -> str:
+    sentence = f"Check-in is from {_time(facts['check_in_time'])}."
+    early = facts["early_check_in"]
+    if early["available"] and early.get("earliest_time"):
+        sentence += (f" Early check-in from {_time(early['earliest_time'])} can be arranged"
+                     f"{_fee(early['fee'], facts['currency'])}, subject to availability.")
+    return sentence
+
+
+def _check_out(facts: dict[str, Any]) -> str:
+    sentence = f"Check-out is by {_time(facts['check_out_time'])}."
+    late = facts["late_check_out"]
+    if late["available"] and late.get("latest_time"):
+        sentence += (f" Late check-out until {_time(late['latest_time'])} can be arranged"
+                     f"{_fee(late['fee'], facts['currency'])}, subject to availability.")
+    return sentence
+
+
+def _room_types(facts: dict[str, Any]) -> str | None:
+    types = facts["room_types"]
+    if not types:
+        return None
+    return " ".join(f"{t['name']}: {t['description']}" for t in types)
+
+
+def _time(text: str) -> str:
+    moment = dt.time.fromisoformat(text)
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    if moment.hour == 12 and not moment.minute:
+        return "noon"
+    return f"{hour}{minutes} {'PM' if moment.hour >= 12 else 'AM'}"
+
+
+def _fee(amount: float, currency: str) -> str:
+    if not amount:
+        return " at no charge"
+    return f" for {amount:.2f}".removesuffix(".00") + f" {'dollars' if currency == 'USD' else currency}"
