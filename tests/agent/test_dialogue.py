@@ -200,3 +200,9 @@ def test_plain_questions_are_answered_from_the_hotel(dm):
     reply = say(dm.on_tool("hotel_info", {"topic": "check_out", "answer": "Check-out is at 11 in the morning."}, None))
     assert reply == "Check-out is at 11 in the morning. Is there anything else I can help you with?"
     assert call(dm.on_user("no, that's it, bye"), "end_call") == {}
+
+
+def test_words_around_a_confirmation_number_are_not_taken_for_a_name(dm):
+    dm.on_user("I want to cancel my reservation")
+    assert "last name" in say(dm.on_user("my confirmation number is ROOMI-20260112-001"))
+    assert call(dm.on_user("Berg"), "find_booking") == {"confirmation_number": "ROOMI-20260112-001", "last_name": "Berg"}

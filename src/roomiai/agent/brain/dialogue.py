@@ -22,12 +22,18 @@ MAX_MISUNDERSTOOD = 3
 MAX_VERIFY_FAILURES = 3
 ALTERNATIVE_SHIFTS = (1, -1, 2, -2, 7)
 THANKS_BYE = re.compile(r"\b(bye|goodbye|that'?s all|that is all|nothing else|no thanks|no thank you|all good|i'?m good|i am good|have a (good|nice))\b")
+GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go)\b")
 FILLER = re.compile(r"^\s*(um+|uh+|hmm+|hold on|one (sec|second|moment)|wait|let me (see|think|check))[\s.,!]*$")
 NO_EMAIL = re.compile(r"\b(no (email|e-mail)|don'?t have (one|an email|email)|skip|not? (need|necessary)|rather not|no thanks)\b")
 NOTHING = re.compile(r"^\s*(no|nope|none|nothing|not really|no thanks|no thank you|that'?s it|that'?s all|we'?re good|i'?m good)\b")
 NAME_PREFIX = re.compile(r"^(it'?s|it is|my name is|name is|this is|i'?m|i am|the name is|under)\s+", re.I)
 WORD_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-]+){0,2}$")
 CONFIRMATION_LIKE = re.compile(r"\b(?:roomi|room ?e)[\s-]*\d[\d\s-]{7,}\d\b|\bconfirmation(?: number)?(?: is)?\b", re.I)
+NOT_NAMES = set(
+    "my is it its it's the a an of for and or under name last first number confirmation booking reservation code "
+    "yes yeah no nope ok okay please thanks thank you hi hello hey sure here that this that's is it me i i'm we "
+    "our reference phone on file sorry um uh well so just".split()
+)
 LAST_NAME = re.compile(r"\b(?:last name|surname|family name)(?: is|'s)?[:,]?\s+([A-Za-z][A-Za-z'\-]+)", re.I)
 GO_AHEAD = {
     "name": "Sure, go ahead: what's your first and last name?",
@@ -103,6 +109,8 @@ class DialogueManager:
         if d.asked == "anything_else" and (intent == "deny" or (THANKS_BYE.search(lower) and not self._task_cue(intent))):
             return self._call("end_call", {})
         if d.task is Task.NONE and THANKS_BYE.search(lower) and intent in ("other", "deny"):
+            return self._call("end_call", {})
+        if GOODBYE.search(lower) and not self._task_cue(intent) and not self._has_stay_entities():
             return self._call("end_call", {})
 
         self._switch_task(intent, lower)
@@ -433,9 +441,9 @@ class DialogueManager:
         elif d.asked in ("verify", "last_name"):
             rest = CONFIRMATION_LIKE.sub(" ", text)
             rest = NAME_PREFIX.sub("", re.sub(r"[,.!?]", " ", rest).strip()).strip()
-            rest = re.sub(r"^(and|under|name)\s+", "", rest, flags=re.I).strip()
-            if rest and WORD_NAME.match(rest) and not NOTHING.match(rest.lower()):
-                d.last_name, changed = rest.split()[-1].title(), True
+            words = [w for w in rest.split() if w.lower() not in NOT_NAMES]
+            if len(words) in (1, 2) and WORD_NAME.match(" ".join(words)):
+                d.last_name, changed = words[-1].title(), True
         if "phone_number" in e and len(str(e["phone_number"])) >= 7:
             d.phone, changed = str(e["phone_number"]), True
         if d.task is Task.MODIFY:
