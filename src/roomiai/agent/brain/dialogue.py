@@ -22,6 +22,7 @@ MAX_MISUNDERSTOOD = 3
 MAX_VERIFY_FAILURES = 3
 ALTERNATIVE_SHIFTS = (1, -1, 2, -2, 7)
 THANKS_BYE = re.compile(r"\b(bye|goodbye|that'?s all|that is all|nothing else|no thanks|no thank you|all good|i'?m good|i am good|have a (good|nice))\b")
+CHEAPEST = re.compile(r"\b(cheapest|least expensive|lowest price|most affordable|whatever'?s cheapest|budget)\b")
 GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go)\b")
 FILLER = re.compile(r"^\s*(um+|uh+|hmm+|hold on|one (sec|second|moment)|wait|let me (see|think|check))[\s.,!]*$")
 NO_EMAIL = re.compile(r"\b(no (email|e-mail)|don'?t have (one|an email|email)|skip|not? (need|necessary)|rather not|no thanks)\b")
@@ -85,6 +86,7 @@ class DialogueManager:
         self.intent: IntentResult | None = None
         self.entities: dict[str, Any] = {}
         self.shifts: list[int] = []
+        self._lower = ""
 
     @property
     def state(self) -> str:
@@ -274,7 +276,7 @@ class DialogueManager:
         if d.asked == "book_it" and not changed:
             if intent == "confirm":
                 s.rate_code = d.offered_rate
-                d.accepted_rate, d.asked = (d.offered_rate, s.room_type, d.availability_key), None
+                d.accepted_rate, d.asked = (d.offered_rate, s.room_type), None
                 return self._booking_next()
             if intent == "deny":
                 d.asked = "room_or_rate"
@@ -320,6 +322,8 @@ class DialogueManager:
         options = d.availability["options"]
         if not options:
             return self._search_alternatives()
+        if s.room_type is None and CHEAPEST.search(self._lower):
+            s.room_type = min(options, key=lambda o: public_rate(o)["grand_total"])["room_type_code"]
         if s.room_type is None:
             return self._offer_rooms(options)
         option = next((o for o in options if o["room_type_code"] == s.room_type), None)
@@ -365,7 +369,7 @@ class DialogueManager:
 
     def _rate_accepted(self, rate: dict[str, Any]) -> bool:
         d = self.d
-        return d.accepted_rate == (rate["rate_code"], d.stay.room_type, d.availability_key)
+        return d.accepted_rate == (rate["rate_code"], d.stay.room_type)
 
     def _availability_args(self, check_in: dt.date, check_out: dt.date) -> dict[str, Any]:
         s = self.d.stay

@@ -109,7 +109,7 @@ def read_back(prepared: dict[str, Any]) -> str:
     occasion = prepared.get("special_occasion")
     requests = [r for r in prepared.get("special_requests") or [] if r != occasion]
     if requests:
-        extras += f" I've noted {join_words(requests)}."
+        extras += f" I've also noted your request{'s' if len(requests) > 1 else ''}: {join_words(requests)}."
     if occasion:
         extras += f" And I've noted that it's your {occasion}."
     return (

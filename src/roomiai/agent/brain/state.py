@@ -112,5 +112,5 @@ class Dialogue:
     last_question: str = ""
     pending_after_tool: str | None = None  # how to read the next tool result (e.g. an alternative-dates search)
     offered_rate: str | None = None
-    accepted_rate: tuple | None = None  # (rate code, room type, availability key) the caller said yes to
+    accepted_rate: tuple | None = None  # (rate code, room type) the caller said yes to
     prepared_args: dict[str, Any] | None = None
