@@ -205,8 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
                         'write one JSON object per line on stdout')
     p.add_argument("--today", help="pin the hotel's date for the whole call (YYYY-MM-DD)")
     p.add_argument("--caller-id", help="the caller's number, e.g. +15551234567 (the call log keeps it masked)")
-    p.add_argument("--brain", choices=["deterministic", "llm"], default="deterministic",
-                   help="what drives Roomi's tools (default deterministic; llm needs ROOMIAI_LLM_* settings)")
+    p.add_argument("--brain", choices=["deterministic", "llm"], default=None,
+                   help="what drives Roomi's tools (default ROOMIAI_BRAIN, else deterministic); llm needs GROQ_API_KEY "
+                        "or ROOMIAI_LLM_BASE_URL (an OpenAI-compatible endpoint such as Ollama), with "
+                        "ROOMIAI_LLM_MODEL, ROOMIAI_LLM_PROVIDER, ROOMIAI_LLM_API_KEY, ROOMIAI_LLM_TEMPERATURE")
     p.add_argument("--database-url", help="use this database instead of ROOMIAI_DATABASE_URL")
     p = add("nlu-eval", cmd_nlu_eval, "Classify intents and extract entities of JSON lines {id, today, previous_agent, utterance}.")
     p.add_argument("file", help="a JSON-lines file, or - for standard input")
@@ -215,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +29,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     vault_path: Path | None = None
     vault_key: str = ""
+    brain: Literal["deterministic", "llm"] = Field(
+        "deterministic", description="what drives the receptionist's tools: the offline dialogue engine or an LLM")
+    llm_provider: Literal["groq", "openai"] = Field(
+        "groq", description="groq (GROQ_API_KEY) or openai (OPENAI_API_KEY, or any endpoint in llm_base_url)")
+    llm_model: str = Field("llama-3.3-70b-versatile", description="the provider's model name")
+    llm_base_url: str = Field("", description="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)")
+    llm_api_key: str = Field("", repr=False, description="falls back to GROQ_API_KEY or OPENAI_API_KEY")
+    llm_temperature: float = Field(0.3, ge=0.0, le=2.0)
 
     @field_validator("today", mode="before")
     @classmethod
@@ -48,6 +58,19 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def llm_configured(self) -> bool:
+        """Whether an LLM brain can be built: an OpenAI-compatible base URL, or an API key for the provider."""
+        return bool(self.llm_base_url.strip() or self.resolved_llm_api_key())
+
+    def resolved_llm_provider(self) -> Literal["groq", "openai"]:
+        """The provider actually used: a base URL always means an OpenAI-compatible endpoint."""
+        return "openai" if self.llm_base_url.strip() else self.llm_provider
+
+    def resolved_llm_api_key(self) -> str:
+        """ROOMIAI_LLM_API_KEY, else the provider's own variable (GROQ_API_KEY or OPENAI_API_KEY)."""
+        fallback = "OPENAI_API_KEY" if self.resolved_llm_provider() == "openai" else "GROQ_API_KEY"
+        return (self.llm_api_key or os.environ.get(fallback, "")).strip()
 
     def resolved_jwt_secret(self) -> str:
         """The configured secret, or in dev mode one generated once and kept in the data dir."""

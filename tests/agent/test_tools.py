@@ -75,6 +75,13 @@ def said(ctx) -> str:
     return f"Here is what I have: {json.dumps(last_output(ctx))}. Shall I go ahead?"
 
 
+def reread(ctx) -> str:
+    """Read the prepared booking's total back again, as a brain must before a yes counts."""
+    prepared = next(json.loads(item.output) for item in reversed(ctx.items)
+                    if item.type == "function_call_output" and item.name == "prepare_booking" and not item.is_error)
+    return f"The total is {prepared['grand_total']} dollars. Shall I book it?"
+
+
 async def ask(roomi_call, line: str):
     """The caller says a line; Roomi's turn and the latest tool output of the call, parsed."""
     turn = await roomi_call.say(line)
@@ -108,7 +115,7 @@ async def test_a_booking_is_priced_by_the_api_read_back_and_made_only_after_a_ye
     prepare = call("prepare_booking", **STAY, room_type="DLX", rate_code="BAR", adults=2, **GUEST,
                    special_requests=["high floor"])
     async with roomi(api, call("check_availability", **STAY, adults=2), said, prepare, said,
-                     call("confirm_booking"), said, call("confirm_booking"), said) as roomi_call:
+                     call("confirm_booking"), reread, call("confirm_booking"), said) as roomi_call:
         _, quote = await ask(roomi_call, "A room for two from the 20th to the 22nd, please")
         options = quote["options"]
         dlx_bar = next(r for o in options if o["room_type_code"] == "DLX" for r in o["rates"] if r["rate_code"] == "BAR")
@@ -361,3 +368,19 @@ async def test_a_card_number_in_a_spoken_turn_is_redacted_before_the_brain_hears
     await receptionist.on_user_turn_completed(llm.ChatContext(), message)
 
     assert message.text_content == "charge [card ending 1111] please"
+
+
+async def test_a_yes_to_another_question_or_with_a_change_does_not_book(api, client):
+    prepare = call("prepare_booking", **STAY, room_type="STD", rate_code="BAR", adults=1, **GUEST)
+    other_question = lambda ctx: "Would you like breakfast with that?"  # noqa: E731
+    wrong_total = lambda ctx: "That comes to 1 dollar in total. Shall I book it?"  # noqa: E731
+    async with roomi(api, prepare, other_question, call("confirm_booking"), wrong_total, call("confirm_booking"), reread,
+                     call("confirm_booking"), said) as roomi_call:
+        await ask(roomi_call, "A standard room for one from the 20th to the 22nd, for Ada Lovelace, phone 555 987 6543")
+        breakfast, refusal = await ask(roomi_call, "yes")
+        assert breakfast.tools[0]["ok"] is False and "must state the total" in refusal
+        wrong, refusal = await ask(roomi_call, "yes please")
+        assert wrong.tools[0]["ok"] is False and "must state the total" in refusal
+        change, refusal = await ask(roomi_call, "yes, but make it a deluxe room")
+        assert change.tools[0]["ok"] is False and ("change" in refusal or refusal == NOT_CONFIRMED)
+    assert await bookings_of(client, "Lovelace") == []

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from roomiai.api.app import build_container, create_app
 from roomiai.api.deps import Container
 from roomiai.domain.lifecycle import HOLDS_INVENTORY, BookingStatus
-from roomiai.services.inventory import pools_for
+from roomiai.domain.pools import pools_for
 from roomiai.store.tables import BookingRecord, GuestRecord, InventoryRecord, RoomRecord, RoomTypeRecord
 from roomiai.store.uow import UnitOfWork
 from tests.conftest import TODAY, headers

@@ -27,6 +27,7 @@ class CallState:
     pending_change: dict[str, Any] | None = None
     pending_cancellation: dict[str, Any] | None = None
     read_back_at: dict[str, int] = field(default_factory=dict)
+    read_back_amount: dict[str, float | None] = field(default_factory=dict)
     booked: list[str] = field(default_factory=list)
     last_confirmation: str | None = None
     outcome: str | None = None

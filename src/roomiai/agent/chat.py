@@ -14,15 +14,15 @@ from typing import Any, TextIO
 
 from ..config import Settings
 from .api_client import ApiError
-from .runtime import BRAINS, CallSetupError, TextCall, connect_api, start_call
+from .runtime import CallSetupError, MakeBrain, TextCall, brain_for, connect_api, start_call
 
 HANGUP = object()
 QUIT_WORDS = ("/quit", "/hangup")
 CALLER_ID_RE = re.compile(r"^\+?[\d\s().-]{3,24}$")
 
 
-def run(settings: Settings, *, jsonl: bool, brain: str, today: str | None, caller_id: str | None) -> int:
-    """Run one call on the terminal; returns the exit status."""
+def run(settings: Settings, *, jsonl: bool, brain: str | None, today: str | None, caller_id: str | None) -> int:
+    """Run one call on the terminal with `brain` (default: ROOMIAI_BRAIN); returns the exit status."""
     try:
         pinned = dt.date.fromisoformat(today) if today else None
     except ValueError:
@@ -31,12 +31,17 @@ def run(settings: Settings, *, jsonl: bool, brain: str, today: str | None, calle
     if caller_id and not CALLER_ID_RE.fullmatch(caller_id):
         print(f"roomi chat: --caller-id must be a phone number such as +15551234567, not {caller_id!r}", file=sys.stderr)
         return 2
+    try:
+        make_brain = brain_for(brain or settings.brain, settings)
+    except CallSetupError as exc:
+        print(f"roomi chat: {exc}", file=sys.stderr)
+        return 2
     if not jsonl:
         logging.getLogger("livekit").setLevel(logging.ERROR)
     out = sys.stdout
     with contextlib.redirect_stdout(sys.stderr) if jsonl else contextlib.nullcontext():
         try:
-            asyncio.run(_call(settings, out=out, jsonl=jsonl, brain=brain, today=pinned, caller_id=caller_id))
+            asyncio.run(_call(settings, out=out, jsonl=jsonl, make_brain=make_brain, today=pinned, caller_id=caller_id))
         except (CallSetupError, ApiError) as exc:
             print(f"roomi chat: {exc}", file=sys.stderr)
             return 2
@@ -45,10 +50,10 @@ def run(settings: Settings, *, jsonl: bool, brain: str, today: str | None, calle
     return 0
 
 
-async def _call(settings: Settings, *, out: TextIO, jsonl: bool, brain: str, today: dt.date | None,
+async def _call(settings: Settings, *, out: TextIO, jsonl: bool, make_brain: MakeBrain, today: dt.date | None,
                 caller_id: str | None) -> None:
     async with connect_api(settings, today=today) as (api, hotel_today), \
-            start_call(api, today=hotel_today, make_brain=BRAINS[brain], caller_id=caller_id) as call:
+            start_call(api, today=hotel_today, make_brain=make_brain, caller_id=caller_id) as call:
         lines = read_lines(sys.stdin)
         await (chat_jsonl if jsonl else chat_terminal)(call, lines, out)
 

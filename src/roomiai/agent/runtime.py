@@ -28,7 +28,8 @@ from .api_client import RoomiApi
 from .brain.entities import EntityExtractor
 from .brain.intents import IntentClassifier
 from .call_state import CallState
-from .receptionist import Receptionist, instructions_for
+from .prompts import system_prompt
+from .receptionist import Receptionist
 from .recorder import CallRecorder
 from .tools.common import redact
 from .tools.handoff import TransferHook
@@ -38,7 +39,6 @@ log = logging.getLogger("roomiai.agent")
 MakeBrain = Callable[[RoomiApi, CallState, dict[str, Any]], llm.LLM]
 API_URL_ENV = "API_URL"
 TOKEN_ENV = "ROOMIAI_AGENT_TOKEN"
-LLM_ENV_PREFIX = "ROOMIAI_LLM_"
 DEMO_TIMEZONE = "America/New_York"
 CALL_TOKEN_MINUTES = 12 * 60
 MAX_TOOL_STEPS = 6
@@ -61,14 +61,30 @@ def deterministic_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, 
     return DeterministicLLM(hotel=hotel_facts, today=lambda: state.today)
 
 
-def llm_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any]) -> llm.LLM:
-    """A cloud LLM driving the tools; not available yet."""
-    if not any(name.startswith(LLM_ENV_PREFIX) for name in os.environ):
-        raise CallSetupError(f"The LLM brain is not configured (set {LLM_ENV_PREFIX}*); use --brain deterministic.")
-    raise CallSetupError("The LLM brain is not available in this version yet; use --brain deterministic.")
+def llm_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any], *,
+              settings: Settings | None = None) -> llm.LLM:
+    """A configured LLM (Groq, or an OpenAI-compatible endpoint) driving the same tools; see roomiai.agent.llm_brain."""
+    from .llm_brain import LLMNotConfigured, make_llm
+
+    try:
+        return make_llm(settings or Settings())
+    except LLMNotConfigured as exc:
+        raise CallSetupError(str(exc)) from None
 
 
 BRAINS: dict[str, MakeBrain] = {"deterministic": deterministic_brain, "llm": llm_brain}
+
+
+def brain_for(name: str, settings: Settings) -> MakeBrain:
+    """The brain factory for `name` with these settings; an unconfigured LLM brain fails here, before the call starts."""
+    if name != "llm":
+        return BRAINS[name]
+    from .llm_brain import LLMNotConfigured, llm_brain_factory
+
+    try:
+        return llm_brain_factory(settings)
+    except LLMNotConfigured as exc:
+        raise CallSetupError(str(exc)) from None
 
 
 @dataclass
@@ -223,11 +239,8 @@ async def start_call(api: RoomiApi, *, today: dt.date, make_brain: MakeBrain, ca
         state = CallState(caller_id=caller_id, hotel_facts=facts, today=today)
         brain = make_brain(api, state, facts)
         stack.push_async_callback(brain.aclose)
-        agent = Receptionist(
-            api=api, state=state, on_transfer=on_transfer,
-            instructions=instructions_for(hotel=facts["name"], agent=facts["voice_agent_settings"]["greeting_name"],
-                                          today=today),
-        )
+        agent = Receptionist(api=api, state=state, on_transfer=on_transfer,
+                             instructions=system_prompt(facts, today=today))
         session = AgentSession(llm=brain, userdata=state, max_tool_steps=MAX_TOOL_STEPS, vad=None,
                                turn_handling=TEXT_TURNS, user_away_timeout=None)
         await stack.enter_async_context(session)

@@ -12,6 +12,7 @@ from ..domain.errors import InvalidRequest
 from ..domain.hotel import HotelTerms
 from ..domain.pricing import Quote, quote_stay, restriction_problem
 from ..domain.stay import Stay
+from ..domain.pools import ALL
 from ..store.tables import RoomTypeRecord
 from . import catalog, inventory
 
@@ -68,7 +69,7 @@ async def search(
     for record in types:
         terms = catalog.room_type_terms(record)
         pools = free[record.id]
-        nightly = pools.get(inventory.ALL, {night: 0 for night in stay.dates()})
+        nightly = pools.get(ALL, {night: 0 for night in stay.dates()})
         count = min(nightly.values())
         per_room = -(-(adults + children) // rooms_needed)
         adults_per_room = min(per_room, -(-adults // rooms_needed))

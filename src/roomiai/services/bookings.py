@@ -20,6 +20,7 @@ from ..domain.cancellation import describe, penalty_cents
 from ..domain.pricing import CancellationTerms, Quote, discount_problem, percent_of, quote_stay, restriction_problem
 from ..domain.references import cancellation_reference, confirmation_number, digits_only, escape_like, yearly_reference
 from ..domain.stay import Stay, make_stay
+from ..domain.pools import pools_for
 from ..payments.port import CardToken, PaymentGateway
 from ..store.tables import (
     BookingEventRecord,
@@ -145,7 +146,7 @@ async def create(
 
     await inventory.take(
         session, room_type_id=room_type.id, stay=stay, rooms=draft.rooms,
-        pools=inventory.pools_for(draft.bed_configuration, draft.view), label=room_type.name,
+        pools=pools_for(draft.bed_configuration, draft.view), label=room_type.name,
     )
     guest = await guests.find_or_create(session, data=draft.primary_guest, now=now)
     number = confirmation_number(today, await next_sequence(session, f"booking:{today:%Y%m%d}"))
@@ -307,10 +308,10 @@ async def modify(
         await inventory.lock(session, [record.room_type_id, room_type.id])
         await inventory.release(
             session, room_type_id=record.room_type_id, start=record.check_in_date, end=record.check_out_date,
-            rooms=record.rooms_count, pools=inventory.pools_for(record.bed_configuration, record.view),
+            rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
         )
         await inventory.take(
-            session, room_type_id=room_type.id, stay=stay, rooms=rooms, pools=inventory.pools_for(bed, view),
+            session, room_type_id=room_type.id, stay=stay, rooms=rooms, pools=pools_for(bed, view),
             label=room_type.name,
         )
         terms = plan.terms.cancellation
@@ -389,7 +390,7 @@ async def cancel(
         return booking, summary
     await inventory.release(
         session, room_type_id=record.room_type_id, start=record.check_in_date, end=record.check_out_date,
-        rooms=record.rooms_count, pools=inventory.pools_for(record.bed_configuration, record.view),
+        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
     )
     if outcome.refund_cents > 0:
         await _refund(uow, ctx=ctx, record=record, amount_cents=outcome.refund_cents, reason=reason or "cancellation", now=now)
@@ -437,7 +438,7 @@ async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Book
     )
     await inventory.release(
         uow.session, room_type_id=record.room_type_id, start=max(today, record.check_in_date), end=record.check_out_date,
-        rooms=record.rooms_count, pools=inventory.pools_for(record.bed_configuration, record.view),
+        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
     )
     rooms = (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number.in_(record.room_numbers)))).scalars()
     for room in rooms:
@@ -467,7 +468,7 @@ async def mark_no_show(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> B
     )
     await inventory.release(
         uow.session, room_type_id=record.room_type_id, start=max(today, record.check_in_date), end=record.check_out_date,
-        rooms=record.rooms_count, pools=inventory.pools_for(record.bed_configuration, record.view),
+        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
     )
     record.status, record.updated_at = BookingStatus.NO_SHOW.value, now
     event = _event(record, "no_show", ctx.actor, now, {})

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+import secrets
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.hotel import HotelTerms, hotel_terms
+from ..domain.pools import pools_for
 from ..domain.pricing import CancellationTerms, RateTerms, RoomTypeTerms
-from ..store.tables import HotelSettingsRecord, RatePlanRecord, RoomTypeRecord
+from ..store.tables import HotelSettingsRecord, RatePlanRecord, RoomRecord, RoomTypeRecord, SequenceRecord
+from ..store.upsert import next_sequence
+
+OUT_OF_INVENTORY = ("out_of_service",)
 
 
 @dataclass(frozen=True)
@@ -19,15 +26,78 @@ class RatePlan:
     terms: RateTerms
 
 
-async def hotel_settings(session: AsyncSession) -> dict:
+@dataclass
+class Snapshot:
+    """The hotel's slowly changing data, cached per process and checked against a version in the database."""
+
+    version: int
+    settings: dict
+    room_types: list[RoomTypeRecord]
+    plans: dict[str, list[RatePlan]]
+    capacities: dict[str, Counter]
+    hotel: HotelTerms | None
+
+
+_SNAPSHOTS: dict[str, Snapshot] = {}
+VERSION = "catalog"
+
+
+async def snapshot(session: AsyncSession) -> Snapshot:
+    """The current catalog: one small query when nothing changed, a reload when an admin changed something."""
+    cached = session.info.get("roomiai_catalog")
+    if cached is not None:
+        return cached
+    version = (await session.execute(select(SequenceRecord.value).where(SequenceRecord.name == VERSION))).scalar() or 0
+    key = str(session.bind.engine.url)
+    current = _SNAPSHOTS.get(key)
+    if current is None or current.version != version:
+        current = await _load(session, version)
+        _SNAPSHOTS[key] = current
+    session.info["roomiai_catalog"] = current
+    return current
+
+
+async def changed(session: AsyncSession, *, fresh: bool = False) -> None:
+    """Mark the catalog changed so every process reloads it; `fresh` starts a new database at a random version."""
+    if fresh:
+        await session.merge(SequenceRecord(name=VERSION, value=secrets.randbelow(2**62)))
+    else:
+        await next_sequence(session, VERSION)
+    session.info.pop("roomiai_catalog", None)
+
+
+async def _load(session: AsyncSession, version: int) -> Snapshot:
     record = (await session.execute(select(HotelSettingsRecord))).scalars().first()
-    if record is None:
+    query = select(RoomTypeRecord).order_by(RoomTypeRecord.base_occupancy, RoomTypeRecord.extra_person_cents)
+    types = list((await session.execute(query)).scalars())
+    plans: dict[str, list[RatePlan]] = {t.id: [] for t in types}
+    for plan in (await session.execute(select(RatePlanRecord).order_by(RatePlanRecord.rate_code))).scalars():
+        plans.setdefault(plan.room_type_id, []).append(RatePlan(plan, rate_terms(plan)))
+    caps: dict[str, Counter] = {t.id: Counter() for t in types}
+    rooms = (
+        select(RoomRecord.room_type_id, RoomRecord.bed_configuration, RoomRecord.view, func.count())
+        .where(RoomRecord.status.not_in(OUT_OF_INVENTORY))
+        .group_by(RoomRecord.room_type_id, RoomRecord.bed_configuration, RoomRecord.view)
+    )
+    for rid, bed, view, count in await session.execute(rooms):
+        for pool in pools_for(bed, view):
+            caps.setdefault(rid, Counter())[pool] += count
+    for loaded in [*types, *(plan.record for group in plans.values() for plan in group)]:
+        session.expunge(loaded)  # shared across sessions: a later rollback must not expire them
+    settings = copy.deepcopy(record.data) if record else {}
+    return Snapshot(version, settings, types, plans, caps, hotel_terms(settings) if record else None)
+
+
+async def hotel_settings(session: AsyncSession) -> dict:
+    current = await snapshot(session)
+    if current.hotel is None:
         raise NotFound("The hotel has not been set up yet: run `roomi seed --demo` or configure it.")
-    return record.data
+    return current.settings
 
 
 async def load_hotel(session: AsyncSession) -> HotelTerms:
-    return hotel_terms(await hotel_settings(session))
+    await hotel_settings(session)
+    return (await snapshot(session)).hotel
 
 
 def room_type_terms(record: RoomTypeRecord) -> RoomTypeTerms:
@@ -68,10 +138,9 @@ def rate_terms(record: RatePlanRecord) -> RateTerms:
 
 
 async def room_types(session: AsyncSession, *, code: str | None = None) -> list[RoomTypeRecord]:
-    query = select(RoomTypeRecord).order_by(RoomTypeRecord.base_occupancy, RoomTypeRecord.extra_person_cents)
-    records = list((await session.execute(query)).scalars())
+    records = (await snapshot(session)).room_types
     if code is None:
-        return records
+        return list(records)
     wanted = [r for r in records if r.type_code.lower() == code.strip().lower() or r.id == code.strip()]
     if not wanted:
         known = ", ".join(r.type_code for r in records)
@@ -84,11 +153,14 @@ async def room_type(session: AsyncSession, id_or_code: str) -> RoomTypeRecord:
 
 
 async def rate_plans(session: AsyncSession, room_type_ids: list[str]) -> dict[str, list[RatePlan]]:
-    query = select(RatePlanRecord).where(RatePlanRecord.room_type_id.in_(room_type_ids)).order_by(RatePlanRecord.rate_code)
-    plans: dict[str, list[RatePlan]] = {rid: [] for rid in room_type_ids}
-    for record in (await session.execute(query)).scalars():
-        plans[record.room_type_id].append(RatePlan(record, rate_terms(record)))
-    return plans
+    plans = (await snapshot(session)).plans
+    return {rid: list(plans.get(rid, [])) for rid in room_type_ids}
+
+
+async def capacities(session: AsyncSession, room_type_ids: list[str]) -> dict[str, Counter]:
+    """Sellable rooms per room type and pool, from the rooms in service."""
+    caps = (await snapshot(session)).capacities
+    return {rid: Counter(caps.get(rid, {})) for rid in room_type_ids}
 
 
 async def rate_plan(session: AsyncSession, *, room_type_id: str, rate_code: str) -> RatePlan:

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from ..clock import Clock
 from ..domain.lifecycle import BookingStatus
+from ..domain.pools import ALL
 from ..store.tables import BookingRecord, CallLogRecord, InventoryRecord, RoomRecord
 from ..store.uow import UnitOfWork
-from . import inventory
+from . import catalog
 
 NOT_ARRIVING = (BookingStatus.CANCELLED.value, BookingStatus.NO_SHOW.value)
 EARNING = (BookingStatus.CONFIRMED.value, BookingStatus.CHECKED_IN.value, BookingStatus.CHECKED_OUT.value)
@@ -73,12 +74,12 @@ async def summary(uow: UnitOfWork, *, clock: Clock) -> Dashboard:
     departures = await _count(uow, BookingRecord.check_out_date == today, BookingRecord.status.in_(EARNING))
     in_house = await _count(uow, BookingRecord.status == BookingStatus.CHECKED_IN.value)
     in_service = (
-        await session.execute(select(func.count()).select_from(RoomRecord).where(RoomRecord.status.not_in(inventory.OUT_OF_INVENTORY)))
+        await session.execute(select(func.count()).select_from(RoomRecord).where(RoomRecord.status.not_in(catalog.OUT_OF_INVENTORY)))
     ).scalar_one()
     sold, blocked = (
         await session.execute(
             select(func.coalesce(func.sum(InventoryRecord.sold), 0), func.coalesce(func.sum(InventoryRecord.blocked), 0))
-            .where(InventoryRecord.stay_date == today, InventoryRecord.pool == inventory.ALL)
+            .where(InventoryRecord.stay_date == today, InventoryRecord.pool == ALL)
         )
     ).one()
 

@@ -25,11 +25,12 @@ from ..domain.cards import CardDetails
 from ..domain.errors import DomainError, SoldOut
 from ..domain.pricing import discount_problem, restriction_problem
 from ..domain.stay import Stay
+from ..domain.pools import ALL
 from ..payments.port import PaymentGateway
 from ..store.database import Database
 from ..store.tables import GuestRecord, InventoryRecord
 from ..store.uow import UnitOfWork
-from . import bookings, catalog, inventory
+from . import bookings, catalog
 
 # ---------------------------------------------------------------- what a realistic hotel sees
 
@@ -43,7 +44,7 @@ RATE_POPULARITY = {"BAR": 50, "AAA": 12, "CORP": 15, "PKG_BB": 23}
 # occupancy relative to the mean by weekday of the night (Monday first); mean 1.0
 NIGHT_OF_WEEK = (0.90, 0.92, 0.95, 1.0, 1.15, 1.18, 0.90)
 SOURCES = (("phone", "direct", 34), ("voice_agent", "direct", 26), ("website", "direct", 25), ("email", "direct", 5),
-           ("ota", "ota", 7), ("walk_in", "direct", 3))
+           ("ota", "ota", 7))
 REQUESTS = (
     "Extra pillows, please", "Quiet room away from the elevator", "High floor if possible", "Feather-free bedding",
     "Early check-in if available", "Late check-out if possible", "Crib in the room", "Ground floor room",
@@ -98,6 +99,8 @@ class GenerationReport:
     cancelled: int = 0
     front_desk_refused: int = 0  # status changes the service refused (should stay 0)
     seconds: float = 0.0
+    booking_seconds: float = 0.0  # of which creating bookings
+    front_desk_seconds: float = 0.0  # of which check-in / check-out / no-show / cancel
     first_confirmation: str | None = None
     last_confirmation: str | None = None
     nights_at_target: int = 0  # nights of [start, start+days) whose sold rooms reached the target
@@ -142,7 +145,7 @@ async def generate(
     pace: bool = True,
     lifecycle: bool = True,
     repeat_guests: int = 300,
-    repeat_share: float = 0.35,
+    repeat_share: float = 0.2,
     card_share: float = 0.25,
     no_show_rate: float = 0.02,
     cancellation_rate: float = 0.05,
@@ -190,9 +193,11 @@ async def generate(
             booked_on = min(arrival - dt.timedelta(days=lead), today)
             draft, fate = _draft(rng, world, people, room_type, arrival=arrival, nights=nights, booked_on=booked_on,
                                  gateway=gateway, card_share=card_share, no_show_rate=no_show_rate,
-                                 cancellation_rate=cancellation_rate, today=today)
+                                 cancellation_rate=cancellation_rate)
             hour = rng.randint(7, 13) if booked_on == arrival else rng.randint(7, 22)  # same-day bookings before check-in
             moment = dt.datetime.combine(booked_on, dt.time(hour, rng.randrange(60)), tzinfo=world.zone)
+            if booked_on == today:
+                moment = min(moment, clock.now())  # nothing is booked later than now
             ctx = bookings.Context(clock=_MomentClock(tz, moment), gateway=gateway, horizon_days=horizon_days, actor=actor)
             body = await _create(db, ctx, draft, report)
             if body is None and (draft.bed_configuration or draft.view):
@@ -220,9 +225,12 @@ async def generate(
         if world.sold_total(arrival) >= target:
             report.nights_at_target += 1
 
+    report.booking_seconds = round(time.perf_counter() - started, 3)
     if lifecycle:
-        await _play_front_desk(db, planned, today=today, tz=tz, zone=world.zone, gateway=gateway,
+        desk_started = time.perf_counter()
+        await _play_front_desk(db, planned, clock=clock, tz=tz, zone=world.zone, gateway=gateway,
                                horizon_days=horizon_days, actor=actor, rng=rng, report=report)
+        report.front_desk_seconds = round(time.perf_counter() - desk_started, 3)
     async with UnitOfWork(db) as uow:
         report.guests = (await uow.session.execute(select(func.count()).select_from(GuestRecord))).scalar_one() - guests_before
     report.seconds = round(time.perf_counter() - started, 3)
@@ -250,8 +258,8 @@ def _render(booking: bookings.Booking) -> dict[str, Any]:
 
 
 def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *, arrival: dt.date, nights: int,
-           booked_on: dt.date, gateway, card_share: float, no_show_rate: float, cancellation_rate: float,
-           today: dt.date) -> tuple[bookings.BookingDraft, str]:
+           booked_on: dt.date, gateway, card_share: float, no_show_rate: float,
+           cancellation_rate: float) -> tuple[bookings.BookingDraft, str]:
     stay = Stay(arrival, arrival + dt.timedelta(days=nights))
     adults, children, rooms = world.party(rng, room_type)
     terms = catalog.room_type_terms(room_type)
@@ -269,8 +277,8 @@ def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *,
     source, channel = _pick(rng, [((s, c), w) for s, c, w in SOURCES])
     if plan.record.rate_code == "CORP":
         channel = "corporate"
-    if source == "walk_in" and booked_on != arrival:
-        source = "phone"
+    if booked_on == arrival and rng.random() < 0.3:
+        source = "walk_in"
     beds = [b["code"] for b in room_type.bed_configurations]
     bed = rng.choice(beds) if len(beds) > 1 and rng.random() < 0.35 else None
     view = rng.choice(room_type.view_options) if len(room_type.view_options) > 1 and rng.random() < 0.25 else None
@@ -300,7 +308,7 @@ def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *,
     if rng.random() < 0.06:
         preferences["quiet_room"] = True
     card = None
-    if gateway is not None and rng.random() < card_share:
+    if gateway is not None and (rng.random() < card_share or world.hotel.deposit_required):  # a deposit needs a card
         number = rng.choice(TEST_CARDS)
         card = CardDetails(number=number, exp_month=rng.randint(1, 12), exp_year=booked_on.year + rng.randint(1, 4),
                            cvv=None, name_on_card=f"{guest['first_name']} {guest['last_name']}".upper())
@@ -330,12 +338,15 @@ def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *,
 # ---------------------------------------------------------------- the front desk, day by day
 
 
-async def _play_front_desk(db: Database, planned: list[_Planned], *, today: dt.date, tz: str, zone, gateway,
+async def _play_front_desk(db: Database, planned: list[_Planned], *, clock: Clock, tz: str, zone, gateway,
                            horizon_days: int, actor: str, rng: random.Random, report: GenerationReport) -> None:
     """Cancellations, then arrivals and departures in date order, each under a clock pinned to its day."""
+    today = clock.today()
 
     def ctx(day: dt.date, hour: int, minute: int) -> bookings.Context:
         moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+        if day == today:
+            moment = min(moment, clock.now())
         return bookings.Context(clock=_MomentClock(tz, moment), gateway=gateway, horizon_days=horizon_days, actor=actor)
 
     events: list[tuple[dt.date, int, str, _Planned]] = []
@@ -397,13 +408,13 @@ class _World:
             world.types = await catalog.room_types(session)
             ids = [t.id for t in world.types]
             world.plans = await catalog.rate_plans(session, ids)
-            caps = await inventory.capacities(session, ids)
-            world.capacity = {rid: caps[rid][inventory.ALL] for rid in ids}
+            caps = await catalog.capacities(session, ids)
+            world.capacity = {rid: caps[rid][ALL] for rid in ids}
             world.sold = {rid: {} for rid in ids}
             end = start + dt.timedelta(days=days + 8)
             rows = await session.execute(
                 select(InventoryRecord.room_type_id, InventoryRecord.stay_date, InventoryRecord.sold + InventoryRecord.blocked)
-                .where(InventoryRecord.pool == inventory.ALL, InventoryRecord.stay_date >= start, InventoryRecord.stay_date < end)
+                .where(InventoryRecord.pool == ALL, InventoryRecord.stay_date >= start, InventoryRecord.stay_date < end)
             )
             for rid, night, used in rows:
                 if rid in world.sold:
@@ -499,7 +510,7 @@ class _People:
         self.repeat_share = repeat_share if repeat_guests > 0 else 0.0
         self.counter = itertools.count()
         self.pool = [self._person(rng, next(self.counter), repeat=True) for _ in range(repeat_guests)]
-        self.pool_weights = [1.0 / (rank + 1) ** 0.6 for rank in range(repeat_guests)]  # a few regulars come often
+        self.pool_weights = [1.0 / (rank + 1) ** 0.3 for rank in range(repeat_guests)]  # a few regulars come often
 
     def next_guest(self, rng: random.Random) -> dict[str, Any]:
         if self.pool and rng.random() < self.repeat_share:

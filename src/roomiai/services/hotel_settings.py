@@ -12,6 +12,7 @@ from ..clock import Clock
 from ..domain.errors import NotFound
 from ..store.tables import HotelSettingsRecord
 from ..store.uow import UnitOfWork
+from . import catalog
 
 
 @dataclass
@@ -45,6 +46,7 @@ async def update(
     record = await _record(uow, lock=True)
     data = validate(deep_merge(record.data, patch))
     record.data, record.updated_at = data, clock.now()
+    await catalog.changed(uow.session)
     await uow.commit()
     if data["timezone"] != clock.tz.key:
         clock.set_timezone(data["timezone"])

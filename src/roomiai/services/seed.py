@@ -10,7 +10,7 @@ from .. import demo_hotel
 from ..domain.hotel import to_cents
 from ..store.tables import HotelSettingsRecord, RatePlanRecord, RoomRecord, RoomTypeRecord
 from ..store.uow import UnitOfWork
-from . import auth
+from . import auth, catalog
 
 WEEKEND = ("friday", "saturday")
 
@@ -52,6 +52,7 @@ async def seed_demo(uow: UnitOfWork, *, now: dt.datetime) -> bool:
                     created_at=now, updated_at=now,
                 )
             )
+    await catalog.changed(session, fresh=True)
     for username, role, password in demo_hotel.DEMO_USERS:
         await auth.create_user(uow, username=username, password=password, role=role, now=now)
     await uow.commit()

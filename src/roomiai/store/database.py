@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +30,17 @@ class Database:
         self._readers = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         writer = self.engine.execution_options(roomiai_write=True)
         self._writers = async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
+        self._write_lock: asyncio.Lock | None = None
+        self._write_lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def write_lock(self) -> asyncio.Lock | None:
+        """SQLite: writers of this process queue here instead of in SQLite's sleeping busy handler."""
+        if not self.is_sqlite:
+            return None
+        loop = asyncio.get_running_loop()
+        if self._write_lock_loop is not loop:
+            self._write_lock, self._write_lock_loop = asyncio.Lock(), loop
+        return self._write_lock
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._writers if write else self._readers)()

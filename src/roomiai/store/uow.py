@@ -14,8 +14,15 @@ class UnitOfWork:
         self.session: AsyncSession
 
     async def __aenter__(self) -> "UnitOfWork":
-        self.session = self.db.session(write=self.write)
-        await self.session.begin()
+        self._lock = self.db.write_lock() if self.write else None
+        if self._lock is not None:
+            await self._lock.acquire()
+        try:
+            self.session = self.db.session(write=self.write)
+            await self.session.begin()
+        except BaseException:
+            self._release()
+            raise
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
@@ -23,7 +30,15 @@ class UnitOfWork:
             if self.session.in_transaction():
                 await self.session.rollback()
         finally:
-            await self.session.close()
+            try:
+                await self.session.close()
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     async def commit(self) -> None:
         await self.session.commit()

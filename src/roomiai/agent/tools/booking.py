@@ -61,7 +61,7 @@ async def prepare_booking(
         "booking_source": "voice_agent",
     }
     state.pending_booking = {key: value for key, value in body.items() if value is not None}
-    mark_read_back(state, history, "booking")
+    mark_read_back(state, history, "booking", amount=rate["grand_total"])
     return result({
         "room_type": option["room_type"],
         "room_type_code": option["room_type_code"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +13,7 @@ from livekit.agents import ToolError, llm
 from ...domain.cards import redact_card_numbers
 from ...domain.references import digits_only
 from ..api_client import ApiError, RoomiApi
+from ..brain.entities import EntityExtractor
 from ..brain.intents import IntentClassifier
 from ..brain.normalise import clean
 from ..brain.spoken import find_phone
@@ -19,6 +21,7 @@ from ..call_state import CallState
 
 NOT_CONFIRMED = "The caller has not confirmed the read-back yet."
 _classifier = IntentClassifier()
+_extractor = EntityExtractor()
 
 
 def result(data: dict[str, Any]) -> str:
@@ -76,9 +79,13 @@ def caller_said_phone(history: llm.ChatContext, phone: str) -> bool:
     return False
 
 
-def mark_read_back(state: CallState, history: llm.ChatContext, kind: str) -> None:
-    """Note that a quote of this kind is being read back now; only a later caller turn can confirm it."""
+def mark_read_back(state: CallState, history: llm.ChatContext, kind: str, *, amount: float | None = None) -> None:
+    """Note that a quote of this kind is being read back now; only a later caller turn can confirm it.
+
+    `amount` is the backend's total (or penalty) the read-back must state before a yes counts.
+    """
     state.read_back_at[kind] = caller_turns(history)
+    state.read_back_amount[kind] = amount
 
 
 def require_yes(state: CallState, history: llm.ChatContext, kind: str) -> None:
@@ -97,3 +104,23 @@ def require_yes(state: CallState, history: llm.ChatContext, kind: str) -> None:
         raise ToolError(NOT_CONFIRMED)
     if _classifier.classify(said, previous_agent=asked).intent != "confirm":
         raise ToolError(NOT_CONFIRMED)
+    amount = state.read_back_amount.get(kind)
+    if amount is not None and round(amount * 100) not in amounts_in(asked):
+        raise ToolError(f"Read the quote back first: the question the caller answered must state the total of {amount:.2f}.")
+    if _CHANGE_WORDS.search(said.lower()) or _CHANGED_SLOTS & set(_extractor.extract(said, today=state.today, previous_agent=asked)):
+        raise ToolError("The caller's yes came with a change or a doubt: apply the change and read it back again.")
+
+
+_CHANGE_WORDS = re.compile(r"\b(wait|hold on|actually|instead|rather|never ?mind|don'?t|not yet)\b")
+_CHANGED_SLOTS = {"check_in_date", "check_out_date", "nights", "adults", "children", "rooms", "room_type", "bed_preference"}
+_MONEY = re.compile(r"(\d[\d,]*)(?:\.(\d{1,2}))?(?:\s*(?:dollars?|euros?|pounds?))?(?:\s*and\s*(\d{1,2})\s*(?:cents?|pence))?")
+
+
+def amounts_in(text: str) -> set[int]:
+    """Money amounts written in a sentence, in cents: '1,381 dollars and 25 cents', '$1,381.25', '215 dollars'."""
+    found = set()
+    for m in _MONEY.finditer(text or ""):
+        whole = int(m.group(1).replace(",", "") or 0)
+        cents = m.group(2) or m.group(3) or "0"
+        found.add(whole * 100 + int(cents.ljust(2, "0") if m.group(2) else cents))
+    return found

@@ -62,8 +62,8 @@ async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext
     with api_errors():
         preview = await api.modify_booking(number, changes, preview=True)
     state.pending_change = {"confirmation_number": number, "changes": changes}
-    mark_read_back(state, history, "change")
     booking, price = preview["booking"], preview["price_change"]
+    mark_read_back(state, history, "change", amount=price["new_total"])
     return result({
         "confirmation_number": number,
         "previous_total": price["previous_total"],
@@ -109,7 +109,7 @@ async def quote_cancellation(api: RoomiApi, state: CallState, history: llm.ChatC
     with api_errors():
         preview = await api.cancel_booking(number, preview=True)
     state.pending_cancellation = {"confirmation_number": number}
-    mark_read_back(state, history, "cancellation")
+    mark_read_back(state, history, "cancellation", amount=preview["penalty"] or None)
     return result({
         "confirmation_number": number,
         "free_cancellation": preview["free_cancellation"],

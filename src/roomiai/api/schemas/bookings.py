@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_validator
 
 from .common import Code, Instant, LongText, Name, Phone, Request, ShortText
 
