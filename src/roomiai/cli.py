@@ -41,7 +41,20 @@ def _run(coro_factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     return asyncio.run(coro_factory())
 
 
-async def _prepare(settings: Settings, *, seed: bool) -> bool:
+async def _demo_bookings(settings: Settings, db, clock) -> None:
+    """Two weeks of history and the bookings already made for the weeks ahead, through the real use cases."""
+    import datetime as dt
+
+    from .api.app import build_container
+    from .services.demo_bookings import generate
+
+    container = build_container(settings, db=db, clock=clock)
+    print("loading demo bookings (two weeks back, a month ahead) ...", file=sys.stderr, flush=True)
+    report = await generate(db, clock=clock, gateway=container.gateway, start=clock.today() - dt.timedelta(days=14), days=45)
+    print(f"loaded {report.bookings} demo bookings for {report.guests} guests", file=sys.stderr, flush=True)
+
+
+async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> bool:
     from .clock import Clock
     from .services.seed import seed_demo
     from .store.database import Database
@@ -54,7 +67,10 @@ async def _prepare(settings: Settings, *, seed: bool) -> bool:
             return False
         clock = Clock("America/New_York", pinned_date=settings.today)
         async with UnitOfWork(db, write=True) as uow:
-            return await seed_demo(uow, now=clock.now())
+            loaded = await seed_demo(uow, now=clock.now())
+        if loaded and bookings:
+            await _demo_bookings(settings, db, clock)
+        return loaded
     finally:
         await db.dispose()
 
