@@ -542,9 +542,6 @@ async def test_a_card_number_that_reaches_the_session_directly_is_redacted_befor
 # ------------------------------------------------------------------------------------ known brain bugs (xfail)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG entities._bare_number: 'two adults' answering 'How many adults ... any "
-                   "children?' also fills children=2 (the number of the adults), so a couple is searched and booked as "
-                   "2 adults + 2 children")
 async def test_two_adults_answered_to_the_party_question_books_two_adults_and_no_children(api, client):
     async with conversation(api) as call:
         await call.say("I want to book a room from the 20th for 2 nights")
@@ -552,8 +549,6 @@ async def test_two_adults_answered_to_the_party_question_books_two_adults_and_no
         party.expect.next_event().is_function_call(name="check_availability", arguments={"adults": 2, "children": 0})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG dialogue._apply_existing: 'an extra night' / 'one more night' is read as "
-                   "nights=1, so extending a 2-night booking quotes and makes a 1-night stay")
 async def test_adding_one_more_night_extends_the_stay(api, client):
     number = (await fh.book_directly(client, AGENT, check_in=jan(20), nights=2))["confirmation_number"]
     async with conversation(api) as call:
@@ -574,8 +569,6 @@ async def test_name_phone_and_email_in_one_answer_are_all_kept(api, client):
     assert [b["guest_name"] for b in made] == ["Tom Baker"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG dialogue._apply: 'yes' answered to 'May I have your first and last name?' is "
-                   "stored as the first name ('Thank you, Yes'), and the booking is made for 'Yes Baker'")
 async def test_yes_is_never_taken_for_a_name(api, client):
     async with conversation(api) as call:
         await call.script("book a standard room for the 20th for 2 nights, 2 adults", "yes")
@@ -583,8 +576,6 @@ async def test_yes_is_never_taken_for_a_name(api, client):
     assert all("Yes" not in b["guest_name"].split() for b in await voice_bookings(client))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG dialogue.on_user: 'the deluxe, with a pool view' while choosing a room is "
-                   "routed to hotel_info(pool); the room choice is lost and later answers loop on the room list")
 async def test_a_room_choice_with_a_view_is_not_taken_for_a_pool_question(api, client):
     async with conversation(api) as call:
         await call.say("Hi, I'm calling to book a room from Friday to Sunday for me and my husband, with a king bed")
@@ -639,9 +630,6 @@ async def test_a_card_expiry_is_not_taken_for_a_date_and_the_stay_is_kept(api, c
     assert [(b["check_in_date"], b["nights"]) for b in await voice_bookings(client)] == [("2026-01-20", 2)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG services.guests.find_or_create: a profile is reused by phone alone, so a booking "
-                   "for 'Amy Pond' with a phone already on Clark Kent's profile is stored as Clark Kent's, while Roomi "
-                   "read it back 'under Amy Pond'")
 async def test_a_booking_is_stored_under_the_name_the_caller_gave_even_with_a_known_phone(api, client):
     await fh.book_directly(client, AGENT, check_in=jan(14), nights=2, first_name="Clark", last_name="Kent", phone="5557778888")
     async with conversation(api) as call:
@@ -677,8 +665,6 @@ async def test_a_caller_who_will_call_back_later_is_let_go(api):
         assert later.tool_names == ["end_call"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG dialogue._set_name uses str.title(): 'Marty McFly' is booked as 'Marty Mcfly' "
-                   "(also DeAngelo → Deangelo)")
 async def test_a_name_keeps_its_capitals(api, client):
     async with conversation(api) as call:
         await call.script("book a standard room from the 20th for 2 nights for 2 adults", "yes", "Marty McFly",

@@ -68,13 +68,18 @@ _PLAIN_FIELDS = {
 }
 
 
+def _same_person(record: GuestRecord, data: dict[str, Any]) -> bool:
+    """A shared email or phone is not enough: families and colleagues share them, so the last name must match too."""
+    return (record.last_name or "").strip().casefold() == str(data.get("last_name") or "").strip().casefold()
+
+
 async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
     """Reuse the profile matching the email or phone, filling in what it lacked; otherwise create one."""
     keys = [f"guest-email:{k}" for k in [email_key(data.get("email"))] if k]
     keys += [f"guest-phone:{k}" for k in [phone_key(data.get("phone"))] if k]
     await xact_lock(session, *keys)  # one caller booking on two lines gets one profile
     record = await find_existing(session, email=data.get("email"), phone=data.get("phone"))
-    if record is None:
+    if record is None or not _same_person(record, data):
         return await create(session, data=data, now=now)
     for field in ("title", "email", "phone"):
         if data.get(field) and not getattr(record, field):

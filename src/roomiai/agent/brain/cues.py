@@ -11,7 +11,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("breakfast", re.compile(r"\b(breakfast|brunch)\b")),
     ("pets", re.compile(r"\b(pets?|dogs?|cats?|puppy|animals?)\b")),
     ("wifi", re.compile(r"\b(wi-?fi|wireless|internet)\b")),
-    ("pool", re.compile(r"\b(pool|swim(ming)?)\b")),
+    ("pool", re.compile(r"\b(pool(?![- ]?(view|side|facing))|swim(ming)?)\b")),
     ("fitness", re.compile(r"\b(gym|fitness|workout|exercise)\b")),
     ("restaurant", re.compile(r"\b(restaurant|dinner|lunch|bar|room service|food|eat)\b")),
     ("airport", re.compile(r"\b(airport|shuttle|taxi|cab)\b")),

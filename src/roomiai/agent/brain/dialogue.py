@@ -11,6 +11,8 @@ from typing import Any
 from . import cues
 from .entities import EntityExtractor
 from .intents import IntentClassifier, IntentResult
+from .names import COMMON_WORDS
+from .names import title_word
 from .responses import (
     booked, booking_summary, day, join_words, money, nights, party, public_rate, rate_sentence, read_back, room_offer,
     spell_reference,
@@ -22,6 +24,9 @@ MAX_MISUNDERSTOOD = 3
 MAX_VERIFY_FAILURES = 3
 ALTERNATIVE_SHIFTS = (1, -1, 2, -2, 7)
 THANKS_BYE = re.compile(r"\b(bye|goodbye|that'?s all|that is all|nothing else|no thanks|no thank you|all good|i'?m good|i am good|have a (good|nice))\b")
+RELATIVE_NIGHTS = re.compile(
+    r"\b(?:add(?:ing)?|extra|another|more|extend\w*|longer|additional|(?P<fewer>less|fewer|shorter|shorten|cut|remove))\b"
+    r"(?=.*\bnights?\b)|\bnights?\b.*\b(?:more|extra|longer|(?P<fewer2>less|fewer|shorter))\b")
 CHEAPEST = re.compile(r"\b(cheapest|least expensive|lowest price|most affordable|whatever'?s cheapest|budget)\b")
 GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go)\b")
 FILLER = re.compile(r"^\s*(um+|uh+|hmm+|hold on|one (sec|second|moment)|wait|let me (see|think|check))[\s.,!]*$")
@@ -118,7 +123,8 @@ class DialogueManager:
         self._switch_task(intent, lower)
         if intent == "get_info" or (intent == "other" and "?" in text):
             topic = cues.topic_of(lower)
-            if topic and not self._is_stay_question(lower):
+            wishes = d.task is Task.BOOK and any(k in self.entities for k in ("room_type", "bed_preference"))
+            if topic and not self._is_stay_question(lower) and not wishes and not cues.first_match(cues.VIEWS, lower):
                 d.pending_after_tool = "resume"
                 return self._call("hotel_info", {"topic": topic})
         changed = self._apply(intent, lower, text)
@@ -244,17 +250,18 @@ class DialogueManager:
         if not parts:
             return
         g = self.d.guest
+        parts = [title_word(p) for p in parts]
         if len(parts) == 1:
             if self.d.asked == "last_name" or g.first_name:
-                g.last_name = parts[0].title()
+                g.last_name = parts[0]
             else:
-                g.first_name = parts[0].title()
+                g.first_name = parts[0]
         else:
-            g.first_name, g.last_name = parts[0].title(), " ".join(p.title() for p in parts[1:])
+            g.first_name, g.last_name = parts[0], " ".join(parts[1:])
 
     def _name_from_text(self, text: str) -> None:
         candidate = NAME_PREFIX.sub("", text.strip().rstrip(".!")).strip()
-        if WORD_NAME.match(candidate) and not NOTHING.match(candidate.lower()):
+        if WORD_NAME.match(candidate) and not any(w.lower() in COMMON_WORDS for w in candidate.split()):
             self._set_name(candidate)
 
     # -- booking -------------------------------------------------------------------------------
@@ -452,9 +459,14 @@ class DialogueManager:
             d.phone, changed = str(e["phone_number"]), True
         if d.task is Task.MODIFY:
             c = d.change
+            relative = RELATIVE_NIGHTS.search(lower)
+            if relative:
+                extra = int(e.get("nights") or 1)
+                fewer = relative.group("fewer") or relative.group("fewer2")
+                c["extra_nights"], changed = -extra if fewer else extra, True
             for key, name in (("check_in_date", "check_in"), ("check_out_date", "check_out"), ("nights", "nights"),
                               ("adults", "adults"), ("children", "children")):
-                if key in e:
+                if key in e and not (relative and key == "nights"):
                     c[name], changed = e[key], True
             if "room_type" in e and self.room_words.get(str(e["room_type"]).lower()):
                 c["room_type"], changed = self.room_words[str(e["room_type"]).lower()], True
@@ -517,11 +529,13 @@ class DialogueManager:
         args: dict[str, Any] = {"confirmation_number": booking["confirmation_number"]}
         check_in = c.get("check_in")
         length = int(c["nights"]) if c.get("nights") else booking["nights"]
+        if c.get("extra_nights"):
+            length = max(1, booking["nights"] + c["extra_nights"])
         if check_in:
             args["check_in"] = check_in.isoformat()
         if c.get("check_out"):
             args["check_out"] = c["check_out"].isoformat()
-        elif check_in or c.get("nights"):
+        elif check_in or c.get("nights") or c.get("extra_nights"):
             start = check_in or dt.date.fromisoformat(booking["check_in"])
             args["check_out"] = (start + dt.timedelta(days=length)).isoformat()
         for key in ("room_type", "adults", "children"):
@@ -536,7 +550,8 @@ class DialogueManager:
         kind = cues.first_match(cues.SERVICE_TYPES, lower)
         if kind and (sv.request_type is None or self.d.asked != "room_number"):
             sv.request_type = kind
-        sv.items += [m.group(1) for m in cues.ITEMS.finditer(lower) if m.group(1) not in sv.items]
+        if sv.request_type in ("housekeeping", "amenity", "room_service"):
+            sv.items += [m.group(1) for m in cues.ITEMS.finditer(lower) if m.group(1) not in sv.items]
         room = cues.ROOM_NUMBER.search(lower)
         if room:
             sv.room_number = room.group(1) or room.group(2)

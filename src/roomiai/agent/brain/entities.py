@@ -59,6 +59,8 @@ _IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\
 _CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that's right|that is right|sure)\b")
 
 
+_COUNTED_NOUN_RE = re.compile(
+    r"\s*(?:adults?|grown ?ups?|kids?|children|child|people|persons?|guests?|nights?|days?|weeks?|rooms?|of us)\b")
 _TRAILING_PARTY_RE = re.compile(r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?\W*$")
 
 
@@ -216,7 +218,8 @@ class EntityExtractor:
         slots = [s for s in ("nights", "rooms", "adults", "children") if s in turn.asked_slots and s not in out]
         if not slots:
             return
-        numbers = [m for m in _BARE_NUMBER_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)]
+        numbers = [m for m in _BARE_NUMBER_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)
+                   and not _COUNTED_NOUN_RE.match(norm[m.end():])]
         n_words = len(_FILLER_WORDS_RE.findall(norm))
         if slots == ["adults", "children"] and len(numbers) == 2 and n_words <= 8:
             out["adults"], out["children"] = (int(m.group("n")) for m in numbers)

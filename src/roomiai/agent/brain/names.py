@@ -62,13 +62,16 @@ def _take_name(raw_tail: str) -> str | None:
             break
     if not picked or len(picked) > 3 or len(picked[0]) < 2:
         return None
-    return " ".join(_title(p) for p in picked)
+    return " ".join(title_word(p) for p in picked)
 
 
-def _title(word: str) -> str:
+def title_word(word: str) -> str:
     if not (word.islower() or word.isupper()):
         return word[:1].upper() + word[1:]
     return _NAME_PART_RE.sub(lambda m: m.group(0).capitalize(), word.lower())
+
+
+_NAME_END_RE = re.compile(r",|;|\b(?:and|phone|email|e-mail|my|number|at)\b", re.I)
 
 
 def find_name(raw: str, *, asked: bool = False) -> str | None:
@@ -87,6 +90,7 @@ def find_name(raw: str, *, asked: bool = False) -> str | None:
             return name
     if asked:
         stripped = _ANSWER_PREFIX_RE.sub("", raw.strip())
+        stripped = _NAME_END_RE.split(stripped, maxsplit=1)[0].strip()
         words = [w.strip(",.!?") for w in stripped.split()]
         if 1 <= len(words) <= 3:
             name = _take_name(stripped)
