@@ -147,7 +147,7 @@ class TextCall:
     async def hang_up(self) -> None:
         """Finalise the call log (once): outcome, booking, entities and timings."""
         state = self.state
-        pending = state.pending_booking or state.pending_change or state.pending_cancellation
+        pending = None if state.ended else (state.pending_booking or state.pending_change or state.pending_cancellation)
         await self.recorder.end(
             outcome=state.outcome or ("abandoned" if pending else None),
             confirmation_number=state.last_confirmation,

@@ -60,3 +60,8 @@ def first_match(options: list[tuple[str, re.Pattern[str]]], text: str) -> str | 
         if pattern.search(text):
             return value
     return None
+
+
+def topics_of(text: str) -> list[str]:
+    """Every topic asked about, in the order of the topic list: 'parking and breakfast' → both."""
+    return [topic for topic, pattern in TOPICS if pattern.search(text)]

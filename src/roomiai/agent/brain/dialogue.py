@@ -14,6 +14,7 @@ from .intents import IntentClassifier, IntentResult
 from .names import COMMON_WORDS
 from .names import title_word
 from .responses import (
+    THIS_YEAR,
     booked, booking_summary, day, join_words, money, nights, party, public_rate, rate_sentence, read_back, room_offer,
     spell_reference,
 )
@@ -28,13 +29,17 @@ RELATIVE_NIGHTS = re.compile(
     r"\b(?:add(?:ing)?|extra|another|more|extend\w*|longer|additional|(?P<fewer>less|fewer|shorter|shorten|cut|remove))\b"
     r"(?=.*\bnights?\b)|\bnights?\b.*\b(?:more|extra|longer|(?P<fewer2>less|fewer|shorter))\b")
 CHEAPEST = re.compile(r"\b(cheapest|least expensive|lowest price|most affordable|whatever'?s cheapest|budget)\b")
-GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go)\b")
+GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go|call (?:you )?back(?: later)?)\b")
+GREETING = re.compile(r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?: there)?[\s,.!?]*$")
+TASK_WORDS = re.compile(r"\b(book|reserv\w*|cancel\w*|change|modify|room|stay)\b")
+QUESTION_START = re.compile(r"^\s*(?:can|could|do|does|is|are|what|when|where|how|may|will|would)\b")
 FILLER = re.compile(r"^\s*(um+|uh+|hmm+|hold on|one (sec|second|moment)|wait|let me (see|think|check))[\s.,!]*$")
 NO_EMAIL = re.compile(r"\b(no (email|e-mail)|don'?t have (one|an email|email)|skip|not? (need|necessary)|rather not|no thanks)\b")
 NOTHING = re.compile(r"^\s*(no|nope|none|nothing|not really|no thanks|no thank you|that'?s it|that'?s all|we'?re good|i'?m good)\b")
 NAME_PREFIX = re.compile(r"^(it'?s|it is|my name is|name is|this is|i'?m|i am|the name is|under)\s+", re.I)
 WORD_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-]+){0,2}$")
 CONFIRMATION_LIKE = re.compile(r"\b(?:roomi|room ?e)[\s-]*\d[\d\s-]{7,}\d\b|\bconfirmation(?: number)?(?: is)?\b", re.I)
+ORDINALS = {"first": 0, "1st": 0, "earlier": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "later": -1}
 NOT_NAMES = set(
     "my is it its it's the a an of for and or under name last first number confirmation booking reservation code "
     "yes yeah no nope ok okay please thanks thank you hi hello hey sure here that this that's is it me i i'm we "
@@ -100,6 +105,7 @@ class DialogueManager:
     # -- caller turns -------------------------------------------------------------------------
 
     def on_user(self, text: str) -> Action:
+        THIS_YEAR.set(self.today().year)
         d = self.d
         text = (text or "").strip()
         self.intent = self.classifier.classify(text, previous_agent=d.last_reply)
@@ -108,6 +114,10 @@ class DialogueManager:
         self._lower = lower
         if not text or FILLER.match(lower):
             return self._say("Take your time. " + self._question()) if text else self._unclear()
+        if GREETING.match(lower):
+            return self._say("Hello! " + (self._question() if d.task is not Task.NONE else "How can I help you today?"))
+        if d.asked == "transfer" and TASK_WORDS.search(lower):
+            d.asked, d.misunderstood = None, 0
         if intent == "request_human" or (d.asked == "transfer" and intent == "confirm"):
             return self._call("transfer_to_human", {"reason": "caller asked for a person" if intent == "request_human" else "repeated misunderstanding"})
         if d.asked == "transfer" and intent == "deny":
@@ -121,11 +131,12 @@ class DialogueManager:
             return self._call("end_call", {})
 
         self._switch_task(intent, lower)
-        if intent == "get_info" or (intent == "other" and "?" in text):
-            topic = cues.topic_of(lower)
+        if intent == "get_info" or ("?" in text or QUESTION_START.match(lower)) and intent in ("other", "book_room", "confirm", "deny"):
+            topics = cues.topics_of(lower)
+            topic = topics[0] if topics else None
             wishes = d.task is Task.BOOK and any(k in self.entities for k in ("room_type", "bed_preference"))
             if topic and not self._is_stay_question(lower) and not wishes and not cues.first_match(cues.VIEWS, lower):
-                d.pending_after_tool = "resume"
+                d.pending_after_tool, d.info_topics, d.info_answers = "resume", topics[1:], []
                 return self._call("hotel_info", {"topic": topic})
         changed = self._apply(intent, lower, text)
         if d.task is Task.BOOK:
@@ -280,6 +291,13 @@ class DialogueManager:
                 d.alternative_offer, d.asked = None, "check_in"
                 s.check_in = s.check_out = s.nights = None
                 return self._say("No problem. Which other dates would work for you?", S.COLLECT_DATES)
+        if d.asked == "year_check" and not changed:
+            if intent == "deny":
+                s.check_in = s.check_out = s.nights = None
+                return self._ask("check_in", "No problem. What date would you like to check in?", S.COLLECT_DATES)
+            if intent == "confirm":
+                d.asked = None
+                return self._booking_next()
         if d.asked == "book_it" and not changed:
             if intent == "confirm":
                 s.rate_code = d.offered_rate
@@ -307,6 +325,12 @@ class DialogueManager:
             return self._ask("extras_what", "Of course. What would you like us to arrange?", S.COLLECT_GUEST_INFO)
         if intent == "confirm" and not changed and d.asked in GO_AHEAD:
             return self._ask(d.asked, GO_AHEAD[d.asked], d.state)
+        if intent == "confirm" and not changed and d.asked == "room_type" and d.offered_rooms:
+            if len(d.offered_rooms) == 1:
+                s.room_type = d.offered_rooms[0]
+                return self._booking_next()
+            names = [self.room_types.get(code, {}).get("name", code) for code in d.offered_rooms]
+            return self._ask("room_type", f"Which would you like: the {join_words(names, 'or the')}?", S.ROOM_SELECTION)
         if not changed and d.asked:
             return self._unclear()
         d.misunderstood = 0
@@ -318,6 +342,10 @@ class DialogueManager:
             return self._ask("check_in", "What date would you like to check in?", S.COLLECT_DATES)
         if s.resolved_check_out() is None:
             return self._ask("nights", f"Checking in {day(s.check_in)}. How many nights will you be staying?", S.COLLECT_DATES)
+        if self._just_passed(s.check_in) and d.year_checked != s.check_in:
+            d.year_checked = s.check_in
+            return self._ask("year_check", f"{day(s.check_in.replace(year=s.check_in.year - 1), weekday=False)} has already passed "
+                             f"this year. Did you mean {day(s.check_in, weekday=False)}, or another date?", S.COLLECT_DATES)
         if s.check_in < self.today():
             s.check_in = None
             return self._ask("check_in", f"That date has already passed; today is {day(self.today())}. What date would you like to check in?", S.COLLECT_DATES)
@@ -368,6 +396,15 @@ class DialogueManager:
             return self._call("prepare_booking", d.prepared_args, S.CONFIRM_BOOKING)
         return self._read_back()
 
+    def _just_passed(self, check_in: dt.date) -> bool:
+        """A day that was a few weeks ago, which date resolution moved to next year."""
+        today = self.today()
+        try:
+            last_year = check_in.replace(year=check_in.year - 1)
+        except ValueError:
+            return False
+        return check_in.year > today.year and dt.timedelta(0) < today - last_year <= dt.timedelta(days=90)
+
     def _rate(self, option: dict[str, Any]) -> dict[str, Any] | None:
         s = self.d.stay
         if s.rate_code:
@@ -400,6 +437,7 @@ class DialogueManager:
         s = self.d.stay
         stay = f"For {day(s.check_in)} to {day(s.resolved_check_out())}, {party(s.adults, s.children or 0)}"
         offers = join_words([room_offer(o) for o in options[:4]])
+        self.d.offered_rooms = [o["room_type_code"] for o in options[:4]]
         return self._ask("room_type", f"{stay}, I have {offers}. Which would you like?", S.ROOM_SELECTION)
 
     def _room_unavailable(self, options: list[dict[str, Any]]) -> Action:
@@ -412,6 +450,7 @@ class DialogueManager:
             why = why[0].lower() + why[1:]
         s.room_type = None
         offers = join_words([room_offer(o) for o in options[:3]], "or")
+        self.d.offered_rooms = [o["room_type_code"] for o in options[:3]]
         return self._ask("room_type", f"I'm sorry, I can't offer the {name}: {why}. I do have {offers}. Would one of those work?", S.ROOM_SELECTION)
 
     def _search_alternatives(self) -> Action:
@@ -449,7 +488,7 @@ class DialogueManager:
             d.last_name, changed = said_last.group(1).title(), True
         elif "guest_name" in e:
             d.last_name, changed = str(e["guest_name"]).split()[-1].title(), True
-        elif d.asked in ("verify", "last_name"):
+        elif d.asked in ("verify", "last_name") or "confirmation_number" in e:
             rest = CONFIRMATION_LIKE.sub(" ", text)
             rest = NAME_PREFIX.sub("", re.sub(r"[,.!?]", " ", rest).strip()).strip()
             words = [w for w in rest.split() if w.lower() not in NOT_NAMES]
@@ -474,6 +513,8 @@ class DialogueManager:
 
     def _existing(self, intent: str, changed: bool) -> Action:
         d = self.d
+        if not d.verified and d.booked and not d.confirmation_number and d.guest.last_name:
+            d.confirmation_number, d.last_name = d.booked["confirmation_number"], d.guest.last_name
         if d.asked == "change_confirm" and d.quote and not changed:
             if intent == "confirm":
                 return self._call("confirm_change", {}, S.MODIFICATION)
@@ -501,6 +542,11 @@ class DialogueManager:
             return self._ask("verify", f"I can help you {what} your booking. Could I have your confirmation number and the last name on the booking? "
                              "Or the phone number you booked with.", S.VERIFICATION)
         booking = self._selected()
+        if booking is None and d.asked == "which_booking":
+            booking = self._pick_booking()
+            if booking is None:
+                return self._unclear()
+            d.confirmation_number = booking["confirmation_number"]
         if booking is None:
             return self._ask("which_booking", "I found more than one booking: " + join_words(
                 [f"{b['confirmation_number']} from {day(b['check_in'], weekday=False)}" for b in d.verified], "and") + ". Which one do you mean?", S.VERIFICATION)
@@ -522,6 +568,19 @@ class DialogueManager:
             match = [b for b in d.verified if b["confirmation_number"] == d.confirmation_number]
             if match:
                 return match[0]
+        return None
+
+    def _pick_booking(self) -> dict[str, Any] | None:
+        """The booking the caller means by a month, a date or 'the first/second one'."""
+        lower, bookings = self._lower, self.d.verified
+        for word, index in ORDINALS.items():
+            if re.search(rf"\b{word}\b", lower) and bookings:
+                return bookings[index] if -len(bookings) <= index < len(bookings) else None
+        said = self.entities.get("check_in_date") or self.entities.get("check_out_date")
+        for booking in bookings:
+            start = dt.date.fromisoformat(booking["check_in"])
+            if said == start or start.strftime("%B").lower() in lower:
+                return booking
         return None
 
     def _change_args(self, booking: dict[str, Any]) -> dict[str, Any]:
@@ -573,6 +632,7 @@ class DialogueManager:
     # -- tool results ---------------------------------------------------------------------------
 
     def on_tool(self, name: str, output: dict[str, Any] | None, error: str | None) -> Action:
+        THIS_YEAR.set(self.today().year)
         d = self.d
         after, d.pending_after_tool = d.pending_after_tool, None
         if name == "check_availability":
@@ -627,7 +687,11 @@ class DialogueManager:
             return self._say(f"Your booking is cancelled. Your cancellation reference is {ref}, that's {spell_reference(ref)}.{refund} "
                              "Is there anything else I can help you with?", S.CLOSING)
         if name == "hotel_info":
-            answer = (output or {}).get("answer") or "I'm afraid I don't have that information, but the front desk can help."
+            d.info_answers.append((output or {}).get("answer") or "I'm afraid I don't have that information, but the front desk can help.")
+            if d.info_topics:
+                d.pending_after_tool = "resume"
+                return self._call("hotel_info", {"topic": d.info_topics.pop(0)})
+            answer = " ".join(d.info_answers)
             if d.task is Task.NONE:
                 d.asked = "anything_else"
                 return self._say(f"{answer} Is there anything else I can help you with?", S.INTENT_DETECTION)

@@ -59,6 +59,7 @@ _IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\
 _CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that's right|that is right|sure)\b")
 
 
+_WRITTEN_EMAIL_RE = re.compile(r"\S+@\S+")
 _COUNTED_NOUN_RE = re.compile(
     r"\s*(?:adults?|grown ?ups?|kids?|children|child|people|persons?|guests?|nights?|days?|weeks?|rooms?|of us)\b")
 _TRAILING_PARTY_RE = re.compile(r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?\W*$")
@@ -112,7 +113,10 @@ class EntityExtractor:
         if phone and not (confirmation and phone in confirmation.replace("-", "").replace("ROOMI", "")):
             out["phone_number"] = phone
         name = find_name(utterance, asked="guest_name" in turn.asked_slots)
-        if name and not (email and name.lower().replace(" ", "") in email.replace(".", "").replace("_", "")):
+        if name and email and name.lower().replace(" ", "") in email.replace(".", "").replace("_", ""):
+            outside = find_name(_WRITTEN_EMAIL_RE.sub(" ", utterance), asked="guest_name" in turn.asked_slots)
+            name = name if outside == name else None  # a name only spelled inside the email is not a name given
+        if name:
             out["guest_name"] = name
         return out
 

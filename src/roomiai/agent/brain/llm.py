@@ -76,7 +76,11 @@ class DeterministicLLM(llm.LLM):
 class _DialogueStream(llm.LLMStream):
     async def _run(self) -> None:
         brain: DeterministicLLM = self._llm  # type: ignore[assignment]
-        action = brain.next_action(self._chat_ctx)
+        try:
+            action = brain.next_action(self._chat_ctx)
+        except Exception:  # noqa: BLE001 - a caller must never be left in silence by a bug in the brain
+            log.exception("the deterministic brain failed on a turn")
+            action = Say("I'm sorry, I didn't get that. Could you say it again?")
         chunk_id = utils.shortuuid("roomi_")
         if isinstance(action, Call):
             known = {tool.id for tool in self._tools} if self._tools else set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -10,10 +11,16 @@ CURRENCY_WORDS = {"USD": ("dollars", "cents"), "EUR": ("euros", "cents"), "GBP":
 ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 
+THIS_YEAR: ContextVar[int | None] = ContextVar("roomi_this_year", default=None)
+"""The hotel's current year during a turn: dates in another year are said with their year."""
+
+
 def day(value: dt.date | str, *, weekday: bool = True) -> str:
-    """2026-01-20 → 'Tuesday, January 20th'."""
+    """2026-01-20 → 'Tuesday, January 20th' (', 2027' added for a date outside the current year)."""
     d = dt.date.fromisoformat(value) if isinstance(value, str) else value
     text = f"{d:%B} {d.day}{ORDINAL.get(d.day, 'th')}"
+    if THIS_YEAR.get() not in (None, d.year):
+        text += f", {d.year}"
     return f"{d:%A}, {text}" if weekday else text
 
 

@@ -114,3 +114,7 @@ class Dialogue:
     offered_rate: str | None = None
     accepted_rate: tuple | None = None  # (rate code, room type) the caller said yes to
     prepared_args: dict[str, Any] | None = None
+    year_checked: dt.date | None = None  # a date a year ahead the caller was asked about
+    offered_rooms: list[str] = field(default_factory=list)  # room type codes of the last offer
+    info_topics: list[str] = field(default_factory=list)  # hotel questions still to answer this turn
+    info_answers: list[str] = field(default_factory=list)
