@@ -306,10 +306,7 @@ async def modify(
             packages=record.pricing.get("package_codes", []), discount_code=record.pricing.get("discount_code"),
         )
         await inventory.lock(session, [record.room_type_id, room_type.id])
-        await inventory.release(
-            session, room_type_id=record.room_type_id, start=record.check_in_date, end=record.check_out_date,
-            rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
-        )
+        await _release_from(uow, record, record.check_in_date)
         await inventory.take(
             session, room_type_id=room_type.id, stay=stay, rooms=rooms, pools=pools_for(bed, view),
             label=room_type.name,
@@ -388,10 +385,7 @@ async def cancel(
     }
     if preview:
         return booking, summary
-    await inventory.release(
-        session, room_type_id=record.room_type_id, start=record.check_in_date, end=record.check_out_date,
-        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
-    )
+    await _release_from(uow, record, record.check_in_date)
     if outcome.refund_cents > 0:
         await _refund(uow, ctx=ctx, record=record, amount_cents=outcome.refund_cents, reason=reason or "cancellation", now=now)
         record.payment_status = "refunded" if outcome.penalty_cents == 0 else "partial"
@@ -407,39 +401,23 @@ async def cancel(
 
 async def check_in(uow: UnitOfWork, *, ctx: Context, confirmation: str, room_numbers: list[str] | None = None) -> Booking:
     """Mark the guest arrived and assign rooms (the ones given, or free ones matching the wishes)."""
-    booking = await get(uow, confirmation, for_update=True)
+    booking, today, now = await _begin_transition(uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.CHECKED_IN)
     record = booking.record
-    today, now = ctx.clock.today(), ctx.clock.now()
-    lifecycle.ensure_transition(
-        BookingStatus(record.status), BookingStatus.CHECKED_IN,
-        today=today, check_in=record.check_in_date, check_out=record.check_out_date,
-    )
     await inventory.lock(uow.session, [record.room_type_id])  # two check-ins must not pick the same free room
     rooms = await _assign_rooms(uow, record, room_numbers)
     for room in rooms:
         room.status, room.updated_at = "occupied", now
     record.room_numbers = [room.room_number for room in rooms]
-    record.status, record.actual_check_in, record.updated_at = BookingStatus.CHECKED_IN.value, now, now
-    event = _event(record, "checked_in", ctx.actor, now, {"rooms": record.room_numbers})
-    uow.session.add(event)
-    booking.history.append(event)
-    await uow.commit()
-    return booking
+    record.actual_check_in = now
+    return await _finish_transition(uow, ctx=ctx, booking=booking, target=BookingStatus.CHECKED_IN, now=now,
+                                    changes={"rooms": record.room_numbers})
 
 
 async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Booking:
     """Close the stay: rooms freed (remaining nights back on sale), guest history updated."""
-    booking = await get(uow, confirmation, for_update=True)
+    booking, today, now = await _begin_transition(uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.CHECKED_OUT)
     record = booking.record
-    today, now = ctx.clock.today(), ctx.clock.now()
-    lifecycle.ensure_transition(
-        BookingStatus(record.status), BookingStatus.CHECKED_OUT,
-        today=today, check_in=record.check_in_date, check_out=record.check_out_date,
-    )
-    await inventory.release(
-        uow.session, room_type_id=record.room_type_id, start=max(today, record.check_in_date), end=record.check_out_date,
-        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
-    )
+    await _release_from(uow, record, max(today, record.check_in_date))
     rooms = (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number.in_(record.room_numbers)))).scalars()
     for room in rooms:
         room.status, room.updated_at = "available", now
@@ -449,33 +427,44 @@ async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Book
         booking.guest, check_in=record.check_in_date, check_out=departure,
         revenue_cents=record.grand_total_cents * stayed // record.nights, now=now,
     )
-    record.status, record.actual_check_out, record.updated_at = BookingStatus.CHECKED_OUT.value, now, now
-    event = _event(record, "checked_out", ctx.actor, now, {})
-    uow.session.add(event)
-    booking.history.append(event)
-    await uow.commit()
-    return booking
+    record.actual_check_out = now
+    return await _finish_transition(uow, ctx=ctx, booking=booking, target=BookingStatus.CHECKED_OUT, now=now)
 
 
 async def mark_no_show(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Booking:
     """The guest did not arrive: remaining nights go back on sale."""
+    booking, today, now = await _begin_transition(uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.NO_SHOW)
+    await _release_from(uow, booking.record, max(today, booking.record.check_in_date))
+    return await _finish_transition(uow, ctx=ctx, booking=booking, target=BookingStatus.NO_SHOW, now=now)
+
+
+async def _begin_transition(uow: UnitOfWork, *, ctx: Context, confirmation: str, target: BookingStatus):
+    """The locked booking, once the lifecycle allows the change today."""
     booking = await get(uow, confirmation, for_update=True)
     record = booking.record
     today, now = ctx.clock.today(), ctx.clock.now()
     lifecycle.ensure_transition(
-        BookingStatus(record.status), BookingStatus.NO_SHOW,
-        today=today, check_in=record.check_in_date, check_out=record.check_out_date,
+        BookingStatus(record.status), target, today=today, check_in=record.check_in_date, check_out=record.check_out_date,
     )
-    await inventory.release(
-        uow.session, room_type_id=record.room_type_id, start=max(today, record.check_in_date), end=record.check_out_date,
-        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
-    )
-    record.status, record.updated_at = BookingStatus.NO_SHOW.value, now
-    event = _event(record, "no_show", ctx.actor, now, {})
+    return booking, today, now
+
+
+async def _finish_transition(uow: UnitOfWork, *, ctx: Context, booking: Booking, target: BookingStatus, now: dt.datetime,
+                             changes: dict[str, Any] | None = None) -> Booking:
+    record = booking.record
+    record.status, record.updated_at = target.value, now
+    event = _event(record, target.value, ctx.actor, now, changes or {})
     uow.session.add(event)
     booking.history.append(event)
     await uow.commit()
     return booking
+
+
+async def _release_from(uow: UnitOfWork, record: BookingRecord, start: dt.date) -> None:
+    await inventory.release(
+        uow.session, room_type_id=record.room_type_id, start=start, end=record.check_out_date,
+        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
+    )
 
 
 def pricing_document(quote: Quote, *, packages: list[str], discount_code: str | None) -> dict[str, Any]:
