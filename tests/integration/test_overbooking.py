@@ -42,7 +42,8 @@ PROBLEM = "application/problem+json"
 # -- requests ----------------------------------------------------------------------------------------
 
 def body(i: int, *, room_type: str = "STE", check_in: dt.date = STAY_IN, check_out: dt.date = STAY_OUT,
-         rooms: int = 1, bed: str | None = None, view: str | None = None, email: str | None = None) -> dict:
+         rooms: int = 1, bed: str | None = None, view: str | None = None, email: str | None = None,
+         last_name: str | None = None) -> dict:
     return {
         "check_in": check_in.isoformat(),
         "check_out": check_out.isoformat(),
@@ -52,7 +53,7 @@ def body(i: int, *, room_type: str = "STE", check_in: dt.date = STAY_IN, check_o
         "bed_configuration": bed,
         "view": view,
         "guests": {"adults": 2 * rooms if rooms > 1 else 2},
-        "primary_guest": {"first_name": "Storm", "last_name": f"Guest {i}", "email": email or f"storm{i}@example.com"},
+        "primary_guest": {"first_name": "Storm", "last_name": last_name or f"Guest {i}", "email": email or f"storm{i}@example.com"},
         "accept_policies": True,
     }
 
@@ -515,7 +516,7 @@ async def test_concurrent_retries_with_one_idempotency_key_book_once(any_contain
 async def test_one_guest_booking_concurrently_gets_one_profile(any_container):
     stack, clients = app_clients(any_container, 4)
     codes = ["STD", "DLX", "FAM", "STE"] * 3
-    requests = [body(i, room_type=code, email="same.caller@example.com") for i, code in enumerate(codes)]
+    requests = [body(i, room_type=code, email="same.caller@example.com", last_name="Caller") for i, code in enumerate(codes)]
     async with stack:
         responses, _ = await fire(clients, [post(p) for p in requests])
     check_answers(responses, ok={201})
@@ -524,3 +525,15 @@ async def test_one_guest_booking_concurrently_gets_one_profile(any_container):
         profiles = (await uow.session.execute(
             select(func.count()).select_from(GuestRecord).where(GuestRecord.email_key == "same.caller@example.com"))).scalar_one()
     assert profiles == 1, f"{profiles} guest profiles were created for one caller"
+
+
+async def test_people_sharing_an_email_get_their_own_profiles(any_container):
+    stack, clients = app_clients(any_container, 2)
+    requests = [body(i, room_type="STD", email="family@example.com", last_name=name) for i, name in enumerate(["Pond", "Williams"])]
+    async with stack:
+        responses, _ = await fire(clients, [post(p) for p in requests])
+    assert all(r.status_code == 201 for r in responses)
+    async with UnitOfWork(any_container.db) as uow:
+        names = (await uow.session.execute(
+            select(GuestRecord.last_name).where(GuestRecord.email_key == "family@example.com"))).scalars().all()
+    assert sorted(names) == ["Pond", "Williams"]
