@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     for name, handler, text in (
-        ("demo", cmd_demo, "Set up the database, load the Grand Hotel demo if empty, and serve the API."),
+        ("demo", cmd_demo, "Set up the database, load the Grand Hotel demo and a month of demo bookings if it is empty, and serve the API."),
         ("serve", cmd_serve, "Apply database migrations, then serve the API."),
     ):
         p = add(name, handler, text)
@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     add("migrate", cmd_migrate, "Create or upgrade the database schema.")
     p = add("seed", cmd_seed, "Load data into the database.")
-    p.add_argument("--demo", action="store_true", help="load the Grand Hotel demo property and demo users")
+    p.add_argument("--demo", action="store_true", help="load the Grand Hotel demo property, demo users and a month of demo bookings")
     p = add("token", cmd_token, "Print an access token signed with the configured secret, for scripts.")
     p.add_argument("--role", required=True, choices=["admin", "staff", "agent"], help="role the token carries")
     p.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
