@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     refresh_token_days: int = 7
     booking_horizon_days: int = 550
     max_body_bytes: int = 64 * 1024
+    cors_origins: str = Field("", description="comma-separated origins allowed to call the API from a browser")
+    login_failures_allowed: int = Field(5, description="failed logins per client and user within login_window_seconds")
+    login_window_seconds: int = 300
     vault_path: Path | None = None
     vault_key: str = ""
     brain: Literal["deterministic", "llm"] = Field(
@@ -54,6 +57,10 @@ class Settings(BaseSettings):
                 if getattr(self, name).strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"ROOMIAI_{name.upper()} must be set to a real secret when ROOMIAI_ENV={self.env}")
         return self
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def is_sqlite(self) -> bool:

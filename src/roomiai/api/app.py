@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from starlette.types import Receive, Scope, Send
 
@@ -19,6 +20,7 @@ from ..store.uow import UnitOfWork
 from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, rooms, service_requests, voice
 from .deps import Container
 from .errors import problem
+from .security import API_HEADERS, LoginThrottle, SecurityHeaders
 
 ROUTERS = [
     auth.router, hotel.router, rooms.router, booking_lookup.router, bookings.router, guests.router, service_requests.router,
@@ -33,6 +35,7 @@ def build_container(settings: Settings, *, db: Database | None = None, clock: Cl
         key = settings.vault_key or load_or_create_key(settings.data_dir / "vault.key")
         gateway = LocalVault(settings.vault_path, key=key)
     return Container(
+        login_throttle=LoginThrottle(failures_allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds),
         settings=settings,
         db=db or Database(settings.database_url),
         clock=clock or Clock(pinned_date=settings.today),
@@ -59,6 +62,12 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
+    if container.settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=container.settings.cors_origin_list, allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"], allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        )
     for router in ROUTERS:
         app.include_router(router)
 
@@ -102,7 +111,8 @@ class BodyLimit:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope, receive, send) -> None:
-        response = problem(413, f"The request body is larger than {self.max_bytes // 1024} KiB.")
+        headers = {key.decode(): value.decode() for key, value in API_HEADERS.items()}
+        response = problem(413, f"The request body is larger than {self.max_bytes // 1024} KiB.", headers=headers)
         await response(scope, receive, send)
 
 

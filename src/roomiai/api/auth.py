@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -26,11 +26,20 @@ def _response(pair: auth.TokenPair) -> TokenResponse:
 
 
 @router.post("/token", response_model=TokenResponse, summary="Log in (OAuth2 password form)")
-async def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], uow: WriteUow, c: ContainerDep) -> TokenResponse:
-    pair = await auth.login(
-        uow, username=form.username, password=form.password, secret=c.secret,
-        access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
-    )
+async def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, uow: WriteUow, c: ContainerDep
+) -> TokenResponse:
+    client = request.client.host if request.client else "unknown"
+    c.login_throttle.check(client, form.username)
+    try:
+        pair = await auth.login(
+            uow, username=form.username, password=form.password, secret=c.secret,
+            access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
+        )
+    except auth.Unauthorized:
+        c.login_throttle.failed(client, form.username)
+        raise
+    c.login_throttle.succeeded(client, form.username)
     return _response(pair)
 
 

@@ -17,6 +17,7 @@ from ..services import bookings
 from ..services.auth import Principal, Unauthorized, principal_from
 from ..store.database import Database
 from ..store.uow import UnitOfWork
+from .security import LoginThrottle
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Container:
     clock: Clock
     gateway: PaymentGateway
     secret: str
+    login_throttle: LoginThrottle
 
 
 def get_container(request: Request) -> Container:

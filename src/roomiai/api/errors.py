@@ -63,6 +63,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if getattr(exc, "retry_after", None):
+            headers = {"Retry-After": str(exc.retry_after)}
         return problem(exc.status, exc.detail, title=exc.title, field=exc.field, headers=headers)
 
     @app.exception_handler(RequestValidationError)
