@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from livekit.agents import Agent, RunContext, function_tool, llm
@@ -11,22 +10,6 @@ from ..domain.cards import redact_card_numbers
 from .api_client import RoomiApi
 from .call_state import CallState
 from .tools import availability, booking, existing_booking, handoff, info, service
-
-INSTRUCTIONS = """\
-You are {agent}, the receptionist answering the phone for {hotel}. Today is {today} at the hotel.
-Speak briefly and warmly; this is a phone call, so no lists or markdown.
-Every price, total, penalty and confirmation number you say must come from a tool result in this call; never
-compute or invent one. Before booking, changing or cancelling, read the details back and wait for a clear yes;
-only then call the matching confirm tool. Before revealing, changing or cancelling an existing booking, verify the
-caller with find_booking (confirmation number and last name, or phone number). If verification fails three times,
-offer to transfer the caller to the front desk. Never ask for or repeat card numbers. Answer hotel questions only
-from hotel_info. When the caller has nothing more, say goodbye and call end_call."""
-
-
-def instructions_for(*, hotel: str, agent: str, today: dt.date) -> str:
-    """The system prompt for one call."""
-    return INSTRUCTIONS.format(hotel=hotel, agent=agent, today=f"{today:%A %d %B %Y} ({today.isoformat()})")
-
 
 class Receptionist(Agent):
     """The hotel's receptionist; the brain (deterministic or an LLM) decides which tool to call."""
