@@ -602,8 +602,6 @@ async def test_a_declined_cancellation_followed_by_goodbye_is_not_logged_as_aban
     assert (await fh.call_log(client, STAFF, session_id))["outcome"] == "inquiry_only"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG dates: a bare day ('what about the 15th?') said while February dates are "
-                   "being discussed resolves against today (January 15th) instead of the month under discussion")
 async def test_a_bare_day_means_the_month_being_discussed(api, client):
     await fh.sell_out(client, AGENT, room_type="STE", check_in=feb(13), nights=2)
     async with conversation(api) as call:

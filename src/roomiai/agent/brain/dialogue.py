@@ -28,6 +28,10 @@ THANKS_BYE = re.compile(r"\b(bye|goodbye|that'?s all|that is all|nothing else|no
 RELATIVE_NIGHTS = re.compile(
     r"\b(?:add(?:ing)?|extra|another|more|extend\w*|longer|additional|(?P<fewer>less|fewer|shorter|shorten|cut|remove))\b"
     r"(?=.*\bnights?\b)|\bnights?\b.*\b(?:more|extra|longer|(?P<fewer2>less|fewer|shorter))\b")
+MONTH_OR_RELATIVE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
+    r"|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow"
+    r"|tonight|next|this|week|weeks|month|months|weekend|\d{1,2}/\d{1,2})\b")
 CHEAPEST = re.compile(r"\b(cheapest|least expensive|lowest price|most affordable|whatever'?s cheapest|budget)\b")
 GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go|call (?:you )?back(?: later)?)\b")
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?: there)?[\s,.!?]*$")
@@ -196,6 +200,9 @@ class DialogueManager:
         before = (d.stay.__dict__.copy(), d.guest.__dict__.copy())
         s = d.stay
         new_in, new_out, new_nights = e.get("check_in_date"), e.get("check_out_date"), e.get("nights")
+        if s.check_in and not MONTH_OR_RELATIVE.search(lower):
+            new_in = self._in_month_discussed(new_in, s.check_in)
+            new_out = self._in_month_discussed(new_out, (new_in or s.check_in), after=new_in or s.check_in)
         if d.asked == "check_out" and new_in and not new_out and not new_nights:
             new_in, new_out = None, new_in
         if new_in:
@@ -252,6 +259,21 @@ class DialogueManager:
             if not ("special_request" in e or occasion or NOTHING.match(lower) or intent in ("deny", "confirm")):
                 g.special_requests.append(text[:120])
         return (d.stay.__dict__, d.guest.__dict__) != before
+
+    def _in_month_discussed(self, said: dt.date | None, anchor: dt.date, *, after: dt.date | None = None) -> dt.date | None:
+        """A bare day ('the 15th') belongs to the month of the stay being discussed, not to today's month."""
+        if said is None or (said.year, said.month) == (anchor.year, anchor.month):
+            return said
+        month_start = anchor.replace(day=1)
+        for _ in range(2):
+            try:
+                candidate = month_start.replace(day=said.day)
+            except ValueError:
+                return said
+            if candidate >= self.today() and (after is None or candidate > after):
+                return candidate
+            month_start = (month_start + dt.timedelta(days=32)).replace(day=1)
+        return said
 
     def _bed_fits(self, code: str, bed: str | None) -> bool:
         return bed is None or bed in [b["code"] for b in self.room_types.get(code, {}).get("beds", [])]
