@@ -51,8 +51,6 @@ async def run_jsonl(container, brain: ScriptedLLM, *lines: str) -> tuple[list[di
         ('{"caller": " a room for tonight "}\n', "a room for tonight"),
         ('{"hangup": true}\n', HANGUP),
         ('{"caller": ""}\n', None),
-        ('{"hello": 1}\n', None),
-        ("   \n", None),
         ("{not json\n", "{not json"),
         ('["a", "list"]\n', '["a", "list"]'),
     ],
@@ -155,3 +153,15 @@ def test_end_of_input_ends_the_call_too(tmp_path):
     assert len(lines) == 2 and "11 AM" in lines[1]["agent"]
     [(_, outcome, ended, _)] = call_logs(tmp_path)
     assert (outcome, ended) == ("inquiry_only", 1)
+
+
+def test_unusable_input_objects_get_an_error_line_and_blank_lines_are_skipped():
+    from roomiai.agent.chat import HANGUP, caller_line
+
+    assert caller_line('{"caller": " hello "}') == "hello"
+    assert caller_line('{"hangup": true}') is HANGUP
+    assert caller_line("   ") is None
+    assert caller_line("[1, 2]") == "[1, 2]"  # not an object: it is what the caller said
+    for bad in ('{"caller": 42}', '{"hangup": "maybe"}', '{}', '{"hello": 1}'):
+        with pytest.raises(ValueError, match='needs "caller" text'):
+            caller_line(bad)

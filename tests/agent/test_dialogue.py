@@ -206,3 +206,10 @@ def test_words_around_a_confirmation_number_are_not_taken_for_a_name(dm):
     dm.on_user("I want to cancel my reservation")
     assert "last name" in say(dm.on_user("my confirmation number is ROOMI-20260112-001"))
     assert call(dm.on_user("Berg"), "find_booking") == {"confirmation_number": "ROOMI-20260112-001", "last_name": "Berg"}
+
+
+def test_goodbye_after_a_transfer_offer_ends_the_call(dm):
+    dm.on_user("I want to book a room")
+    for nonsense in ("blorp", "flibber", "zzz"):
+        dm.on_user(nonsense)
+    assert call(dm.on_user("bye"), "end_call") == {}

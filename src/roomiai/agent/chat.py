@@ -65,7 +65,11 @@ async def chat_jsonl(call: TextCall, lines: asyncio.Queue[str | None], out: Text
         line = await lines.get()
         if line is None:
             return
-        said = caller_line(line)
+        try:
+            said = caller_line(line)
+        except ValueError as problem:
+            emit(out, {"error": str(problem)})
+            continue
         if said is HANGUP:
             return
         if said:
@@ -88,7 +92,7 @@ async def chat_terminal(call: TextCall, lines: asyncio.Queue[str | None], out: T
 
 
 def caller_line(line: str) -> Any:
-    """What one jsonl input line says: caller text, HANGUP, or None for nothing (blank or unusable)."""
+    """What one jsonl input line says: caller text, HANGUP, or None for a blank line; ValueError when unusable."""
     text = line.strip()
     if not text.startswith("{"):
         return text or None
@@ -103,8 +107,7 @@ def caller_line(line: str) -> Any:
     said = message.get("caller")
     if isinstance(said, str):
         return said.strip() or None
-    logging.getLogger("roomiai.agent.chat").warning("ignored an input line with neither 'caller' text nor 'hangup': true")
-    return None
+    raise ValueError('an input object needs "caller" text or "hangup": true')
 
 
 def emit(out: TextIO, message: dict[str, Any]) -> None:

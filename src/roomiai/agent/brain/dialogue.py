@@ -120,6 +120,8 @@ class DialogueManager:
             return self._say("Take your time. " + self._question()) if text else self._unclear()
         if GREETING.match(lower):
             return self._say("Hello! " + (self._question() if d.task is not Task.NONE else "How can I help you today?"))
+        if GOODBYE.search(lower) and not self._task_cue(intent) and not self._has_stay_entities():
+            return self._call("end_call", {})
         if d.asked == "transfer" and TASK_WORDS.search(lower):
             d.asked, d.misunderstood = None, 0
         if intent == "request_human" or (d.asked == "transfer" and intent == "confirm"):
@@ -130,8 +132,6 @@ class DialogueManager:
         if d.asked == "anything_else" and (intent == "deny" or (THANKS_BYE.search(lower) and not self._task_cue(intent))):
             return self._call("end_call", {})
         if d.task is Task.NONE and THANKS_BYE.search(lower) and intent in ("other", "deny"):
-            return self._call("end_call", {})
-        if GOODBYE.search(lower) and not self._task_cue(intent) and not self._has_stay_entities():
             return self._call("end_call", {})
 
         self._switch_task(intent, lower)
