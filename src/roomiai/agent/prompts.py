@@ -10,6 +10,8 @@ import datetime as dt
 from importlib import resources
 from typing import Any
 
+from .tools import info
+
 POLICY_PACKAGE = "roomiai.agent"
 POLICY_FOLDER = "policies"
 # the order the rules read best in; any other file in the folder follows, alphabetically
@@ -74,7 +76,7 @@ def _today(facts: dict[str, Any], today: dt.date) -> str:
 
 def _hotel(facts: dict[str, Any]) -> list[str]:
     currency = facts.get("currency") or "USD"
-    lines = [_contact(facts, currency), _check_in(facts, currency), _check_out(facts, currency)]
+    lines = [_contact(facts, currency), info.check_in_sentence(facts), info.check_out_sentence(facts)]
     rooms = facts.get("room_types") or []
     if rooms:
         lines.append("Room types (the code in brackets is what the tools take):")
@@ -100,29 +102,7 @@ def _contact(facts: dict[str, Any], currency: str) -> str:
     line += "."
     if facts.get("phone"):
         line += f" The front desk number is {facts['phone']}."
-    return line + f" Prices are in {_currency(currency)}."
-
-
-def _check_in(facts: dict[str, Any], currency: str) -> str:
-    if not facts.get("check_in_time"):
-        return ""
-    line = f"Check-in is from {_clock(facts['check_in_time'])}."
-    early = facts.get("early_check_in") or {}
-    if early.get("available") and early.get("earliest_time"):
-        line += (f" Early check-in from {_clock(early['earliest_time'])} can be arranged"
-                 f"{_fee(early.get('fee'), currency)}, subject to availability.")
-    return line
-
-
-def _check_out(facts: dict[str, Any], currency: str) -> str:
-    if not facts.get("check_out_time"):
-        return ""
-    line = f"Check-out is by {_clock(facts['check_out_time'])}."
-    late = facts.get("late_check_out") or {}
-    if late.get("available") and late.get("latest_time"):
-        line += (f" Late check-out until {_clock(late['latest_time'])} can be arranged"
-                 f"{_fee(late.get('fee'), currency)}, subject to availability.")
-    return line
+    return line + f" Prices are in {info.currency_name(currency)}."
 
 
 def _room(room: dict[str, Any]) -> str:
@@ -151,22 +131,8 @@ def _topic(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _clock(text: str) -> str:
-    moment = dt.time.fromisoformat(text)
-    if (moment.hour, moment.minute) == (12, 0):
-        return "noon"
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{moment.hour % 12 or 12}{minutes} {'PM' if moment.hour >= 12 else 'AM'}"
-
-
-def _fee(amount: float | None, currency: str) -> str:
-    return f" for {_amount(amount, currency)}" if amount else " at no charge"
-
-
 def _amount(amount: float, currency: str) -> str:
     number = f"{amount:.2f}".removesuffix(".00")
-    return f"{number} {_currency(currency)}"
+    return f"{number} {info.currency_name(currency)}"
 
 
-def _currency(code: str) -> str:
-    return {"USD": "dollars", "EUR": "euros", "GBP": "pounds"}.get(code, code)

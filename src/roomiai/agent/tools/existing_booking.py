@@ -9,7 +9,13 @@ from livekit.agents import ToolError, llm
 from ..api_client import ApiError, RoomiApi
 from ..call_state import CallState
 from .common import (
-    api_errors, caller_said_phone, mark_read_back, normalise_confirmation, redact, require_yes, result,
+    api_errors,
+    caller_said_phone,
+    mark_read_back,
+    normalise_confirmation,
+    redact,
+    require_yes,
+    result,
 )
 
 MAX_VERIFICATION_FAILURES = 3
@@ -64,18 +70,8 @@ async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext
     state.pending_change = {"confirmation_number": number, "changes": changes}
     booking, price = preview["booking"], preview["price_change"]
     mark_read_back(state, history, "change", amount=price["new_total"])
-    return result({
-        "confirmation_number": number,
-        "previous_total": price["previous_total"],
-        "new_total": price["new_total"],
-        "difference": price["difference"],
-        "currency": booking["pricing"]["currency"],
-        "check_in": booking["check_in_date"],
-        "check_out": booking["check_out_date"],
-        "nights": booking["nights"],
-        "room_type": booking["room_type"],
-        "changes": price["changes"],
-    })
+    return result({**_changed_stay(number, booking, price), "previous_total": price["previous_total"],
+                   "changes": price["changes"]})
 
 
 async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatContext) -> str:
@@ -90,16 +86,7 @@ async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatConte
     state.pending_change = None
     state.settle("booking_modified", number)
     booking, price = modified["booking"], modified["price_change"]
-    return result({
-        "confirmation_number": number,
-        "new_total": price["new_total"],
-        "difference": price["difference"],
-        "currency": booking["pricing"]["currency"],
-        "check_in": booking["check_in_date"],
-        "check_out": booking["check_out_date"],
-        "nights": booking["nights"],
-        "room_type": booking["room_type"],
-    })
+    return result(_changed_stay(number, booking, price))
 
 
 async def quote_cancellation(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
@@ -139,6 +126,20 @@ async def confirm_cancellation(api: RoomiApi, state: CallState, history: llm.Cha
         "refund": cancelled["refund"]["amount"],
         "currency": cancelled["currency"],
     })
+
+
+def _changed_stay(number: str, booking: dict[str, Any], price: dict[str, Any]) -> dict[str, Any]:
+    """The stay and its new price after a change, as the caller hears it."""
+    return {
+        "confirmation_number": number,
+        "new_total": price["new_total"],
+        "difference": price["difference"],
+        "currency": booking["pricing"]["currency"],
+        "check_in": booking["check_in_date"],
+        "check_out": booking["check_out_date"],
+        "nights": booking["nights"],
+        "room_type": booking["room_type"],
+    }
 
 
 def _verified(state: CallState, confirmation_number: str) -> str:

@@ -64,8 +64,8 @@ def resolve_topic(topic: str, known: list[str]) -> str | None:
 def _answers(facts: dict[str, Any]) -> dict[str, str | None]:
     policies, info = facts["policies"], facts["info"]
     builders: dict[str, Callable[[], str | None]] = {
-        "check_in": lambda: _check_in(facts),
-        "check_out": lambda: _check_out(facts),
+        "check_in": lambda: check_in_sentence(facts),
+        "check_out": lambda: check_out_sentence(facts),
         "pets": lambda: policies.get("pets"),
         "children": lambda: policies.get("children"),
         "smoking": lambda: policies.get("smoking"),
@@ -80,21 +80,27 @@ def _answers(facts: dict[str, Any]) -> dict[str, str | None]:
     return answers
 
 
-def _check_in(facts: dict[str, Any]) -> str:
+def check_in_sentence(facts: dict[str, Any]) -> str:
+    """'Check-in is from 3 PM. Early check-in from noon can be arranged for 40 dollars, ...' ('' when unknown)."""
+    if not facts.get("check_in_time"):
+        return ""
     sentence = f"Check-in is from {_time(facts['check_in_time'])}."
-    early = facts["early_check_in"]
-    if early["available"] and early.get("earliest_time"):
+    early = facts.get("early_check_in") or {}
+    if early.get("available") and early.get("earliest_time"):
         sentence += (f" Early check-in from {_time(early['earliest_time'])} can be arranged"
-                     f"{_fee(early['fee'], facts['currency'])}, subject to availability.")
+                     f"{_fee(early.get('fee'), facts.get('currency', 'USD'))}, subject to availability.")
     return sentence
 
 
-def _check_out(facts: dict[str, Any]) -> str:
+def check_out_sentence(facts: dict[str, Any]) -> str:
+    """'Check-out is by 11 AM. Late check-out until 2 PM can be arranged for 40 dollars, ...' ('' when unknown)."""
+    if not facts.get("check_out_time"):
+        return ""
     sentence = f"Check-out is by {_time(facts['check_out_time'])}."
-    late = facts["late_check_out"]
-    if late["available"] and late.get("latest_time"):
+    late = facts.get("late_check_out") or {}
+    if late.get("available") and late.get("latest_time"):
         sentence += (f" Late check-out until {_time(late['latest_time'])} can be arranged"
-                     f"{_fee(late['fee'], facts['currency'])}, subject to availability.")
+                     f"{_fee(late.get('fee'), facts.get('currency', 'USD'))}, subject to availability.")
     return sentence
 
 
@@ -114,7 +120,12 @@ def _time(text: str) -> str:
     return f"{hour}{minutes} {'PM' if moment.hour >= 12 else 'AM'}"
 
 
-def _fee(amount: float, currency: str) -> str:
+def _fee(amount: float | None, currency: str) -> str:
     if not amount:
         return " at no charge"
-    return f" for {amount:.2f}".removesuffix(".00") + f" {'dollars' if currency == 'USD' else currency}"
+    return f" for {amount:.2f}".removesuffix(".00") + f" {currency_name(currency)}"
+
+
+def currency_name(code: str) -> str:
+    """USD → dollars, as a receptionist says it."""
+    return {"USD": "dollars", "EUR": "euros", "GBP": "pounds"}.get(code, code)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
-from .common import Code, Instant, LongText, Name, Phone, Request, ShortText
+from .common import Code, GuestContact, Instant, LongText, Name, Request, ShortText
 
 Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
@@ -18,18 +18,7 @@ class GuestCount(Request):
     infants: int = Field(0, ge=0, le=10)
 
 
-class PrimaryGuest(Request):
-    title: Annotated[str, StringConstraints(max_length=16)] | None = None
-    first_name: Name
-    last_name: Name
-    email: EmailStr | None = None
-    phone: Phone | None = None
-
-    @model_validator(mode="after")
-    def _contact(self) -> "PrimaryGuest":
-        if not self.email and not self.phone:
-            raise ValueError("give an email or a phone number so the hotel can reach the guest")
-        return self
+PrimaryGuest = GuestContact
 
 
 class AdditionalGuest(Request):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, PlainSerializer, StringConstraints, model_validator
 
 
 class Request(BaseModel):
@@ -36,3 +36,19 @@ def _utc(value: dt.datetime) -> str:
 
 Instant = Annotated[dt.datetime, PlainSerializer(_utc, return_type=str)]
 """An instant, always written in UTC (e.g. 2026-01-12T17:00:00Z) whatever zone it was made in."""
+
+
+class GuestContact(Request):
+    """Who the guest is and how the hotel reaches them: an email or a phone is required."""
+
+    title: Annotated[str, StringConstraints(max_length=16)] | None = None
+    first_name: Name
+    last_name: Name
+    email: EmailStr | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _contact(self) -> "GuestContact":
+        if not self.email and not self.phone:
+            raise ValueError("give an email or a phone number so the hotel can reach the guest")
+        return self

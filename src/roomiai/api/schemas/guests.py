@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from .common import Code, Instant, LongText, Name, Phone, Request, ShortText
+from .common import Code, GuestContact, Instant, LongText, Phone, Request, ShortText
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")]
@@ -59,12 +59,7 @@ class CommunicationPreferences(Request):
     preferred_language: Language = "en"
 
 
-class GuestCreate(Request):
-    title: Annotated[str, StringConstraints(max_length=16)] | None = None
-    first_name: Name
-    last_name: Name
-    email: EmailStr | None = None
-    phone: Phone | None = None
+class GuestCreate(GuestContact):
     alternate_phone: Phone | None = None
     address: Address | None = None
     date_of_birth: dt.date | None = Field(None, ge=dt.date(1900, 1, 1))
@@ -75,12 +70,6 @@ class GuestCreate(Request):
     communication_preferences: CommunicationPreferences | None = None
     notes: LongText | None = None
     tags: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] = Field(default_factory=list, max_length=20)
-
-    @model_validator(mode="after")
-    def _contact(self) -> "GuestCreate":
-        if not self.email and not self.phone:
-            raise ValueError("give an email or a phone number so the hotel can reach the guest")
-        return self
 
 
 class PhoneRead(BaseModel):
