@@ -21,11 +21,12 @@ from roomiai.store.uow import UnitOfWork
 
 TODAY = dt.date(2026, 1, 12)  # a Monday
 SECRET = "test-secret-0123456789abcdef0123456789"
+PII_KEY = "test-pii-key-0123456789abcdef0123456789"
 HOTEL_TZ = "America/New_York"
 
 
 async def _make_template(path: Path) -> None:
-    db = Database(f"sqlite+aiosqlite:///{path}")
+    db = Database(f"sqlite+aiosqlite:///{path}", pii_key=PII_KEY)
     await db.migrate()
     async with UnitOfWork(db, write=True) as uow:
         await seed_demo(uow, now=Clock(HOTEL_TZ, pinned_date=TODAY).now())
@@ -42,7 +43,7 @@ def seeded_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{tmp_path / 'roomiai.sqlite3'}",
-                    jwt_secret=SECRET, vault_key="", today=TODAY, _env_file=None)
+                    jwt_secret=SECRET, vault_key="", pii_key=PII_KEY, today=TODAY, _env_file=None)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from .config import Settings
 DEMO_HELP = """\
 RoomiAI demo — Grand Hotel is open for reservations.
 
+  Call Grand Hotel:        http://{host}:{port}/call   (talk to Roomi with your microphone)
   API docs (try it out):   http://{host}:{port}/docs
   Health:                  http://{host}:{port}/v1/health
   Database:                {database}
@@ -60,7 +61,7 @@ async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> 
     from .store.database import Database
     from .store.uow import UnitOfWork
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
     try:
         await db.migrate()
         if not seed:
@@ -92,14 +93,37 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int, *, call_page: bool = False) -> int:
     import uvicorn
 
     from .api.app import build_container, create_app
 
-    app = create_app(build_container(settings))
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    container = build_container(settings)
+    app = create_app(container)
+    if call_page:
+        _install_call_page(app, container, settings)
+    # log_config=None: uvicorn's records go through the redacting JSON handlers set up in main()
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, log_config=None, ws="websockets-sansio")
     return 0
+
+
+def _install_call_page(app, container, settings: Settings) -> None:
+    """The "Call Grand Hotel" page; the speech models load in the background while the API already answers."""
+    from .agent.runtime import CallSetupError, brain_for
+
+    try:
+        from .voice.call_page import ModelLoader, install
+        from .voice.speech import LocalModels
+    except ModuleNotFoundError as exc:
+        print(f"roomi: the call page needs the voice extra ({exc.name} is missing): pip install 'roomiai[voice,piper]'",
+              file=sys.stderr)
+        return
+    try:
+        make_brain = brain_for(settings.brain, settings)
+    except CallSetupError as exc:
+        print(f"roomi: the call page is off: {exc}", file=sys.stderr)
+        return
+    install(app.app, container, make_brain=make_brain, models=ModelLoader(lambda: LocalModels.load(settings)))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -115,7 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     today = Clock("America/New_York", pinned_date=settings.today).today()
     print(DEMO_HELP.format(host=args.host, port=args.port, database=settings.database_url, today=today), flush=True)
-    return _serve(settings, args.host, args.port)
+    return _serve(settings, args.host, args.port, call_page=True)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -140,7 +164,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     password = os.environ.get("ROOMIAI_NEW_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
 
     async def _add() -> None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
         try:
             await db.migrate()
             async with UnitOfWork(db, write=True) as uow:
@@ -157,6 +181,32 @@ def cmd_user(args: argparse.Namespace) -> int:
         print(f"roomi user: {exc.detail}", file=sys.stderr)
         return 2
     print(f"user {args.username} ({args.role}) saved")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from .clock import Clock
+    from .services.retention import purge_transcripts
+    from .store.database import Database
+    from .store.uow import UnitOfWork
+
+    settings = _settings()
+    days = args.days if args.days is not None else settings.transcript_retention_days
+    if days < 1:
+        print("roomi purge: --days must be at least 1.", file=sys.stderr)
+        return 2
+
+    async def _purge():
+        db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
+        try:
+            await db.migrate()
+            async with UnitOfWork(db, write=True) as uow:
+                now = Clock(pinned_date=settings.today).now()
+                return await purge_transcripts(uow, now=now, retention_days=days, dry_run=args.dry_run)
+        finally:
+            await db.dispose()
+
+    print(_run(_purge).describe())
     return 0
 
 
@@ -181,6 +231,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if args.database_url:
         settings = settings.model_copy(update={"database_url": args.database_url})
     return chat.run(settings, jsonl=args.jsonl, brain=args.brain, today=args.today, caller_id=args.caller_id)
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    logging.getLogger("livekit").setLevel(logging.ERROR)
+    from .voice import wav_call
+
+    return wav_call.run(_settings(), caller_wavs=args.caller, out_dir=args.out_dir, today=args.today, brain=args.brain)
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    from .voice import worker
+
+    return worker.run(args.mode, args.livekit_args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -215,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("user", cmd_user, "Create a user or reset its password (password from ROOMIAI_NEW_PASSWORD or a prompt).")
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=["admin", "staff", "agent"])
+    p = add("purge", cmd_purge, "Delete call transcripts, recording references and the entities extracted from them once "
+                                "calls are older than ROOMIAI_TRANSCRIPT_RETENTION_DAYS (default 90); call outcomes and "
+                                "timings are kept.")
+    p.add_argument("--days", type=int, help="retention in days for this run instead of ROOMIAI_TRANSCRIPT_RETENTION_DAYS")
+    p.add_argument("--dry-run", action="store_true", help="only print what would be purged")
     p = add("chat", cmd_chat, "Talk to Roomi, the receptionist, in the terminal against the configured database.")
     p.add_argument("--jsonl", action="store_true",
                    help='machine mode: read caller lines (text, {"caller": "..."} or {"hangup": true}) on stdin, '
@@ -226,20 +294,47 @@ def build_parser() -> argparse.ArgumentParser:
                         "or ROOMIAI_LLM_BASE_URL (an OpenAI-compatible endpoint such as Ollama), with "
                         "ROOMIAI_LLM_MODEL, ROOMIAI_LLM_PROVIDER, ROOMIAI_LLM_API_KEY, ROOMIAI_LLM_TEMPERATURE")
     p.add_argument("--database-url", help="use this database instead of ROOMIAI_DATABASE_URL")
+    p = add("call", cmd_call, "Place a phone call from caller WAV files: each turn is played after Roomi's reply; her replies "
+                              "are written as OUT/agent_NN.wav with OUT/call.json (transcripts and timings).")
+    p.add_argument("--caller", nargs="+", required=True, metavar="WAV", help="the caller's turns, in order")
+    p.add_argument("--out-dir", required=True, help="folder for agent_NN.wav and call.json")
+    p.add_argument("--today", help="pin the hotel's date for the call (YYYY-MM-DD)")
+    p.add_argument("--brain", choices=["deterministic", "llm"], default=None, help="as for roomi chat")
+    p = add("agent", cmd_agent, "Run Roomi as a LiveKit worker that answers calls (LIVEKIT_URL, LIVEKIT_API_KEY, "
+                                "LIVEKIT_API_SECRET; SIP callers, transfers by SIP REFER, DTMF).")
+    p.add_argument("mode", choices=["start", "dev"], help="start: production; dev: development (reloads, more logs)")
+    p.add_argument("livekit_args", nargs=argparse.REMAINDER, help="passed on to livekit-agents, e.g. --log-level debug")
     p = add("nlu-eval", cmd_nlu_eval, "Classify intents and extract entities of JSON lines {id, today, previous_agent, utterance}.")
     p.add_argument("file", help="a JSON-lines file, or - for standard input")
     return parser
 
 
+def _setup_logs() -> None:
+    """JSON logs on stderr (and in ROOMIAI_LOG_DIR), redacted; a broken configuration is reported by the command."""
+    from .logs import setup_logging
+
+    try:
+        settings = Settings()
+    except Exception:  # noqa: BLE001 - the command itself shows configuration errors
+        setup_logging()
+        return
+    setup_logging(level=settings.log_level, log_dir=settings.log_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    _setup_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
-    return args.handler(args)
+    from .store.pii import PiiError
+
+    try:
+        return args.handler(args)
+    except PiiError as exc:  # the wrong PII key, or a database that needs `roomi migrate`: said, not traced
+        print(f"roomi: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

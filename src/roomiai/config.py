@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PII_KEY_MIN_CHARS = 32
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "your_secure_jwt_secret", "your_encryption_key"}
 
 
@@ -30,8 +31,20 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="comma-separated origins allowed to call the API from a browser")
     login_failures_allowed: int = Field(5, description="failed logins per client and user within login_window_seconds")
     login_window_seconds: int = 300
+    booking_rate_per_minute: int = Field(
+        30, ge=0, description="bookings one staff or admin user may create per minute from one address; 0: no limit")
+    agent_booking_rate_per_minute: int = Field(
+        120, ge=0, description="bookings one agent token may create per minute from one address (every call of the hotel "
+                               "shares it); 0: no limit")
     vault_path: Path | None = None
     vault_key: str = ""
+    pii_key: str = Field("", repr=False, description="encrypts guests' personal data; at least 32 random characters")
+    transcript_retention_days: int = Field(90, ge=1, description="`roomi purge` deletes call transcripts older than this")
+    payment_gateway: Literal["local", "stripe"] = Field(
+        "local", description="local (the embedded card vault) or stripe (ROOMIAI_STRIPE_SECRET_KEY)")
+    stripe_secret_key: str = Field("", repr=False, description="Stripe secret (sk_) or restricted (rk_) API key")
+    log_dir: Path | None = Field(None, description="also write JSON logs to a rotating roomiai.log in this folder")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     brain: Literal["deterministic", "llm"] = Field(
         "deterministic", description="what drives the receptionist's tools: the offline dialogue engine or an LLM")
     llm_provider: Literal["groq", "openai"] = Field(
@@ -40,6 +53,17 @@ class Settings(BaseSettings):
     llm_base_url: str = Field("", description="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)")
     llm_api_key: str = Field("", repr=False, description="falls back to GROQ_API_KEY or OPENAI_API_KEY")
     llm_temperature: float = Field(0.3, ge=0.0, le=2.0)
+    speech: Literal["local", "deepgram"] = Field(
+        "local", description="local (bundled Whisper, Piper, silero) or deepgram (DEEPGRAM_API_KEY; local as fallback)")
+    local_voice: Literal["piper", "espeak"] = Field("piper", description="Roomi's local voice")
+    deepgram_api_key: str = Field("", repr=False, description="falls back to DEEPGRAM_API_KEY")
+    deepgram_stt_model: str = "nova-3"
+    deepgram_tts_model: str = "aura-2-thalia-en"
+    stt_beam_size: int = Field(1, ge=1, le=8, description="Whisper beam size: 1 is fastest")
+    speech_threads: int = Field(2, ge=1, le=64, description="CPU threads for Whisper")
+    vad_silence_seconds: float = Field(0.35, ge=0.1, le=2.0, description="silence that ends a caller's speech")
+    endpointing_seconds: float = Field(0.3, ge=0.0, le=3.0, description="extra wait before Roomi takes her turn")
+    provider_timeout_seconds: float = Field(5.0, gt=0, le=60, description="a cloud STT/TTS/LLM attempt's time limit")
 
     @field_validator("today", mode="before")
     @classmethod
@@ -56,6 +80,20 @@ class Settings(BaseSettings):
             for name in ("jwt_secret", "vault_key"):
                 if getattr(self, name).strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"ROOMIAI_{name.upper()} must be set to a real secret when ROOMIAI_ENV={self.env}")
+        stripe_key_prefixes = ("sk_live_", "sk_test_", "rk_live_", "rk_test_")
+        if self.payment_gateway == "stripe" and not self.stripe_secret_key.startswith(stripe_key_prefixes):
+            raise ValueError("ROOMIAI_STRIPE_SECRET_KEY must be set to a Stripe secret key (sk_live_... or sk_test_...) "
+                             "or restricted key (rk_...) when ROOMIAI_PAYMENT_GATEWAY=stripe")
+        return self
+
+    @model_validator(mode="after")
+    def _check_pii_key(self) -> "Settings":
+        key = self.pii_key.strip()
+        if self.env != "dev" and key.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(f"ROOMIAI_PII_KEY must be set to a real secret when ROOMIAI_ENV={self.env}")
+        if key and len(key) < PII_KEY_MIN_CHARS:
+            raise ValueError(f"ROOMIAI_PII_KEY must be at least {PII_KEY_MIN_CHARS} random characters, "
+                             "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
         return self
 
     @property
@@ -84,6 +122,27 @@ class Settings(BaseSettings):
         if self.jwt_secret:
             return self.jwt_secret
         return _dev_secret(self.data_dir / "jwt_secret")
+
+
+    def resolved_pii_key(self) -> str:
+        """The configured PII key, or in dev mode one generated once and kept in the data dir (pii.key)."""
+        return self.pii_key.strip() or _dev_key(self.data_dir / "pii.key")
+
+
+def _dev_key(path: Path) -> str:
+    """The key in `path`, written whole and owner-only the first time; processes starting together get the same one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)  # fails if another process was first; its key is kept
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def _dev_secret(path: Path) -> str:

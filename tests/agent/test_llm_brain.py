@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import os
 import re
 import subprocess
@@ -394,3 +395,17 @@ def test_roomi_chat_brain_llm_without_configuration_exits_2_with_a_readable_mess
     assert "roomi chat: The LLM brain is not configured: set GROQ_API_KEY" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert plugins == []
+
+
+# (e) a provider that is down does not leave the caller in silence
+
+
+async def test_when_the_llm_provider_is_unreachable_the_deterministic_brain_answers(api):
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+    make_brain = brain_for("llm", Settings(_env_file=None, brain="llm", llm_base_url=dead_url, llm_api_key="test-key",
+                                           provider_timeout_seconds=2))
+    async with start_call(api, today=TODAY, make_brain=make_brain, caller_id=CALLER) as roomi_call:
+        turn = await roomi_call.say("What time is check out?")
+    assert "11" in turn.reply and "check-out" in turn.reply.lower()

@@ -363,11 +363,12 @@ async def test_the_call_log_has_transcript_intents_and_outcome_without_card_or_f
 
 async def test_a_card_number_in_a_spoken_turn_is_redacted_before_the_brain_hears_it(api):
     receptionist = Receptionist(api=api, state=CallState(), instructions="Be brief.")
-    message = llm.ChatMessage(role="user", content=[f"charge {CARD} please"])
+    message = llm.ChatMessage(role="user", content=[f"the deluxe for Ada Lovelace, and charge {CARD} please"])
 
     await receptionist.on_user_turn_completed(llm.ChatContext(), message)
 
-    assert message.text_content == "charge [card ending 1111] please"
+    assert message.text_content == "the deluxe for Ada Lovelace, and charge [card ending 1111] please"
+    assert receptionist.cards.waiting_for_expiry  # the number went to the secure step, which waits for its expiry
 
 
 async def test_a_yes_to_another_question_or_with_a_change_does_not_book(api, client):

@@ -86,7 +86,7 @@ async def test_dashboard_figures_come_from_the_bookings_and_calls(client, contai
     await act(client, in_house, "check-in")
     await book(client, "DLX", TODAY, 1, adults=3)  # 199 + 30 extra person tonight, not arrived yet
     cancelled = await book(client, "STE", TODAY, 3, rooms=2)
-    cancel = await client.request("DELETE", f"/v1/bookings/{cancelled}", headers=headers("agent"))
+    cancel = await client.request("DELETE", f"/v1/bookings/{cancelled}", headers=headers("staff"))
     assert cancel.status_code == 200 and cancel.json()["penalty"] == 875.25  # 2 × 389 + 12.5 % tax, charged today
     await book(client, "STD", TODAY + DAY, 2)  # not tonight
     left_early = await book(client, "STD", TODAY, 2)

@@ -32,7 +32,7 @@ async def test_confirmation_number_and_last_name_ignore_case_and_spaces(client):
     response = await lookup(client, confirmation_number=f" {number.lower()} ", last_name="  de morgan")
 
     assert response.status_code == 200, response.text
-    read = (await client.get(f"/v1/bookings/{number}", headers=headers("agent"))).json()
+    read = (await client.get(f"/v1/bookings/{number}", headers=headers("staff"))).json()
     assert response.json() == {"bookings": [read]}
     assert (await lookup(client, confirmation_number=number, last_name="DEMORGAN")).status_code == 200
 
@@ -69,7 +69,7 @@ async def test_phone_finds_every_open_booking_of_the_guest(client):
 async def test_cancelled_bookings_are_not_found(client):
     booking = await book(client)
     number = booking["confirmation_number"]
-    cancelled = await client.delete(f"/v1/bookings/{number}", headers=headers("agent"))
+    cancelled = await client.delete(f"/v1/bookings/{number}", headers=headers("staff"))
     assert cancelled.status_code == 200, cancelled.text
 
     assert (await lookup(client, confirmation_number=number, last_name="De Morgan")).json() == NO_MATCH

@@ -10,6 +10,7 @@ from tests.conftest import headers
 pytestmark = pytest.mark.api
 
 CARD = "4111111111111111"
+AGENT = {**headers("agent"), "X-Guest-Last-Name": "Smith"}  # the phone agent, with the last name the caller gave
 
 
 def booking_body(**overrides):
@@ -161,11 +162,11 @@ async def test_bed_and_view_wishes_are_inventory_too(client):
 async def test_modify_dates_reprices_and_keeps_history(client, container):
     created = (await book(client)).json()["booking"]
     cn = created["confirmation_number"]
-    preview = await client.put(f"/v1/bookings/{cn}", params={"preview": "true"}, json={"check_out": "2026-01-27"}, headers=headers("agent"))
+    preview = await client.put(f"/v1/bookings/{cn}", params={"preview": "true"}, json={"check_out": "2026-01-27"}, headers=AGENT)
     assert preview.status_code == 200 and preview.json()["preview"] is True
-    assert (await client.get(f"/v1/bookings/{cn}", headers=headers("agent"))).json()["nights"] == 5
+    assert (await client.get(f"/v1/bookings/{cn}", headers=AGENT)).json()["nights"] == 5
     r = await client.put(f"/v1/bookings/{cn}", json={"check_out": "2026-01-27", "modification_reason": "Schedule change"},
-                         headers=headers("agent"))
+                         headers=AGENT)
     assert r.status_code == 200
     body = r.json()
     assert body["price_change"] == preview.json()["price_change"]
@@ -185,9 +186,9 @@ async def test_modify_room_type_to_a_sold_out_type_changes_nothing(client):
     for _ in range(12):
         await book(client, room_type_id="STE", bed_configuration=None, view=None, packages=[], check_in="2026-01-21", check_out="2026-01-22")
     cn = (await book(client)).json()["booking"]["confirmation_number"]
-    r = await client.put(f"/v1/bookings/{cn}", json={"room_type_id": "STE"}, headers=headers("agent"))
+    r = await client.put(f"/v1/bookings/{cn}", json={"room_type_id": "STE"}, headers=AGENT)
     assert r.status_code == 409
-    booking = (await client.get(f"/v1/bookings/{cn}", headers=headers("agent"))).json()
+    booking = (await client.get(f"/v1/bookings/{cn}", headers=AGENT)).json()
     assert booking["room_type_code"] == "DLX" and len(booking["modification_history"]) == 1
     # and the DLX inventory it holds was not released by the failed attempt
     avail = await client.get("/v1/rooms/availability", headers=headers("agent"),
@@ -197,23 +198,23 @@ async def test_modify_room_type_to_a_sold_out_type_changes_nothing(client):
 
 async def test_modify_guests_beyond_occupancy_is_refused(client):
     cn = (await book(client)).json()["booking"]["confirmation_number"]
-    r = await client.put(f"/v1/bookings/{cn}", json={"guests": {"adults": 4}}, headers=headers("agent"))
+    r = await client.put(f"/v1/bookings/{cn}", json={"guests": {"adults": 4}}, headers=AGENT)
     assert r.status_code == 422 and "sleeps at most 3" in r.json()["detail"]
 
 
 async def test_cancel_in_the_free_period_costs_nothing_and_releases_rooms(client):
     cn = (await book(client, room_type_id="STE", bed_configuration=None, view=None)).json()["booking"]["confirmation_number"]
-    r = await client.request("DELETE", f"/v1/bookings/{cn}", json={"cancellation_reason": "Change of plans"}, headers=headers("agent"))
+    r = await client.request("DELETE", f"/v1/bookings/{cn}", json={"cancellation_reason": "Change of plans"}, headers=AGENT)
     assert r.status_code == 200
     body = r.json()
     assert body["cancellation_reference"] == f"CXL-{cn}"
     assert body["free_cancellation"] is True and body["penalty"] == 0
-    booking = (await client.get(f"/v1/bookings/{cn}", headers=headers("agent"))).json()
+    booking = (await client.get(f"/v1/bookings/{cn}", headers=AGENT)).json()
     assert booking["status"] == "cancelled" and booking["cancellation"]["reason"] == "Change of plans"
     avail = await client.get("/v1/rooms/availability", headers=headers("agent"),
                              params={"check_in": "2026-01-20", "check_out": "2026-01-25", "room_type": "STE"})
     assert avail.json()["options"][0]["available_count"] == 12
-    again = await client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("agent"))
+    again = await client.request("DELETE", f"/v1/bookings/{cn}", headers=AGENT)
     assert again.status_code == 409 and "cancelled cannot be cancelled" in again.json()["detail"]
 
 
@@ -221,12 +222,12 @@ async def test_late_cancellation_charges_the_first_night_with_tax(client, clock)
     r = await book(client, check_in="2026-01-13", check_out="2026-01-15", packages=[])
     booking = r.json()["booking"]
     clock.pinned_date = dt.date(2026, 1, 13)  # noon on arrival day: past the 24-hour deadline
-    preview = await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", params={"preview": "true"}, headers=headers("agent"))
+    preview = await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", params={"preview": "true"}, headers=AGENT)
     body = preview.json()
     assert body["free_cancellation"] is False
     assert body["penalty"] == round(199 * 1.125, 2) == booking["cancellation_policy"]["penalty"]
     assert body["refund"]["amount"] == 0  # nothing was paid in advance
-    assert (await client.get(f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))).json()["status"] == "confirmed"
+    assert (await client.get(f"/v1/bookings/{booking['confirmation_number']}", headers=AGENT)).json()["status"] == "confirmed"
 
 
 async def test_front_desk_lifecycle(client, clock, container):
@@ -238,7 +239,7 @@ async def test_front_desk_lifecycle(client, clock, container):
     assert r.status_code == 200
     room = r.json()["room_numbers"][0]
     assert r.json()["status"] == "checked_in" and room.startswith(("5", "6", "7"))
-    cancel = await client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("agent"))
+    cancel = await client.request("DELETE", f"/v1/bookings/{cn}", headers=AGENT)
     assert cancel.status_code == 409
     clock.pinned_date = dt.date(2026, 1, 14)
     out = await client.post(f"/v1/bookings/{cn}/check-out", headers=headers("staff"))
@@ -322,7 +323,7 @@ async def test_malformed_and_oversized_bodies(client):
 
 
 async def test_unknown_booking_and_unknown_endpoint(client):
-    r = await client.get("/v1/bookings/ROOMI-20990101-001", headers=headers("agent"))
+    r = await client.get("/v1/bookings/ROOMI-20990101-001", headers=headers("staff"))
     assert r.status_code == 404 and "No booking with confirmation number" in r.json()["detail"]
     r = await client.get("/v1/nothing-here", headers=headers("agent"))
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
@@ -349,7 +350,7 @@ async def test_deposit_is_charged_and_refunded_in_the_free_period(client, contai
     booking = r.json()["booking"]
     assert booking["payment_status"] == "partial"
     deposit = round(booking["pricing"]["grand_total"] * 0.2, 2)
-    cancel = await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))
+    cancel = await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", headers=AGENT)
     body = cancel.json()
     assert body["paid"] == deposit and body["penalty"] == 0
     assert body["refund"] == {"eligible": True, "amount": deposit, "status": "processing", "estimated_days": 5}
@@ -365,11 +366,11 @@ async def test_late_cancellation_keeps_the_penalty_from_the_deposit(client, cloc
                    payment={"card_number": CARD, "expiry": "12/27", "cvv": "123"})
     booking = r.json()["booking"]
     clock.pinned_date = dt.date(2026, 1, 13)
-    body = (await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))).json()
+    body = (await client.request("DELETE", f"/v1/bookings/{booking['confirmation_number']}", headers=AGENT)).json()
     penalty = round(199 * 1.125, 2)
     assert body["penalty"] == penalty
     assert body["refund"]["amount"] == round(body["paid"] - penalty, 2)
-    after = (await client.get(f"/v1/bookings/{booking['confirmation_number']}", headers=headers("agent"))).json()
+    after = (await client.get(f"/v1/bookings/{booking['confirmation_number']}", headers=AGENT)).json()
     assert after["payment_status"] == "partial" and after["status"] == "cancelled"
 
 
@@ -388,3 +389,19 @@ async def test_search_wildcards_match_only_themselves(client):
     for pattern in ("%", "_", "j%n"):
         r = await client.get("/v1/bookings/search", params={"guest_name": pattern}, headers=headers("staff"))
         assert r.json()["count"] == 0, pattern
+
+
+@pytest.mark.parametrize("field", ["check_in", "check_out", "room_type_id", "rate_code", "rooms", "guests",
+                                   "additional_guests", "special_requests", "room_preferences"])
+async def test_a_change_cannot_empty_what_a_booking_needs(client, field):
+    cn = (await book(client)).json()["booking"]["confirmation_number"]
+    r = await client.put(f"/v1/bookings/{cn}", json={field: None}, headers=AGENT)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == f"{field} cannot be null: leave a field out to keep what the booking has"
+
+
+async def test_a_change_may_drop_a_view_wish(client):
+    cn = (await book(client)).json()["booking"]["confirmation_number"]
+    r = await client.put(f"/v1/bookings/{cn}", json={"view": None, "special_occasion": None}, headers=AGENT)
+    assert r.status_code == 200, r.text
+    assert r.json()["booking"]["view"] is None and r.json()["booking"]["special_occasion"] is None

@@ -20,7 +20,7 @@ from roomiai.store.tables import BookingRecord, InventoryRecord
 from roomiai.store.uow import UnitOfWork
 from roomiai.domain.pools import ALL, pools_for
 
-from ..conftest import HOTEL_TZ, TODAY
+from ..conftest import HOTEL_TZ, PII_KEY, TODAY
 
 pytestmark = pytest.mark.api
 
@@ -97,7 +97,7 @@ async def test_generated_bookings_respect_inventory_and_prices_and_repeat(contai
     again = tmp_path / "again"
     again.mkdir()
     shutil.copy(seeded_template, again / "roomiai.sqlite3")
-    db = Database(f"sqlite+aiosqlite:///{again / 'roomiai.sqlite3'}")
+    db = Database(f"sqlite+aiosqlite:///{again / 'roomiai.sqlite3'}", pii_key=PII_KEY)
     vault = LocalVault(again / "vault.sqlite3", key=b"1" * 43 + b"=")
     try:
         second = await _generate(db, vault, Clock(HOTEL_TZ, pinned_date=TODAY))

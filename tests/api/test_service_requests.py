@@ -48,7 +48,7 @@ async def test_request_by_room_number_reaches_the_guest_in_it(client):
     room = stay["room_numbers"][0]
 
     request = await file(
-        client, room_number=room, request_type="housekeeping",
+        client, "staff", room_number=room, request_type="housekeeping",
         details={"category": "extra_amenities", "items": ["towels", "pillows"], "quantity": 2},
     )
 
@@ -61,7 +61,7 @@ async def test_request_by_room_number_reaches_the_guest_in_it(client):
         "category": "extra_amenities", "items": ["towels", "pillows"], "quantity": 2, "priority": "normal",
     }
     assert minutes_between(request["created_at"], request["estimated_completion"]) == pytest.approx(30)
-    again = await client.get(f"/v1/services/requests/{request['request_id']}", headers=headers("agent"))
+    again = await client.get(f"/v1/services/requests/{request['request_id']}", headers=headers("staff"))
     assert again.status_code == 200
     assert again.json()["request_details"] == request["request_details"]
 
@@ -69,15 +69,30 @@ async def test_request_by_room_number_reaches_the_guest_in_it(client):
 async def test_request_by_confirmation_or_booking_id_uses_the_booking_room(client):
     stay = await checked_in(client)
     by_confirmation = await file(
-        client, confirmation_number=stay["confirmation_number"].lower(), request_type="maintenance", priority="urgent",
+        client, "staff", confirmation_number=stay["confirmation_number"].lower(), request_type="maintenance", priority="urgent",
         details={"category": "repair", "description": "The air conditioning is loud"},
     )
     assert by_confirmation["room_number"] == stay["room_numbers"][0]
     assert minutes_between(by_confirmation["created_at"], by_confirmation["estimated_completion"]) == pytest.approx(20)
-    by_reference = await file(client, booking_id=stay["confirmation_number"], request_type="room_service")
+    by_reference = await file(client, "staff", booking_id=stay["confirmation_number"], request_type="room_service")
     assert by_reference["confirmation_number"] == stay["confirmation_number"]
     assert minutes_between(by_reference["created_at"], by_reference["estimated_completion"]) == pytest.approx(45)
     assert int(by_reference["request_id"][-5:]) == int(by_confirmation["request_id"][-5:]) + 1
+
+
+async def test_the_agent_learns_nothing_of_who_stays_in_a_room(client):
+    stay = await checked_in(client)
+    room, number = stay["room_numbers"][0], stay["confirmation_number"]
+
+    by_room = await file(client, room_number=room, request_type="amenity")
+    by_confirmation = await file(client, confirmation_number=number, request_type="amenity")
+
+    assert (by_room["room_number"], by_room["confirmation_number"]) == (room, None)
+    assert (by_confirmation["room_number"], by_confirmation["confirmation_number"]) == (None, number)
+    for filed in (by_room, by_confirmation):
+        assert filed["guest_id"] is None and filed["guest_name"] is None and filed["status"] == "pending"
+    stored = (await client.get(f"/v1/services/requests/{by_confirmation['request_id']}", headers=headers("staff"))).json()
+    assert (stored["room_number"], stored["guest_name"]) == (room, "Grace Hopper")
 
 
 async def test_requests_need_a_guest_in_house(client):
@@ -209,8 +224,7 @@ async def test_roles_and_unknown_ids(client):
 
     assert (await client.post("/v1/services/requests", json={"room_number": "501", "request_type": "amenity"})).status_code == 401
     assert (await client.get(url)).status_code == 401
-    assert (await client.get(url, headers=headers("agent"))).status_code == 200
-    for method, target, body in (("get", "/v1/services/requests", None), ("patch", url, {"notes": "x"})):
+    for method, target, body in (("get", "/v1/services/requests", None), ("get", url, None), ("patch", url, {"notes": "x"})):
         response = await client.request(method, target, headers=headers("agent"), **({"json": body} if body else {}))
         assert response.status_code == 403, target
         assert "needs admin or staff" in response.json()["detail"]

@@ -22,7 +22,7 @@ from roomiai.services.seed import seed_demo
 from roomiai.store.database import Database
 from roomiai.store.uow import UnitOfWork
 from tests import pg
-from tests.conftest import HOTEL_TZ, SECRET, TODAY
+from tests.conftest import HOTEL_TZ, PII_KEY, SECRET, TODAY
 
 TEMPLATE = "roomiai_template"
 VAULT_KEY = b"0" * 43 + b"="
@@ -50,7 +50,7 @@ def pg_cluster() -> Iterator[pg.Cluster]:
 
 async def _make_template(cluster: pg.Cluster) -> None:
     await cluster.create_database(TEMPLATE)
-    db = Database(cluster.url(TEMPLATE))
+    db = Database(cluster.url(TEMPLATE), pii_key=PII_KEY)
     try:
         await db.migrate()
         async with UnitOfWork(db, write=True) as uow:
@@ -94,7 +94,8 @@ async def empty_pg_url(pg_cluster: pg.Cluster) -> AsyncIterator[str]:
 
 
 def pg_settings(url: str, tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=url, jwt_secret=SECRET, vault_key="", today=TODAY, _env_file=None)
+    return Settings(data_dir=tmp_path, database_url=url, jwt_secret=SECRET, vault_key="", pii_key=PII_KEY, today=TODAY,
+                    _env_file=None)
 
 
 @pytest.fixture

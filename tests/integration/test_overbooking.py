@@ -226,9 +226,10 @@ async def _process_main(url, data_dir, payloads, barrier, results) -> None:
     from roomiai.clock import Clock
     from roomiai.config import Settings
     from roomiai.payments.local_vault import LocalVault
-    from tests.conftest import HOTEL_TZ, SECRET
+    from tests.conftest import HOTEL_TZ, PII_KEY, SECRET
 
-    settings = Settings(data_dir=data_dir, database_url=url, jwt_secret=SECRET, vault_key="", today=TODAY, _env_file=None)
+    settings = Settings(data_dir=data_dir, database_url=url, jwt_secret=SECRET, vault_key="", pii_key=PII_KEY, today=TODAY,
+                        _env_file=None)
     vault = LocalVault(data_dir / "vault.sqlite3", key=b"0" * 43 + b"=")
     container = build_container(settings, clock=Clock(HOTEL_TZ, pinned_date=TODAY), gateway=vault)
     try:
@@ -304,7 +305,8 @@ async def test_staggered_stays_from_two_event_loops_never_exceed_any_night(any_c
         async def main():
             from roomiai.store.database import Database
 
-            container = build_container(any_container.settings, db=Database(url), clock=any_container.clock,
+            container = build_container(any_container.settings, db=Database(url, pii_key=any_container.settings.pii_key),
+                                        clock=any_container.clock,
                                         gateway=any_container.gateway)
             try:
                 stack, clients = app_clients(container, 2)
@@ -389,7 +391,7 @@ async def test_cancellations_and_bookings_at_once_keep_sold_equal_to_active_book
     async with stack:
         held = await book_sequentially(clients[0], [body(i, check_in=dt.date(2026, 2, 16), check_out=dt.date(2026, 2, 19))
                                                     for i in range(SUITES)])
-        cancels = [("DELETE", f"/v1/bookings/{cn}", {"cancellation_reason": "storm"}, headers("agent")) for cn in held[:6]]
+        cancels = [("DELETE", f"/v1/bookings/{cn}", {"cancellation_reason": "storm"}, headers("staff")) for cn in held[:6]]
         rng = random.Random(3)
         newcomers = []
         for i in range(24):
@@ -415,7 +417,7 @@ async def test_concurrent_cancellations_of_one_booking_release_its_rooms_once(an
     async with stack:
         held = await book_sequentially(clients[0], [body(i) for i in range(SUITES)])  # the hotel is full
         target = held[0]
-        calls = [("DELETE", f"/v1/bookings/{target}", None, headers("agent")) for _ in range(6)]
+        calls = [("DELETE", f"/v1/bookings/{target}", None, headers("staff")) for _ in range(6)]
         calls += [post(body(900 + i)) for i in range(6)]
         responses, _ = await fire(clients, calls)
     check_answers(responses, ok={200, 201})
@@ -438,7 +440,7 @@ async def test_concurrent_date_changes_never_oversell(any_container):
         in_b = await book_sequentially(clients[0], [body(50 + i, check_in=b_in, check_out=b_out) for i in range(8)])
         def move(cn, check_in, check_out):
             return ("PUT", f"/v1/bookings/{cn}", {"check_in": check_in.isoformat(), "check_out": check_out.isoformat()},
-                    headers("agent"))
+                    headers("staff"))
         calls = [move(cn, b_in, b_out) for cn in in_a] + [move(cn, a_in, a_out) for cn in in_b]
         calls += [move(cn, dt.date(2026, 2, 17), dt.date(2026, 2, 24)) for cn in (in_a[0], in_b[0])]  # the same bookings again
         calls += [post(body(700 + i, check_in=a_in, check_out=b_out)) for i in range(6)]
@@ -463,11 +465,11 @@ async def test_concurrent_changes_to_one_booking_leave_exactly_its_final_stay_so
         calls = [
             ("PUT", f"/v1/bookings/{cn}", {"check_in": (dt.date(2026, 2, 20) + dt.timedelta(days=3 * k)).isoformat(),
                                             "check_out": (dt.date(2026, 2, 22) + dt.timedelta(days=3 * k)).isoformat()},
-             headers("agent"))
+             headers("staff"))
             for k in range(6)
         ]
         responses, _ = await fire(clients, calls)
-        final = (await clients[0].get(f"/v1/bookings/{cn}", headers=headers("agent"))).json()
+        final = (await clients[0].get(f"/v1/bookings/{cn}", headers=headers("staff"))).json()
     check_answers(responses, ok={200})
     truth = await assert_inventory_is_true(any_container.db)
     rid = await room_type_id(any_container.db, "STE")
@@ -523,7 +525,7 @@ async def test_one_guest_booking_concurrently_gets_one_profile(any_container):
     assert all(r.status_code == 201 for r in responses)
     async with UnitOfWork(any_container.db) as uow:
         profiles = (await uow.session.execute(
-            select(func.count()).select_from(GuestRecord).where(GuestRecord.email_key == "same.caller@example.com"))).scalar_one()
+            select(func.count()).select_from(GuestRecord).where(GuestRecord.email_hash == any_container.db.pii_keys().email_hash("same.caller@example.com")))).scalar_one()
     assert profiles == 1, f"{profiles} guest profiles were created for one caller"
 
 
@@ -535,5 +537,5 @@ async def test_people_sharing_an_email_get_their_own_profiles(any_container):
     assert all(r.status_code == 201 for r in responses)
     async with UnitOfWork(any_container.db) as uow:
         names = (await uow.session.execute(
-            select(GuestRecord.last_name).where(GuestRecord.email_key == "family@example.com"))).scalars().all()
+            select(GuestRecord.last_name).where(GuestRecord.email_hash == any_container.db.pii_keys().email_hash("family@example.com")))).scalars().all()
     assert sorted(names) == ["Pond", "Williams"]

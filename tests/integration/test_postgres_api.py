@@ -24,7 +24,7 @@ from roomiai.store.tables import (
     SequenceRecord,
 )
 from roomiai.store.uow import UnitOfWork
-from tests.conftest import HOTEL_TZ, TODAY, headers
+from tests.conftest import HOTEL_TZ, PII_KEY, TODAY, headers
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +83,7 @@ async def set_deposit(db: Database, percent: int) -> None:
 # -- schema ------------------------------------------------------------------------------------------
 
 async def test_migrations_build_an_empty_database_and_running_them_again_changes_nothing(empty_pg_url):
-    db = Database(empty_pg_url)
+    db = Database(empty_pg_url, pii_key=PII_KEY)
     try:
         await db.migrate()
         await db.migrate()  # idempotent
@@ -121,7 +121,7 @@ async def test_booking_with_a_card_round_trips_json_and_utc_times(pg_client, pg_
     assert booking["pricing"]["discounts"] == 25.0 and [p["code"] for p in booking["pricing"]["package_lines"]] == [
         "romance_package", "breakfast"]
 
-    read = await pg_client.get(f"/v1/bookings/{booking['confirmation_number'].lower()}", headers=headers("agent"))
+    read = await pg_client.get(f"/v1/bookings/{booking['confirmation_number'].lower()}", headers=headers("staff"))
     assert read.status_code == 200
     assert read.json() == booking  # every JSON column and timestamp comes back as it went in
 
@@ -161,7 +161,7 @@ async def test_search_is_case_insensitive_and_filters_by_contact_dates_and_statu
     cancelled = await book(pg_client, check_in="2026-03-01", check_out="2026-03-03",
                            primary_guest={"first_name": "Carl", "last_name": "Johnsson", "email": "carl@example.com"})
     cn = cancelled.json()["booking"]["confirmation_number"]
-    assert (await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("agent"))).status_code == 200
+    assert (await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("staff"))).status_code == 200
 
     async def search(**params):
         r = await pg_client.get("/v1/bookings/search", params=params, headers=headers("staff"))
@@ -198,10 +198,10 @@ async def test_modify_dates_and_room_type_moves_inventory(pg_client, pg_containe
     assert await sold(pg_container.db, "DLX", "bed:KING|view:city") == {f"2026-01-{d}": 1 for d in range(20, 25)}
 
     preview = await pg_client.put(f"/v1/bookings/{cn}", params={"preview": "true"}, json={"check_out": "2026-01-27"},
-                                  headers=headers("agent"))
+                                  headers=headers("staff"))
     assert preview.status_code == 200 and await sold(pg_container.db, "DLX") == {f"2026-01-{d}": 1 for d in range(20, 25)}
     r = await pg_client.put(f"/v1/bookings/{cn}", json={"check_in": "2026-01-22", "check_out": "2026-01-27",
-                                                        "modification_reason": "Flight moved"}, headers=headers("agent"))
+                                                        "modification_reason": "Flight moved"}, headers=headers("staff"))
     assert r.status_code == 200, r.text
     moved = r.json()
     assert moved["booking"]["nights"] == 5 and moved["price_change"]["changes"]["check_in"] == ["2026-01-20", "2026-01-22"]
@@ -210,15 +210,15 @@ async def test_modify_dates_and_room_type_moves_inventory(pg_client, pg_containe
     assert await sold(pg_container.db, "DLX", "view:city") == {f"2026-01-{d}": 1 for d in range(22, 27)}
 
     r = await pg_client.put(f"/v1/bookings/{cn}", json={"room_type_id": "STE", "guests": {"adults": 2, "children": 0}},
-                            headers=headers("agent"))
+                            headers=headers("staff"))
     assert r.status_code == 200, r.text
     assert r.json()["booking"]["room_type_code"] == "STE" and r.json()["booking"]["view"] is None
     assert await sold(pg_container.db, "DLX") == {}
     assert await sold(pg_container.db, "STE") == {f"2026-01-{d}": 1 for d in range(22, 27)}
 
-    same = await pg_client.put(f"/v1/bookings/{cn}", json={"room_type_id": "STE"}, headers=headers("agent"))
+    same = await pg_client.put(f"/v1/bookings/{cn}", json={"room_type_id": "STE"}, headers=headers("staff"))
     assert same.status_code == 422 and "changes nothing" in same.json()["detail"]
-    history = (await pg_client.get(f"/v1/bookings/{cn}", headers=headers("agent"))).json()["modification_history"]
+    history = (await pg_client.get(f"/v1/bookings/{cn}", headers=headers("staff"))).json()["modification_history"]
     assert [h["action"] for h in history] == ["created", "modified", "modified"]
     assert history[1]["reason"] == "Flight moved" and history[1]["timestamp"].endswith("Z")
 
@@ -235,7 +235,7 @@ async def test_cancellation_refunds_the_deposit_beyond_the_penalty(pg_client, pg
     assert early["payment_status"] == late["payment_status"] == "partial"
 
     r = await pg_client.request("DELETE", f"/v1/bookings/{early['confirmation_number']}",
-                                json={"cancellation_reason": "Plans changed"}, headers=headers("agent"))
+                                json={"cancellation_reason": "Plans changed"}, headers=headers("staff"))
     assert r.status_code == 200, r.text
     free = r.json()
     deposit = round(early["pricing"]["grand_total"] * 0.6, 2)
@@ -245,14 +245,14 @@ async def test_cancellation_refunds_the_deposit_beyond_the_penalty(pg_client, pg
 
     clock.pinned_date = dt.date(2026, 1, 13)  # noon on arrival day: past the 24-hour deadline
     preview = (await pg_client.request("DELETE", f"/v1/bookings/{late['confirmation_number']}", params={"preview": "true"},
-                                       headers=headers("agent"))).json()
+                                       headers=headers("staff"))).json()
     assert preview["free_cancellation"] is False
     assert preview["penalty"] == late["cancellation_policy"]["penalty"] == round(199 * 1.125, 2)
     assert abs(preview["paid"] - round(late["pricing"]["grand_total"] * 0.6, 2)) <= 0.01
     assert preview["refund"]["amount"] == round(preview["paid"] - preview["penalty"], 2) > 0
-    done = await pg_client.request("DELETE", f"/v1/bookings/{late['confirmation_number']}", headers=headers("agent"))
+    done = await pg_client.request("DELETE", f"/v1/bookings/{late['confirmation_number']}", headers=headers("staff"))
     assert done.status_code == 200 and done.json()["refund"] == preview["refund"]
-    after = (await pg_client.get(f"/v1/bookings/{late['confirmation_number']}", headers=headers("agent"))).json()
+    after = (await pg_client.get(f"/v1/bookings/{late['confirmation_number']}", headers=headers("staff"))).json()
     assert after["status"] == "cancelled" and after["payment_status"] == "partial"
     assert after["cancellation"]["cancellation_reference"] == f"CXL-{late['confirmation_number']}"
 
@@ -284,7 +284,7 @@ async def test_check_in_and_check_out_lifecycle(pg_client, pg_container, clock):
     assert r.json()["modification_history"][-1]["changes"] == {"rooms": [room]}
     again = await pg_client.post(f"/v1/bookings/{cn}/check-in", headers=headers("staff"))
     assert again.status_code == 409 and "checked in cannot be checked in" in again.json()["detail"]
-    assert (await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("agent"))).status_code == 409
+    assert (await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("staff"))).status_code == 409
     status = await scalar(pg_container.db, select(RoomRecord.status).where(RoomRecord.room_number == room))
     assert status == "occupied"
 
@@ -344,7 +344,7 @@ async def test_errors_are_problem_json_on_postgres(pg_client):
         assert words in r.json()["detail"], r.json()
 
     await check(await pg_client.get("/v1/bookings/ROOMI-20990101-001"), 401, "Log in first")
-    await check(await pg_client.get("/v1/bookings/ROOMI-20990101-001", headers=headers("agent")), 404,
+    await check(await pg_client.get("/v1/bookings/ROOMI-20990101-001", headers=headers("staff")), 404,
                 "No booking with confirmation number")
     await check(await book(pg_client, check_out="2026-01-19"), 422, "must be after check-in")
     await check(await book(pg_client, room_type_id="PENTHOUSE"), 404, "no room type")
@@ -363,10 +363,10 @@ async def test_errors_are_problem_json_on_postgres(pg_client):
     replay = await book(pg_client, key="call-1")
     assert replay.status_code == 201 and replay.json() == first.json()
     cn = first.json()["booking"]["confirmation_number"]
-    assert (await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("agent"))).status_code == 200
-    await check(await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("agent")), 409,
+    assert (await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("staff"))).status_code == 200
+    await check(await pg_client.request("DELETE", f"/v1/bookings/{cn}", headers=headers("staff")), 409,
                 "cancelled cannot be cancelled")
-    await check(await pg_client.put(f"/v1/bookings/{cn}", json={"check_out": "2026-01-27"}, headers=headers("agent")), 409,
+    await check(await pg_client.put(f"/v1/bookings/{cn}", json={"check_out": "2026-01-27"}, headers=headers("staff")), 409,
                 "can no longer be changed")
     await check(await pg_client.get("/v1/bookings/search", params={"phone": "12"}, headers=headers("staff")), 422,
                 "last four digits")

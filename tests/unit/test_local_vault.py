@@ -82,6 +82,15 @@ async def test_tokenize_charge_refund(vault):
     assert rest.response["refunded_cents"] == 12_500 and rest.response["refundable_cents"] == 0
 
 
+async def test_a_token_gives_back_brand_last_four_and_expiry_but_never_the_number(vault):
+    token = await vault.tokenize(card())
+    found = await vault.card(token.token)
+    assert (found.brand, found.last_four, found.exp_month, found.exp_year) == (token.brand, VISA[-4:], 8, 2029)
+    assert VISA not in repr(found)
+    with pytest.raises(InvalidRequest):
+        await vault.card("tok_unknown")
+
+
 async def test_same_card_twice_gives_distinct_tokens(vault):
     first, second = await vault.tokenize(card()), await vault.tokenize(card())
     assert first.token != second.token

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp
 
 EMBEDDED_URL = "http://roomi.embedded"
 UNREACHABLE = "The reservation system cannot be reached right now."
+PROOF_HEADER = "X-Guest-Last-Name"
 
 
 class ApiError(Exception):
@@ -66,21 +67,28 @@ class RoomiApi:
         body = {"confirmation_number": confirmation_number, "last_name": last_name, "phone": phone}
         return await self._call("POST", "/v1/bookings/lookup", json={k: v for k, v in body.items() if v is not None})
 
-    async def get_booking(self, confirmation_number: str) -> dict[str, Any]:
-        return await self._call("GET", _booking_path(confirmation_number))
+    async def get_booking(self, confirmation_number: str, *, last_name: str) -> dict[str, Any]:
+        return await self._call("GET", _booking_path(confirmation_number), headers=_proof(last_name))
+
+    async def save_card(self, *, card_number: str, expiry: str, cvv: str | None = None) -> dict[str, Any]:
+        """Hand a card to the payment gateway; only its token, brand and last four come back."""
+        body = {"card_number": card_number, "expiry": expiry, "cvv": cvv}
+        return await self._call("POST", "/v1/payments/cards", json={k: v for k, v in body.items() if v})
 
     async def create_booking(self, body: dict[str, Any], *, idempotency_key: str | None = None) -> dict[str, Any]:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return await self._call("POST", "/v1/bookings", json=body, headers=headers)
 
-    async def modify_booking(self, confirmation_number: str, changes: dict[str, Any], *,
+    async def modify_booking(self, confirmation_number: str, changes: dict[str, Any], *, last_name: str,
                              preview: bool = False) -> dict[str, Any]:
-        return await self._call("PUT", _booking_path(confirmation_number), json=changes, params=_preview(preview))
+        return await self._call("PUT", _booking_path(confirmation_number), json=changes, params=_preview(preview),
+                                headers=_proof(last_name))
 
-    async def cancel_booking(self, confirmation_number: str, *, reason: str | None = None,
+    async def cancel_booking(self, confirmation_number: str, *, last_name: str, reason: str | None = None,
                              preview: bool = False) -> dict[str, Any]:
         body = {"cancellation_reason": reason} if reason else None
-        return await self._call("DELETE", _booking_path(confirmation_number), json=body, params=_preview(preview))
+        return await self._call("DELETE", _booking_path(confirmation_number), json=body, params=_preview(preview),
+                                headers=_proof(last_name))
 
     async def create_service_request(self, body: dict[str, Any]) -> dict[str, Any]:
         return await self._call("POST", "/v1/services/requests", json=body)
@@ -124,6 +132,11 @@ def _booking_path(confirmation_number: str) -> str:
 
 def _session_path(session_id: str) -> str:
     return f"/v1/voice/session/{quote(session_id, safe='')}"
+
+
+def _proof(last_name: str) -> dict[str, str]:
+    """The guest's last name the caller was verified with; the API lets the agent near a booking only with it."""
+    return {PROOF_HEADER: quote(last_name.strip(), safe="")}
 
 
 def _preview(preview: bool) -> dict[str, str] | None:

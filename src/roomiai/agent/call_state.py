@@ -22,6 +22,7 @@ class CallState:
     caller_id: str | None = None
     today: dt.date | None = None
     verified: set[str] = field(default_factory=set)
+    verified_last_names: dict[str, str] = field(default_factory=dict)  # confirmation number → the guest's last name
     verification_failures: int = 0
     pending_booking: dict[str, Any] | None = None
     pending_change: dict[str, Any] | None = None
@@ -34,6 +35,7 @@ class CallState:
     transferred: bool = False
     ended: bool = False
     hotel_facts: dict[str, Any] | None = None
+    card: dict[str, str] | None = None  # the gateway's token, brand and last four of a card given in this call
     tool_log: list[dict[str, Any]] = field(default_factory=list)
 
     @property

@@ -85,8 +85,16 @@ def llm_brain_factory(settings: Settings) -> Callable[[RoomiApi, CallState, dict
     require_configured(settings)
 
     def make_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any]) -> llm.LLM:
-        log.info("the LLM brain is %s", describe(settings))
-        return make_llm(settings)
+        from livekit.agents import llm as livekit_llm
+
+        from .brain.llm import DeterministicLLM
+
+        log.info("the LLM brain is %s, with the deterministic brain as its fallback", describe(settings))
+        # a provider that fails or stalls does not leave the caller in silence: the offline brain answers that turn
+        return livekit_llm.FallbackAdapter(
+            [make_llm(settings), DeterministicLLM(hotel=hotel_facts, today=lambda: state.today)],
+            attempt_timeout=settings.provider_timeout_seconds, max_retry_per_llm=1, retry_interval=0.3,
+        )
 
     return make_brain
 

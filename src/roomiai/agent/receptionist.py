@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from livekit.agents import Agent, RunContext, function_tool, llm
+from livekit.agents import Agent, RunContext, StopResponse, function_tool, llm
 
 from ..domain.cards import redact_card_numbers
 from .api_client import RoomiApi
+from .card_capture import CardCapture
 from .call_state import CallState
 from .tools import availability, booking, existing_booking, handoff, info, service
 
@@ -20,10 +21,19 @@ class Receptionist(Agent):
         self.api = api
         self.state = state
         self.on_transfer = on_transfer
+        self.cards = CardCapture(api, state)
 
     async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
-        """Card numbers spoken by the caller never reach the brain."""
-        new_message.content = [redact_card_numbers(part) if isinstance(part, str) else part for part in new_message.content]
+        """A card the caller speaks goes to the gateway (the secure step); the brain sees only its last four."""
+        captured = await self.cards.take(new_message.text_content or "")
+        if captured is None:
+            new_message.content = [redact_card_numbers(part) if isinstance(part, str) else part
+                                   for part in new_message.content]
+            return
+        new_message.content = [captured.safe_text]
+        if captured.reply:
+            self.session.say(captured.reply)
+            raise StopResponse()
 
     @function_tool
     async def check_availability(self, context: RunContext[CallState], check_in: str, check_out: str, adults: int,

@@ -28,8 +28,10 @@ from .api_client import RoomiApi
 from .brain.entities import EntityExtractor
 from .brain.intents import IntentClassifier
 from .call_state import CallState
+from .card_capture import CardCapture
 from .prompts import system_prompt
 from .receptionist import Receptionist
+from .session import RoomiSession
 from .recorder import CallRecorder
 from .tools.common import redact
 from .tools.handoff import TransferHook
@@ -100,18 +102,17 @@ class TextCall:
     """One call in text: caller lines in, Roomi's replies out, the call log written as it goes."""
 
     def __init__(self, *, session: AgentSession, brain: llm.LLM, state: CallState, recorder: CallRecorder,
-                 greeting: str, today: dt.date):
+                 greeting: str, today: dt.date, cards: CardCapture):
         self.session = session
+        self.cards = cards
         self.brain = brain
         self.state = state
         self.recorder = recorder
         self.greeting = greeting
         self.today = today
-        self.entities: dict[str, Any] = {}
         self.timings: list[dict[str, float]] = []
         self._last_reply = greeting
-        self._classifier = IntentClassifier()
-        self._extractor = EntityExtractor()
+        self._intents = IntentLog(recorder, today=today, session_id=lambda: state.session_id)
 
     @property
     def over(self) -> bool:
@@ -124,9 +125,16 @@ class TextCall:
 
     async def say(self, text: str) -> Turn:
         """The caller says one line; returns Roomi's reply, the brain's state and the tools she called."""
-        text = redact_card_numbers(text.strip())
+        captured = await self.cards.take(text.strip())
+        text = captured.safe_text if captured else redact_card_numbers(text.strip())
+        if captured and captured.reply:  # the secure card step answered; the brain never sees the card
+            await self.recorder.guest(text)
+            await self.session.say(captured.reply, add_to_chat_ctx=True)
+            await self.recorder.agent(captured.reply)
+            self._last_reply = captured.reply
+            return Turn(captured.reply, brain_state(self.brain), [])
         await self.recorder.guest(text)
-        await self._log_intent(text)
+        await self._intents.log(text, previous_agent=self._last_reply)
         started = time.perf_counter()
         try:
             events = (await self.session.run(user_input=text)).events
@@ -151,16 +159,29 @@ class TextCall:
         await self.recorder.end(
             outcome=state.outcome or ("abandoned" if pending else None),
             confirmation_number=state.last_confirmation,
-            entities_extracted=self.entities,
+            entities_extracted=self._intents.entities,
             turn_timings=self.timings,
         )
 
-    async def _log_intent(self, text: str) -> None:
+
+
+class IntentLog:
+    """Classifies each caller line for the call log (intent, entities), whatever brain answers the call."""
+
+    def __init__(self, recorder: CallRecorder, *, today: dt.date, session_id: Callable[[], str | None]):
+        self.recorder = recorder
+        self.today = today
+        self.session_id = session_id
+        self.entities: dict[str, Any] = {}
+        self._classifier = IntentClassifier()
+        self._extractor = EntityExtractor()
+
+    async def log(self, text: str, *, previous_agent: str) -> None:
         try:
-            intent = self._classifier.classify(text, previous_agent=self._last_reply)
-            entities = self._extractor.extract(text, today=self.today, previous_agent=self._last_reply)
+            intent = self._classifier.classify(text, previous_agent=previous_agent)
+            entities = self._extractor.extract(text, today=self.today, previous_agent=previous_agent)
         except Exception:  # noqa: BLE001 - understanding for the log must not break the call
-            log.exception("could not classify a caller line in call %s", self.state.session_id)
+            log.exception("could not classify a caller line in call %s", self.session_id())
             return
         self.entities.update(entities)
         await self.recorder.intent(intent.intent, intent.confidence, entities)
@@ -241,14 +262,15 @@ async def start_call(api: RoomiApi, *, today: dt.date, make_brain: MakeBrain, ca
         stack.push_async_callback(brain.aclose)
         agent = Receptionist(api=api, state=state, on_transfer=on_transfer,
                              instructions=system_prompt(facts, today=today))
-        session = AgentSession(llm=brain, userdata=state, max_tool_steps=MAX_TOOL_STEPS, vad=None,
+        session = RoomiSession(llm=brain, userdata=state, max_tool_steps=MAX_TOOL_STEPS, vad=None,
                                turn_handling=TEXT_TURNS, user_away_timeout=None)
         await stack.enter_async_context(session)
         await session.start(agent, record=False)
         recorder = CallRecorder(api, agent_version=__version__)
         greeting = await recorder.start(caller_id=caller_id, livekit_room=livekit_room)
         state.session_id = recorder.session_id
-        call = TextCall(session=session, brain=brain, state=state, recorder=recorder, greeting=greeting, today=today)
+        call = TextCall(session=session, brain=brain, state=state, recorder=recorder, greeting=greeting, today=today,
+                        cards=agent.cards)
         stack.push_async_callback(call.hang_up)
         await call.greet()
         yield call

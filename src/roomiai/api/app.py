@@ -17,27 +17,31 @@ from ..payments.port import PaymentGateway
 from ..services import catalog
 from ..store.database import Database
 from ..store.uow import UnitOfWork
-from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, rooms, service_requests, voice
+from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, payments, rooms, service_requests, voice
 from .deps import Container
 from .errors import problem
 from .security import API_HEADERS, LoginThrottle, SecurityHeaders
 
 ROUTERS = [
     auth.router, hotel.router, rooms.router, booking_lookup.router, bookings.router, guests.router, service_requests.router,
-    voice.router, admin.router,
+    voice.router, admin.router, payments.router,
 ]
 
 
 def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
                     gateway: PaymentGateway | None = None) -> Container:
     """Everything the app needs, from settings; tests pass their own pieces."""
+    if gateway is None and settings.payment_gateway == "stripe":
+        from ..payments.stripe_gateway import StripeGateway  # imported, and constructed, only when chosen
+
+        gateway = StripeGateway(settings.stripe_secret_key)
     if gateway is None:
         key = settings.vault_key or load_or_create_key(settings.data_dir / "vault.key")
         gateway = LocalVault(settings.vault_path, key=key)
     return Container(
         login_throttle=LoginThrottle(failures_allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds),
         settings=settings,
-        db=db or Database(settings.database_url),
+        db=db or Database(settings.database_url, pii_key=settings.resolved_pii_key()),
         clock=clock or Clock(pinned_date=settings.today),
         gateway=gateway,
         secret=settings.resolved_jwt_secret(),
@@ -53,6 +57,9 @@ def create_app(container: Container) -> FastAPI:
             except Exception:  # noqa: BLE001 - a fresh database has no hotel yet; UTC until it is set up
                 pass
         yield
+        close = getattr(container.gateway, "aclose", None)
+        if close is not None:
+            await close()
 
     app = FastAPIOffline(  # docs assets served locally: no CDN, no network
         title="RoomiAI",

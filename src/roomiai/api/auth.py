@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from ..services import auth
-from .deps import ContainerDep, WriteUow
+from .deps import ContainerDep, WriteUow, client_address
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -29,7 +29,7 @@ def _response(pair: auth.TokenPair) -> TokenResponse:
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, uow: WriteUow, c: ContainerDep
 ) -> TokenResponse:
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     c.login_throttle.check(client, form.username)
     try:
         pair = await auth.login(

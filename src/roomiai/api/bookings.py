@@ -9,9 +9,11 @@ from fastapi import APIRouter, Body, Header, Path, Query
 from fastapi.responses import JSONResponse
 
 from ..domain.cards import parse_card
+from ..domain.errors import InvalidRequest
 from ..services import bookings
 from ..services.bookings import Booking, BookingDraft
-from .deps import AnyRole, ContainerDep, ReadUow, Staff, WriteUow, booking_context
+from .booking_proof import GuestLastName, check_proof, proven_booking
+from .deps import AnyRole, BookingClient, ContainerDep, ReadUow, Staff, WriteUow, booking_context
 from .schemas.bookings import (
     BookingCancel, BookingCancelled, BookingCreate, BookingCreated, BookingModified, BookingModify, BookingRead,
     BookingSearchResult, BookingSummary, CheckIn, HistoryEntry, PricingRead,
@@ -23,11 +25,16 @@ Confirmation = Annotated[str, Path(max_length=40, description="e.g. ROOMI-202601
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
-@router.post("", status_code=201, response_model=BookingCreated, summary="Create a reservation")
+@router.post("", status_code=201, response_model=BookingCreated, summary="Create a reservation",
+             responses={429: {"description": "too many booking requests from this client; see Retry-After"}})
 async def create_booking(
-    body: BookingCreate, uow: WriteUow, c: ContainerDep, principal: AnyRole, idempotency_key: IdempotencyKey = None
+    body: BookingCreate, principal: BookingClient, uow: WriteUow, c: ContainerDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    card = None
+    card = card_token = None
+    if body.payment is not None and body.payment_token is not None:
+        raise InvalidRequest("Give either a card (payment) or a saved card (payment_token), not both.", field="payment")
+    if body.payment_token is not None:
+        card_token = await c.gateway.card(body.payment_token)
     if body.payment is not None:
         card = parse_card(
             number=body.payment.card_number, expiry=body.payment.expiry, cvv=body.payment.cvv,
@@ -47,7 +54,7 @@ async def create_booking(
         special_requests=body.special_requests, special_occasion=body.special_occasion,
         estimated_arrival=body.estimated_arrival,
         room_preferences=body.room_preferences.model_dump(exclude_none=True) if body.room_preferences else {},
-        packages=body.packages, discount_code=body.discount_code, card=card, accept_policies=body.accept_policies,
+        packages=body.packages, discount_code=body.discount_code, card=card, card_token=card_token, accept_policies=body.accept_policies,
         voice_session_id=body.voice_session_id, booking_source=body.booking_source, booking_channel=body.booking_channel,
     )
     result = await bookings.create(
@@ -86,15 +93,20 @@ async def search_bookings(
 
 
 @router.get("/{confirmation_number}", response_model=BookingRead, summary="A booking by confirmation number")
-async def get_booking(confirmation_number: Confirmation, uow: ReadUow, _: AnyRole) -> BookingRead:
-    return booking_read(await bookings.get(uow, confirmation_number))
+async def get_booking(
+    confirmation_number: Confirmation, uow: ReadUow, principal: AnyRole, guest_last_name: GuestLastName = None
+) -> BookingRead:
+    return booking_read(await proven_booking(
+        uow, principal=principal, confirmation=confirmation_number, last_name=guest_last_name))
 
 
 @router.put("/{confirmation_number}", response_model=BookingModified, summary="Change dates, room, guests or requests")
 async def modify_booking(
     confirmation_number: Confirmation, body: BookingModify, uow: WriteUow, c: ContainerDep, principal: AnyRole,
     preview: Annotated[bool, Query(description="price the change without making it")] = False,
+    guest_last_name: GuestLastName = None,
 ) -> BookingModified:
+    await check_proof(uow, principal=principal, confirmation=confirmation_number, last_name=guest_last_name)
     booking, summary = await bookings.modify(
         uow, ctx=booking_context(c, principal), confirmation=confirmation_number, changes=body.changes(),
         reason=body.modification_reason, preview=preview,
@@ -107,7 +119,9 @@ async def cancel_booking(
     confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: AnyRole,
     body: Annotated[BookingCancel | None, Body()] = None,
     preview: Annotated[bool, Query(description="show penalty and refund without cancelling")] = False,
+    guest_last_name: GuestLastName = None,
 ) -> BookingCancelled:
+    await check_proof(uow, principal=principal, confirmation=confirmation_number, last_name=guest_last_name)
     _, summary = await bookings.cancel(
         uow, ctx=booking_context(c, principal), confirmation=confirmation_number,
         reason=body.cancellation_reason if body else None, preview=preview,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,7 +17,7 @@ from ..services import bookings
 from ..services.auth import Principal, Unauthorized, principal_from
 from ..store.database import Database
 from ..store.uow import UnitOfWork
-from .security import LoginThrottle
+from .security import LoginThrottle, RequestRate
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Container:
     gateway: PaymentGateway
     secret: str
     login_throttle: LoginThrottle
+    booking_rate: RequestRate = field(default_factory=RequestRate)
 
 
 def get_container(request: Request) -> Container:
@@ -72,6 +73,22 @@ AnyRole = Annotated[Principal, Depends(require("admin", "staff", "agent"))]
 Staff = Annotated[Principal, Depends(require("admin", "staff"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 VoiceAgent = Annotated[Principal, Depends(require("admin", "agent"))]
+
+
+def client_address(request: Request) -> str:
+    """The caller's IP address as the server sees it (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def booking_rate_checked(principal: AnyRole, request: Request, container: ContainerDep) -> Principal:
+    """Counts a booking request against its client's allowance: per token subject and address, the agent's larger."""
+    settings = container.settings
+    limit = settings.agent_booking_rate_per_minute if principal.role == "agent" else settings.booking_rate_per_minute
+    container.booking_rate.hit((principal.actor, client_address(request)), limit=limit, what="booking requests")
+    return principal
+
+
+BookingClient = Annotated[Principal, Depends(booking_rate_checked)]
 
 
 def booking_context(container: Container, principal: Principal) -> bookings.Context:

@@ -1,9 +1,11 @@
-"""HTTP hardening: security headers on every response, and a brake on password guessing."""
+"""HTTP hardening: security headers on every response, a brake on password guessing, and request rate limits."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,6 +20,10 @@ API_HEADERS = {
 }
 DOCS_CSP = b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
+# the call page runs its own script and audio worklet, talks to its WebSocket and uses the microphone
+CALL_CSP = (b"default-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; "
+            b"form-action 'none'; base-uri 'none'")
+CALL_PATHS = ("/call",)
 
 
 class SecurityHeaders:
@@ -31,6 +37,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         docs = scope["path"].startswith(DOCS_PATHS)
+        call_page = scope["path"].startswith(CALL_PATHS)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -38,7 +45,11 @@ class SecurityHeaders:
                 for key, value in API_HEADERS.items():
                     if docs and key in (b"content-security-policy", b"cache-control"):
                         value = DOCS_CSP if key == b"content-security-policy" else b"no-cache"
+                    elif call_page and key == b"content-security-policy":
+                        value = CALL_CSP
                     headers.append((key, value))
+                if call_page:
+                    headers.append((b"permissions-policy", b"microphone=(self), camera=(), geolocation=()"))
                 if scope.get("scheme") == "https":
                     headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
                 message["headers"] = headers
@@ -72,6 +83,44 @@ class LoginThrottle:
         while attempts and attempts[0] < time.monotonic() - self.window:
             attempts.popleft()
         return attempts
+
+
+class RequestRate:
+    """Counts a client's requests in a sliding minute and refuses those beyond its limit (per process)."""
+
+    SWEEP_EVERY = 1000
+    window = 60.0
+
+    def __init__(self, *, now: Callable[[], float] = time.monotonic):
+        self._now = now
+        self._hits: dict[tuple[str, ...], deque[float]] = {}
+        self._since_sweep = 0
+
+    def hit(self, client: tuple[str, ...], *, limit: int, what: str) -> None:
+        """Counts one request of `client`, or raises TooManyAttempts past `limit` (0 means no limit)."""
+        if limit <= 0:
+            return
+        now = self._now()
+        self._sweep(now)
+        recent = self._hits.setdefault(client, deque())
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        if len(recent) >= limit:
+            wait = max(1, math.ceil(recent[0] + self.window - now))
+            raise TooManyAttempts(
+                f"Too many {what} from this client: at most {limit} a minute. Try again in {wait} seconds.",
+                retry_after=wait,
+            )
+        recent.append(now)
+
+    def _sweep(self, now: float) -> None:
+        """Forgets clients with nothing in the window, now and then, so the table stays small."""
+        self._since_sweep += 1
+        if self._since_sweep < self.SWEEP_EVERY:
+            return
+        self._since_sweep = 0
+        for client in [c for c, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
+            del self._hits[client]
 
 
 class TooManyAttempts(Unauthorized):

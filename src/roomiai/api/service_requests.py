@@ -18,12 +18,15 @@ RequestId = Annotated[str, Path(max_length=24, description="e.g. SRV-2026-00001"
 
 
 @router.post("", status_code=201, response_model=ServiceRequestRead, summary="File a service request for an in-house guest")
-async def create_request(body: ServiceRequestCreate, uow: WriteUow, c: ContainerDep, _: AnyRole) -> ServiceRequestRead:
+async def create_request(
+    body: ServiceRequestCreate, uow: WriteUow, c: ContainerDep, principal: AnyRole
+) -> ServiceRequestRead:
     request = await service_requests.create(
         uow, clock=c.clock, booking_ref=body.confirmation_number or body.booking_id, room_number=body.room_number,
         request_type=body.request_type, details=body.details.model_dump(exclude_none=True), priority=body.priority,
     )
-    return request_read(request)
+    filed = request_read(request)
+    return filed if principal.role != "agent" else without_guest(filed, body)
 
 
 @router.get("", response_model=ServiceRequestList, summary="Service requests by status and room, newest first")
@@ -40,7 +43,7 @@ async def list_requests(
 
 
 @router.get("/{request_id}", response_model=ServiceRequestRead, summary="A service request and its status")
-async def get_request(request_id: RequestId, uow: ReadUow, _: AnyRole) -> ServiceRequestRead:
+async def get_request(request_id: RequestId, uow: ReadUow, _: Staff) -> ServiceRequestRead:
     return request_read(await service_requests.get(uow, request_id))
 
 
@@ -52,6 +55,15 @@ async def update_request(
         uow, clock=c.clock, request_id=request_id, changes=body.model_dump(exclude_unset=True)
     )
     return request_read(request)
+
+
+def without_guest(filed: ServiceRequestRead, body: ServiceRequestCreate) -> ServiceRequestRead:
+    """What the agent may repeat to a caller: the request, never who stays in the room or which room a booking has."""
+    return filed.model_copy(update={
+        "guest_id": None, "guest_name": None,
+        "room_number": filed.room_number if body.room_number else None,
+        "confirmation_number": filed.confirmation_number if body.confirmation_number or body.booking_id else None,
+    })
 
 
 def request_read(request: ServiceRequest) -> ServiceRequestRead:

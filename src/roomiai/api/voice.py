@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from ..services import calls
 from ..services.calls import Call
-from .deps import AnyRole, ContainerDep, ReadUow, VoiceAgent, WriteUow
+from .deps import ContainerDep, ReadUow, Staff, VoiceAgent, WriteUow
 from .schemas.voice import (
     CallRead, CallSummary, IntentLog, IntentRead, SessionEnd, SessionStart, SessionStarted, TranscriptLine,
     TranscriptPost, TranscriptStored, VoiceSettings,
@@ -62,7 +62,7 @@ async def end_session(session_id: SessionId, body: SessionEnd, uow: WriteUow, c:
 
 
 @router.get("/{session_id}", response_model=CallRead, summary="A call log with transcript and intents")
-async def get_session(session_id: SessionId, uow: ReadUow, _: AnyRole) -> CallRead:
+async def get_session(session_id: SessionId, uow: ReadUow, _: Staff) -> CallRead:
     return call_read(await calls.get(uow, session_id))
 
 

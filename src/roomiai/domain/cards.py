@@ -205,6 +205,23 @@ def redact_card_numbers(text: str) -> str:
 def _redact_run(match: re.Match[str]) -> str:
     run = match.group(0)
     groups = list(_DIGITS.finditer(run))
+    pieces, position = [], 0
+    for first, last, digits in _card_numbers_in_run(groups):
+        pieces += [run[position : groups[first].start()], f"[card ending {digits[-4:]}]"]
+        position = groups[last].end()
+    return "".join(pieces) + run[position:]
+
+
+def card_numbers_in(text: str) -> list[str]:
+    """The Luhn-valid 13–19 digit card numbers in free text, as digits, in order."""
+    found = []
+    for match in _DIGIT_RUN.finditer(text):
+        found += [digits for _, _, digits in _card_numbers_in_run(list(_DIGITS.finditer(match.group(0))))]
+    return found
+
+
+def _card_numbers_in_run(groups: list[re.Match[str]]) -> list[tuple[int, int, str]]:
+    """(first group, last group, digits) of each card number in a run of digit groups; longest numbers win."""
     candidates = []
     for first in range(len(groups)):
         digits = ""
@@ -220,11 +237,29 @@ def _redact_run(match: re.Match[str]) -> str:
         if not any(taken[first : last + 1]):
             taken[first : last + 1] = [True] * (last + 1 - first)
             chosen.append((first, last, digits))
-    pieces, position = [], 0
-    for first, last, digits in sorted(chosen):
-        pieces += [run[position : groups[first].start()], f"[card ending {digits[-4:]}]"]
-        position = groups[last].end()
-    return "".join(pieces) + run[position:]
+    return sorted(chosen)
+
+
+_SPOKEN_EXPIRY = re.compile(
+    r"(?i)\b(?:exp(?:iry|iration|ires?|ing)?(?:\s+date)?(?:\s+is)?[\s:,]*)"
+    r"(0?[1-9]|1[0-2])\s*(?:[/\-.]|\s)\s*(20\d{2}|\d{2})\b"
+)
+_SLASH_EXPIRY = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*/\s*(20\d{2}|\d{2})(?![\d/])")
+_SECURITY_CODE = re.compile(r"(?i)\b(?:cvv2?|cvc2?|csc|security\s+code)\b\D{0,12}?(\d{3,4})\b")
+
+
+def expiry_in(text: str) -> tuple[str, tuple[int, int]] | None:
+    """A card expiry in free text ('expiry 12/28', 'expires 08 2027', '12/28') as (the words, (month, 2-or-4-digit year))."""
+    match = _SPOKEN_EXPIRY.search(text) or _SLASH_EXPIRY.search(text)
+    if match is None:
+        return None
+    return match.group(0), (int(match.group(1)), int(match.group(2)))
+
+
+def security_code_in(text: str) -> tuple[str, str] | None:
+    """A CVV said in free text ('the CVV is 123') as (the words, the digits)."""
+    match = _SECURITY_CODE.search(text)
+    return None if match is None else (match.group(0), match.group(1))
 
 
 def _normalize_name(name: str | None) -> str | None:

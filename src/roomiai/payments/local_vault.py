@@ -136,6 +136,16 @@ class LocalVault(PaymentGateway):
             exp_year=card.exp_year,
         )
 
+    async def card(self, token: str) -> CardToken:
+        row = await self._run(
+            lambda conn: conn.execute("SELECT brand, last_four, secret FROM cards WHERE token = ?", (token,)).fetchone()
+        )
+        if row is None:
+            raise InvalidRequest("That card is not on file; please give the card again.", field="payment_token")
+        secret = self._decrypt(row[2])
+        return CardToken(token=token, brand=row[0], last_four=row[1], exp_month=int(secret["exp_month"]),
+                         exp_year=int(secret["exp_year"]))
+
     async def charge(
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
     ) -> GatewayResult:

@@ -41,6 +41,10 @@ class PaymentGateway(Protocol):
 
     async def tokenize(self, card: CardDetails) -> CardToken: ...
 
+    async def card(self, token: str) -> CardToken:
+        """The card behind a token made earlier (brand, last four, expiry); InvalidRequest for an unknown token."""
+        ...
+
     async def charge(
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
     ) -> GatewayResult: ...

@@ -6,8 +6,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from ..domain.contact import phone_digits
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.references import digits_only
+from ..store.pii import session_keys
 from ..store.tables import BookingRecord, GuestRecord
 from ..store.uow import UnitOfWork
 from . import bookings
@@ -31,7 +33,7 @@ async def lookup(
     if not ((confirmation_number and last_name) or phone):
         raise InvalidRequest("Give the confirmation number with the guest's last name, or the phone number on the booking.")
     query = (
-        select(BookingRecord.confirmation_number, GuestRecord.last_name, GuestRecord.phone_key)
+        select(BookingRecord.confirmation_number, GuestRecord.last_name, GuestRecord.phone)
         .join(GuestRecord, GuestRecord.id == BookingRecord.primary_guest_id)
         .where(BookingRecord.status.not_in(CLOSED_STATUSES), BookingRecord.check_out_date >= today)
     )
@@ -41,12 +43,13 @@ async def lookup(
     if phone:
         if len(digits) < PHONE_DIGITS:
             raise InvalidRequest("Give the whole phone number on the booking, with its area code.", field="phone")
-        query = query.where(GuestRecord.phone_key.like(f"%{digits}"))
+        # the index narrows to guests sharing the last four digits; their decrypted phones decide
+        query = query.where(GuestRecord.phone_tail_hash == session_keys(uow.session).phone_tail_hash(digits))
     rows = (await uow.session.execute(query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number))).all()
     matches = [
-        number for number, guest_last_name, phone_key in rows
+        number for number, guest_last_name, guest_phone in rows
         if (not last_name or name_key(guest_last_name) == name_key(last_name))
-        and (not phone or (phone_key or "")[-PHONE_DIGITS:] == digits)
+        and (not phone or (phone_digits(guest_phone) or "")[-PHONE_DIGITS:] == digits)
     ]
     if not matches:
         raise NotFound(NO_MATCH)

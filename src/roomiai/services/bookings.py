@@ -18,7 +18,7 @@ from ..domain.hotel import HotelTerms
 from ..domain.lifecycle import BookingStatus
 from ..domain.cancellation import describe, penalty_cents
 from ..domain.pricing import CancellationTerms, Quote, discount_problem, percent_of, quote_stay, restriction_problem
-from ..domain.references import cancellation_reference, confirmation_number, digits_only, escape_like, yearly_reference
+from ..domain.references import cancellation_reference, confirmation_number, escape_like, yearly_reference
 from ..domain.stay import Stay, make_stay
 from ..domain.pools import pools_for
 from ..payments.port import CardToken, PaymentGateway
@@ -32,6 +32,7 @@ from ..store.tables import (
     RoomTypeRecord,
 )
 from ..store.locks import xact_lock
+from ..store.pii import session_keys
 from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
 from . import catalog, guests, inventory
@@ -58,6 +59,7 @@ class BookingDraft:
     packages: list[str] = field(default_factory=list)
     discount_code: str | None = None
     card: CardDetails | None = None
+    card_token: CardToken | None = None  # a card the gateway already holds (taken earlier in the call)
     accept_policies: bool = False
     voice_session_id: str | None = None
     booking_source: str = "phone"
@@ -123,7 +125,7 @@ async def create(
     render: Callable[[Booking], dict[str, Any]],
 ) -> Replay:
     """Price the stay, take the inventory, store guest and booking in one transaction."""
-    token = await ctx.gateway.tokenize(draft.card) if draft.card else None  # before any database lock is held
+    token = draft.card_token or (await ctx.gateway.tokenize(draft.card) if draft.card else None)  # before any lock
     if idempotency is not None:
         # concurrent retries with one key wait here for the first to commit, then replay its answer
         await xact_lock(uow.session, f"idempotency:{idempotency.scope}:{idempotency.key}")
@@ -238,7 +240,8 @@ async def search(
     status: str | None = None,
     limit: int = 50,
 ) -> list[tuple[BookingRecord, GuestRecord, RoomTypeRecord]]:
-    """Bookings whose guest matches and whose stay overlaps the date range."""
+    """Bookings whose guest matches (email by its hash, phone by its last digits) and whose stay overlaps the date range."""
+    keys = session_keys(uow.session)
     query = (
         select(BookingRecord, GuestRecord, RoomTypeRecord)
         .join(GuestRecord, GuestRecord.id == BookingRecord.primary_guest_id)
@@ -249,20 +252,21 @@ async def search(
             pattern = f"%{escape_like(word.lower())}%"
             query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
     if email:
-        query = query.where(GuestRecord.email_key == guests.email_key(email))
-    if phone:
-        digits = digits_only(phone)
-        if len(digits) < 4:
-            raise InvalidRequest("Give at least the last four digits of the phone number.", field="phone")
-        query = query.where(GuestRecord.phone_key.like(f"%{digits}"))
+        query = query.where(GuestRecord.email_hash == keys.email_hash(email))
+    digits = guests.phone_search_digits(phone) if phone else None
+    if digits:
+        query = query.where(GuestRecord.phone_tail_hash == keys.phone_tail_hash(digits))
     if date_from:
         query = query.where(BookingRecord.check_out_date > date_from)
     if date_to:
         query = query.where(BookingRecord.check_in_date <= date_to)
     if status:
         query = query.where(BookingRecord.status == status)
-    query = query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number).limit(limit)
-    return [tuple(row) for row in (await uow.session.execute(query)).all()]
+    query = query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number)
+    if not digits:
+        return [tuple(row) for row in (await uow.session.execute(query.limit(limit))).all()]
+    rows = (await uow.session.execute(query)).all()
+    return [tuple(row) for row in rows if guests.phone_ends_with(row[1].phone, digits)][:limit]
 
 
 MODIFIABLE_FIELDS = {

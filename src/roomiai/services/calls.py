@@ -1,4 +1,8 @@
-"""Voice sessions: the call log the agent writes as a call goes on, with no full phone or card numbers."""
+"""Voice sessions: the call log the agent writes as a call goes on, with no full phone or card numbers.
+
+Transcript lines and extracted entities are encrypted at rest (see store/pii.py) and deleted by
+services/retention.py once the call is older than the retention period.
+"""
 
 from __future__ import annotations
 
@@ -217,4 +221,6 @@ async def _open(uow: UnitOfWork, session_id: str) -> CallLogRecord:
         raise NotFound(f"No voice session {session_id}.")
     if record.call_end is not None:
         raise Conflict(f"Voice session {session_id} has ended; its log can no longer change.")
+    if record.transcript_purged_at is not None:
+        raise Conflict(f"Voice session {session_id} is past the transcript retention period; its log can no longer change.")
     return record

@@ -1,4 +1,4 @@
-"""Guest profiles: found again by email or phone, created once, stay history kept current."""
+"""Guest profiles: found again by email or phone (through their keyed hashes), created once, stay history kept current."""
 
 from __future__ import annotations
 
@@ -9,33 +9,47 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.contact import PHONE_TAIL_DIGITS, clean_phone, phone_digits
 from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.references import digits_only, escape_like, yearly_reference
+from ..store.pii import session_keys
 from ..store.tables import BookingRecord, GuestRecord, RoomTypeRecord
 from ..store.uow import UnitOfWork
 from ..store.locks import xact_lock
 from ..store.upsert import next_sequence
 
 
-def email_key(email: str | None) -> str | None:
-    return email.strip().lower() if email else None
+def index_contact(session: AsyncSession, record: GuestRecord) -> None:
+    """Set the profile's search hashes from its (plaintext, in memory) email and phone."""
+    keys, digits = session_keys(session), phone_digits(record.phone)
+    record.email_hash = keys.email_hash(record.email)
+    record.phone_hash = keys.phone_hash(digits)
+    record.phone_tail_hash = keys.phone_tail_hash(digits)
 
 
-def phone_key(phone: dict[str, Any] | None) -> str | None:
-    """Country code and number as digits only, e.g. 15551234567."""
-    if not phone or not phone.get("number"):
-        return None
-    return digits_only(str(phone.get("country_code", ""))) + digits_only(str(phone["number"]))
+def phone_search_digits(phone: str) -> str:
+    """The digits of a searched phone number, or InvalidRequest when fewer than the last four are given."""
+    digits = digits_only(phone)
+    if len(digits) < PHONE_TAIL_DIGITS:
+        raise InvalidRequest("Give at least the last four digits of the phone number.", field="phone")
+    return digits
+
+
+def phone_ends_with(phone: dict[str, Any] | None, digits: str) -> bool:
+    """Whether the stored phone (country code and number) ends with these digits."""
+    return (phone_digits(phone) or "").endswith(digits)
 
 
 async def find_existing(session: AsyncSession, *, email: str | None, phone: dict[str, Any] | None) -> GuestRecord | None:
     """The profile with this email, else the one with this phone."""
-    keys = [(GuestRecord.email_key, email_key(email)), (GuestRecord.phone_key, phone_key(phone))]
-    conditions = [column == value for column, value in keys if value]
+    keys = session_keys(session)
+    email_hash, phone_hash = keys.email_hash(email), keys.phone_hash(phone_digits(phone))
+    pairs = [(GuestRecord.email_hash, email_hash), (GuestRecord.phone_hash, phone_hash)]
+    conditions = [column == value for column, value in pairs if value]
     if not conditions:
         return None
     records = list((await session.execute(select(GuestRecord).where(or_(*conditions)).order_by(GuestRecord.created_at))).scalars())
-    by_email = [r for r in records if email and r.email_key == email_key(email)]
+    by_email = [r for r in records if email_hash and r.email_hash == email_hash]
     return (by_email or records or [None])[0]
 
 
@@ -48,8 +62,6 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
     sequence = await next_sequence(session, f"guest:{now.year}")
     record = GuestRecord(
         guest_id=yearly_reference("G", now.year, sequence),
-        email_key=email_key(data.get("email")),
-        phone_key=phone_key(data.get("phone")),
         preferences=data.get("preferences") or {},
         communication_preferences=data.get("communication_preferences") or {},
         tags=data.get("tags") or [],
@@ -57,6 +69,7 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
         updated_at=now,
         **{k: v for k, v in data.items() if k in _PLAIN_FIELDS and v is not None},
     )
+    index_contact(session, record)
     session.add(record)
     await session.flush()
     return record
@@ -75,17 +88,17 @@ def _same_person(record: GuestRecord, data: dict[str, Any]) -> bool:
 
 async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
     """Reuse the profile matching the email or phone, filling in what it lacked; otherwise create one."""
-    keys = [f"guest-email:{k}" for k in [email_key(data.get("email"))] if k]
-    keys += [f"guest-phone:{k}" for k in [phone_key(data.get("phone"))] if k]
-    await xact_lock(session, *keys)  # one caller booking on two lines gets one profile
+    keys = session_keys(session)
+    locks = [f"guest-email:{h}" for h in [keys.email_hash(data.get("email"))] if h]
+    locks += [f"guest-phone:{h}" for h in [keys.phone_hash(phone_digits(data.get("phone")))] if h]
+    await xact_lock(session, *locks)  # one caller booking on two lines gets one profile
     record = await find_existing(session, email=data.get("email"), phone=data.get("phone"))
     if record is None or not _same_person(record, data):
         return await create(session, data=data, now=now)
     for field in ("title", "email", "phone"):
         if data.get(field) and not getattr(record, field):
             setattr(record, field, clean_phone(data[field]) if field == "phone" else data[field])
-    record.email_key = email_key(record.email)
-    record.phone_key = phone_key(record.phone)
+    index_contact(session, record)
     record.updated_at = now
     return record
 
@@ -100,20 +113,22 @@ async def get(session: AsyncSession, guest_id: str) -> GuestRecord:
 async def search(
     session: AsyncSession, *, name: str | None = None, email: str | None = None, phone: str | None = None, limit: int = 50
 ) -> list[GuestRecord]:
-    """Guests matching every given criterion; name matches first or last name, partly."""
+    """Guests matching every given criterion; name matches first or last name, partly, and phone its last digits."""
+    keys = session_keys(session)
     query = select(GuestRecord)
     if name:
         for word in name.split():
             pattern = f"%{escape_like(word.lower())}%"
             query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
     if email:
-        query = query.where(GuestRecord.email_key == email_key(email))
-    if phone:
-        digits = digits_only(phone)
-        if len(digits) < 4:
-            raise InvalidRequest("Give at least the last four digits of the phone number.", field="phone")
-        query = query.where(GuestRecord.phone_key.like(f"%{digits}"))
-    return list((await session.execute(query.order_by(GuestRecord.last_name, GuestRecord.first_name).limit(limit))).scalars())
+        query = query.where(GuestRecord.email_hash == keys.email_hash(email))
+    digits = phone_search_digits(phone) if phone else None
+    if digits:  # the index finds the few guests with these last four digits; the decrypted phones decide
+        query = query.where(GuestRecord.phone_tail_hash == keys.phone_tail_hash(digits))
+    else:
+        query = query.limit(limit)
+    records = (await session.execute(query.order_by(GuestRecord.last_name, GuestRecord.first_name))).scalars()
+    return [r for r in records if not digits or phone_ends_with(r.phone, digits)][:limit]
 
 
 def record_stay(record: GuestRecord, *, check_in: dt.date, check_out: dt.date, revenue_cents: int, now: dt.datetime) -> None:
@@ -150,17 +165,13 @@ async def register(uow: UnitOfWork, *, data: dict[str, Any], now: dt.datetime) -
         data = {**data, "alternate_phone": clean_phone(data["alternate_phone"])}
     existing = await find_existing(uow.session, email=data.get("email"), phone=data.get("phone"))
     if existing is not None:
-        same_email = email_key(data.get("email")) is not None and existing.email_key == email_key(data.get("email"))
+        email_hash = session_keys(uow.session).email_hash(data.get("email"))
+        same_email = email_hash is not None and existing.email_hash == email_hash
         what = f"email {data['email']}" if same_email else "this phone number"
         raise Conflict(f"A guest profile with {what} already exists: {existing.guest_id}.", field="email" if same_email else "phone")
     record = await create(uow.session, data=data, now=now)
     await uow.commit()
     return record
-
-
-def clean_phone(phone: dict[str, Any]) -> dict[str, Any]:
-    """Country code as +digits and number as digits, e.g. {"country_code": "+1", "number": "5551234567"}."""
-    return {"country_code": "+" + digits_only(str(phone.get("country_code") or "1")), "number": digits_only(str(phone["number"]))}
 
 
 async def find(

@@ -7,17 +7,24 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Text, event, select, type_coerce
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from . import pii
+from .tables import CallTranscriptRecord, GuestRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class Database:
-    """One engine; writers on SQLite take the write lock up front (BEGIN IMMEDIATE)."""
+    """One engine; writers on SQLite take the write lock up front (BEGIN IMMEDIATE).
 
-    def __init__(self, url: str, *, echo: bool = False):
+    `pii_key` encrypts guests' personal data; without one, the configured key is used
+    (ROOMIAI_PII_KEY, or in dev mode the key generated once into the data dir).
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, pii_key: str | None = None):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -32,6 +39,20 @@ class Database:
         self._writers = async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
         self._write_lock: asyncio.Lock | None = None
         self._write_lock_loop: asyncio.AbstractEventLoop | None = None
+        self._pii_key = pii_key
+        self._pii_keys: pii.PiiKeys | None = None
+        pii.install(self.engine.sync_engine.dialect, self.pii_keys)
+
+    def pii_keys(self) -> pii.PiiKeys:
+        """The keys that encrypt and index personal data, derived on first use."""
+        if self._pii_keys is None:
+            secret = self._pii_key
+            if secret is None:
+                from ..config import get_settings
+
+                secret = get_settings().resolved_pii_key()
+            self._pii_keys = pii.PiiKeys(secret)
+        return self._pii_keys
 
     def write_lock(self) -> asyncio.Lock | None:
         """SQLite: writers of this process queue here instead of in SQLite's sleeping busy handler."""
@@ -46,9 +67,10 @@ class Database:
         return (self._writers if write else self._readers)()
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest migration."""
+        """Bring the schema to the newest migration; refuse a PII key other than the one the data was encrypted with."""
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
+            await conn.run_sync(_check_pii_key, self.pii_keys())
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -63,6 +85,19 @@ def alembic_config(connection=None) -> Config:
 
 def _upgrade(sync_connection) -> None:
     command.upgrade(alembic_config(sync_connection), "head")
+
+
+def _check_pii_key(sync_connection, keys: pii.PiiKeys) -> None:
+    """Every stored value names its key; one guest contact and one transcript line show which key the data needs."""
+    for column in (GuestRecord.__table__.c.email, GuestRecord.__table__.c.phone, CallTranscriptRecord.__table__.c.text):
+        stored = sync_connection.execute(select(type_coerce(column, Text)).where(column.is_not(None)).limit(1)).scalar()
+        key_id = pii.stored_key_id(stored)
+        if key_id is not None and key_id != keys.key_id:
+            raise pii.PiiKeyMismatch(
+                f"This database's guest data is encrypted with the PII key {key_id}, but the configured "
+                f"ROOMIAI_PII_KEY is {keys.key_id}. Start with the key it was created with (in dev mode the file pii.key "
+                "in the data dir), or start over with an empty database."
+            )
 
 
 def _sqlite_transactions(engine: AsyncEngine) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from .pii import Encrypted
+
 
 def new_id() -> str:
     return uuid.uuid4().hex[:24]
@@ -120,21 +122,24 @@ class InventoryRecord(Base):
 
 
 class GuestRecord(Base):
+    """Contact, address, birth date and ID document are encrypted; email and phone are found by keyed hashes."""
+
     __tablename__ = "guests"
     id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)
     guest_id: Mapped[str] = mapped_column(String(24), unique=True)
     title: Mapped[str | None] = mapped_column(String(16))
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80), index=True)
-    email: Mapped[str | None] = mapped_column(String(254))
-    email_key: Mapped[str | None] = mapped_column(String(254), index=True)
-    phone: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    phone_key: Mapped[str | None] = mapped_column(String(32), index=True)
-    alternate_phone: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    date_of_birth: Mapped[dt.date | None]
+    email: Mapped[str | None] = mapped_column(Encrypted("guests.email"))
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone: Mapped[dict[str, Any] | None] = mapped_column(Encrypted("guests.phone", "json"))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_tail_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    alternate_phone: Mapped[dict[str, Any] | None] = mapped_column(Encrypted("guests.alternate_phone", "json"))
+    address: Mapped[dict[str, Any] | None] = mapped_column(Encrypted("guests.address", "json"))
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Encrypted("guests.date_of_birth", "date"))
     nationality: Mapped[str | None] = mapped_column(String(64))
-    id_document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    id_document: Mapped[dict[str, Any] | None] = mapped_column(Encrypted("guests.id_document", "json"))
     preferences: Mapped[dict[str, Any]] = mapped_column(default=dict)
     loyalty: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     communication_preferences: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -257,6 +262,8 @@ class ServiceRequestRecord(Base):
 
 
 class CallLogRecord(Base):
+    """One call; its transcript and what was extracted from it are encrypted and purged after the retention period."""
+
     __tablename__ = "call_logs"
     id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)
     session_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -269,11 +276,12 @@ class CallLogRecord(Base):
     outcome: Mapped[str | None] = mapped_column(String(24), index=True)
     booking_id: Mapped[str | None] = mapped_column(ForeignKey("bookings.id"))
     guest_id: Mapped[str | None] = mapped_column(ForeignKey("guests.id"))
-    entities_extracted: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    entities_extracted: Mapped[dict[str, Any]] = mapped_column(Encrypted("call_logs.entities_extracted", "json"), default=dict)
     agent_version: Mapped[str | None] = mapped_column(String(32))
     errors: Mapped[list[Any]] = mapped_column(default=list)
     turn_timings: Mapped[list[Any]] = mapped_column(default=list)
     audio_recording_url: Mapped[str | None] = mapped_column(Text)
+    transcript_purged_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
 
 
@@ -283,7 +291,7 @@ class CallTranscriptRecord(Base):
     call_id: Mapped[str] = mapped_column(ForeignKey("call_logs.id", ondelete="CASCADE"), index=True)
     timestamp: Mapped[dt.datetime]
     speaker: Mapped[str] = mapped_column(String(8))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Encrypted("call_transcript.text"))
     confidence: Mapped[float | None]
 
 
@@ -294,7 +302,7 @@ class CallIntentRecord(Base):
     timestamp: Mapped[dt.datetime]
     intent: Mapped[str] = mapped_column(String(32))
     confidence: Mapped[float]
-    entities: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    entities: Mapped[dict[str, Any]] = mapped_column(Encrypted("call_intents.entities", "json"), default=dict)
 
 
 class UserRecord(Base):

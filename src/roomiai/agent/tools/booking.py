@@ -95,6 +95,8 @@ async def confirm_booking(api: RoomiApi, state: CallState, history: llm.ChatCont
         raise ToolError(NOTHING_PENDING)
     require_yes(state, history, "booking")
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:24]
+    if state.card is not None:  # the card the caller gave through the secure step guarantees the booking
+        body = {**body, "payment_token": state.card["payment_token"]}
     with api_errors(on_refusal=lambda: _refused(state)):
         created = await api.create_booking(body, idempotency_key=f"{state.session_id}:{len(state.booked)}:{digest}")
     booking = created["booking"]
@@ -102,6 +104,7 @@ async def confirm_booking(api: RoomiApi, state: CallState, history: llm.ChatCont
     state.pending_booking = None
     state.booked.append(number)
     state.verified.add(number)
+    state.verified_last_names[number] = booking["guest_last_name"]
     state.settle("booking_completed", number)
     guest = body["primary_guest"]
     return result({

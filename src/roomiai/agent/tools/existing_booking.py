@@ -47,7 +47,9 @@ async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext
             raise ToolError(f"{NO_MATCH} {OFFER_TRANSFER}") from None
         raise ToolError(NO_MATCH) from None
     bookings = found["bookings"]
-    state.verified.update(booking["confirmation_number"] for booking in bookings)
+    for booking in bookings:
+        state.verified.add(booking["confirmation_number"])
+        state.verified_last_names[booking["confirmation_number"]] = booking["guest_last_name"]
     return result({"verified": True, "bookings": [_summary(booking) for booking in bookings]})
 
 
@@ -66,7 +68,7 @@ async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext
     if not changes:
         raise ToolError("Ask what should change: the dates, the room type or the number of guests.")
     with api_errors():
-        preview = await api.modify_booking(number, changes, preview=True)
+        preview = await api.modify_booking(number, changes, last_name=_last_name(state, number), preview=True)
     state.pending_change = {"confirmation_number": number, "changes": changes}
     booking, price = preview["booking"], preview["price_change"]
     mark_read_back(state, history, "change", amount=price["new_total"])
@@ -82,7 +84,7 @@ async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatConte
     require_yes(state, history, "change")
     number = pending["confirmation_number"]
     with api_errors(on_refusal=lambda: setattr(state, "pending_change", None)):
-        modified = await api.modify_booking(number, pending["changes"])
+        modified = await api.modify_booking(number, pending["changes"], last_name=_last_name(state, number))
     state.pending_change = None
     state.settle("booking_modified", number)
     booking, price = modified["booking"], modified["price_change"]
@@ -94,7 +96,7 @@ async def quote_cancellation(api: RoomiApi, state: CallState, history: llm.ChatC
     """What cancelling a verified booking would cost now, kept pending for a yes."""
     number = _verified(state, confirmation_number)
     with api_errors():
-        preview = await api.cancel_booking(number, preview=True)
+        preview = await api.cancel_booking(number, last_name=_last_name(state, number), preview=True)
     state.pending_cancellation = {"confirmation_number": number}
     mark_read_back(state, history, "cancellation", amount=preview["penalty"] or None)
     return result({
@@ -116,7 +118,8 @@ async def confirm_cancellation(api: RoomiApi, state: CallState, history: llm.Cha
     require_yes(state, history, "cancellation")
     number = pending["confirmation_number"]
     with api_errors(on_refusal=lambda: setattr(state, "pending_cancellation", None)):
-        cancelled = await api.cancel_booking(number, reason=redact(reason) if reason else None)
+        cancelled = await api.cancel_booking(number, last_name=_last_name(state, number),
+                                             reason=redact(reason) if reason else None)
     state.pending_cancellation = None
     state.settle("booking_cancelled", number)
     return result({
@@ -144,9 +147,14 @@ def _changed_stay(number: str, booking: dict[str, Any], price: dict[str, Any]) -
 
 def _verified(state: CallState, confirmation_number: str) -> str:
     number = normalise_confirmation(confirmation_number)
-    if number not in state.verified:
+    if number not in state.verified or number not in state.verified_last_names:
         raise ToolError(VERIFY_FIRST)
     return number
+
+
+def _last_name(state: CallState, number: str) -> str:
+    """The last name this call verified the booking with: the API asks for it as proof."""
+    return state.verified_last_names[number]
 
 
 def _summary(booking: dict[str, Any]) -> dict[str, Any]:

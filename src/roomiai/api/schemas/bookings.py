@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from .common import Code, GuestContact, Instant, LongText, Name, Request, ShortText
 
@@ -67,10 +67,15 @@ class BookingCreate(Request):
     packages: list[Code] = Field(default_factory=list, max_length=10)
     discount_code: Code | None = None
     payment: CardInput | None = None
+    payment_token: Annotated[str, StringConstraints(max_length=128)] | None = Field(
+        None, description="a card saved earlier with POST /v1/payments/cards (instead of `payment`)")
     accept_policies: bool = False
     voice_session_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     booking_source: Literal["voice_agent", "website", "phone", "walk_in", "email", "ota"] = "phone"
     booking_channel: Literal["direct", "ota", "corporate"] = "direct"
+
+
+EMPTIABLE_ON_CHANGE = {"bed_configuration", "view", "special_occasion", "estimated_arrival", "modification_reason"}
 
 
 class BookingModify(Request):
@@ -88,6 +93,13 @@ class BookingModify(Request):
     estimated_arrival: Time | None = None
     room_preferences: RoomPreferences | None = None
     modification_reason: LongText | None = None
+
+    @model_validator(mode="after")
+    def _nothing_emptied_that_a_booking_needs(self) -> "BookingModify":
+        emptied = sorted(name for name in self.model_fields_set - EMPTIABLE_ON_CHANGE if getattr(self, name) is None)
+        if emptied:
+            raise ValueError(f"{', '.join(emptied)} cannot be null: leave a field out to keep what the booking has")
+        return self
 
     def changes(self) -> dict[str, Any]:
         data = self.model_dump(exclude_unset=True, exclude={"modification_reason", "guests", "room_type_id"})

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Makes sure the programs the voice and browser tests use are on this machine:
+#   espeak-ng  the callers' voice in test calls (and Roomi's last-resort voice)
+#   sox        builds the fake-microphone WAV for the browser test
+#   chromium   Debian's chromium, headless, for the call page test
+#
+#   scripts/install-test-tools.sh          find them, or install the missing ones with apt-get (root or sudo -n)
+#   scripts/install-test-tools.sh --check  only look; exit 1 when one is missing
+set -euo pipefail
+
+declare -A PACKAGE=([espeak-ng]=espeak-ng [sox]=sox [chromium]=chromium)
+missing=()
+for program in espeak-ng sox chromium; do
+  command -v "$program" >/dev/null 2>&1 || missing+=("${PACKAGE[$program]}")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "espeak-ng, sox and chromium found"
+  exit 0
+fi
+explain() {
+  echo "The voice and browser tests need: ${missing[*]}. Install them, e.g. sudo apt-get install ${missing[*]}" >&2
+}
+if [ "${1:-}" = "--check" ]; then explain; exit 1; fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO=(sudo -n)
+else
+  echo "Not root and no password-less sudo: cannot install ${missing[*]} here." >&2
+  explain
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "No apt-get on this machine." >&2
+  explain
+  exit 1
+fi
+echo "Installing ${missing[*]} with apt-get ..."
+APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q
+     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+"${APT[@]}" update
+"${APT[@]}" install --no-install-recommends "${missing[@]}"

@@ -1,0 +1,101 @@
+"""Card capture, the call's secure step: a card's digits go straight to the payment gateway, never to the brain.
+
+Whatever the caller said or typed, the brain, the transcript and the call log see only '[card ending 4471]';
+Roomi says the last four back, never the number. The number lives in this object only until the gateway has
+tokenised it (or for one more caller turn, waiting for the expiry).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from ..domain.cards import BRAND_NAMES, card_numbers_in, expiry_in, redact_card_numbers, security_code_in
+from .api_client import ApiError, RoomiApi
+from .call_state import CallState
+
+log = logging.getLogger("roomiai.agent.cards")
+ASK_EXPIRY = "Thank you. And the card's expiry date, the month and the year?"
+EXPIRY_TURNS = 3  # caller turns a card number waits for its expiry before it is forgotten
+PLACEHOLDER = re.compile(r"\[(?:card ending \d{4}|card expiry|security code)\]")
+ABOUT_A_CARD = set(
+    "a an and are can card cards charge code credit cvv debit expiry expires expiration date give here i i'd it it's "
+    "its my number ok okay on please put security so that the this to use visa mastercard amex you your with is "
+    "um uh er oh yes sure exp expire valid thru through until month year zero one two three four five six seven "
+    "eight nine ten eleven twelve twenty thirty".split()
+)
+
+
+@dataclass(frozen=True)
+class Captured:
+    """What the brain and the transcript may see of the caller's words, and what Roomi says instead of the brain."""
+
+    safe_text: str
+    reply: str | None
+
+
+class CardCapture:
+    def __init__(self, api: RoomiApi, state: CallState):
+        self.api = api
+        self.state = state
+        self._number: str | None = None  # a card number waiting for its expiry; never logged
+        self._turns_left = 0
+
+    @property
+    def waiting_for_expiry(self) -> bool:
+        return self._number is not None
+
+    def __repr__(self) -> str:
+        return f"CardCapture(waiting_for_expiry={self._number is not None})"
+
+    async def take(self, text: str) -> Captured | None:
+        """Handle a card in the caller's words; None when they hold none and no card is waiting for its expiry.
+
+        Words about nothing but the card are answered here; a card inside a longer answer ("the deluxe, for Ada
+        Lovelace, and my card is ...") leaves the rest to the brain, and the number waits a few turns for its expiry.
+        """
+        numbers = card_numbers_in(text)
+        if not numbers and self._number is None:
+            return None
+        if numbers:
+            self._number, self._turns_left = numbers[-1], EXPIRY_TURNS
+        safe = safe_words(text)
+        expiry = expiry_in(text)
+        if expiry is None:
+            if not numbers:
+                self._turns_left -= 1
+                if self._turns_left <= 0:
+                    self._number = None  # the caller moved on: the number is forgotten
+            return Captured(safe, ASK_EXPIRY if numbers and only_about_the_card(safe) else None)
+        number, self._number = self._number, None
+        code = security_code_in(text)
+        month, year = expiry[1]
+        try:
+            saved = await self.api.save_card(card_number=number, expiry=f"{month:02d}/{year}", cvv=code[1] if code else None)
+        except ApiError as exc:
+            log.info("a card given in call %s was refused: %s", self.state.session_id, exc.detail)
+            return Captured(safe, f"I'm sorry, {exc.detail[0].lower()}{exc.detail[1:]} Could you give me the card again?")
+        self.state.card = {"payment_token": saved["payment_token"], "brand": saved["brand"],
+                           "last_four": saved["last_four"]}
+        if not only_about_the_card(safe):
+            return Captured(safe, None)  # saved; the rest of what the caller said is the brain's to answer
+        brand = BRAND_NAMES.get(saved["brand"], "card")
+        return Captured(safe, f"Thank you, I've saved the {brand} ending in {' '.join(saved['last_four'])}. "
+                              "It will guarantee your booking.")
+
+
+def only_about_the_card(safe_text: str) -> bool:
+    """Whether the caller said nothing but the card ('my card is [card ending 1111]', 'use this card: ...')."""
+    words = re.findall(r"[a-z']+", PLACEHOLDER.sub(" ", safe_text.lower()))
+    return sum(word not in ABOUT_A_CARD for word in words) <= 1
+
+
+def safe_words(text: str) -> str:
+    """The caller's words with the card number, its expiry and any security code replaced by placeholders."""
+    safe = redact_card_numbers(text)
+    if (code := security_code_in(safe)) is not None:
+        safe = safe.replace(code[0], "[security code]")
+    if (expiry := expiry_in(safe)) is not None:
+        safe = safe.replace(expiry[0], "[card expiry]")
+    return safe

@@ -1,0 +1,182 @@
+"""`roomi call`: a whole phone call from caller WAV files, Roomi's replies and timings written to a folder."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..agent.runtime import MakeBrain, connect_api
+from ..config import Settings
+from .call import Transport, VoiceCall, start_voice_call
+from .speech import LocalModels, speech_for
+from .wav_io import (
+    CallerAudio,
+    ReplyRecorder,
+    read_caller_wav,
+    trailing_silence,
+    write_wav,
+)
+
+PAUSE_SECONDS = 0.6  # the caller's pause after Roomi stops speaking
+REPLY_TIMEOUT_SECONDS = 30.0
+QUIET_SECONDS = 0.4  # Roomi has finished when she stays quiet this long
+
+
+@dataclass
+class CallerTurn:
+    path: Path
+    pcm: Any
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 16000
+
+
+async def run_wav_call(settings: Settings, caller_wavs: list[Path], out_dir: Path, *, make_brain: MakeBrain,
+                       today: dt.date | None = None, models: LocalModels | None = None) -> dict[str, Any]:
+    """Play the caller's turns into a call, one after each of Roomi's replies; write agent_NN.wav and call.json."""
+    turns = [CallerTurn(path, read_caller_wav(path)) for path in caller_wavs]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    async with connect_api(settings, today=today) as (api, hotel_today):
+        if models is None:
+            models = await asyncio.to_thread(LocalModels.load, settings)
+        caller, replies = CallerAudio(), ReplyRecorder()
+        transferred_to: list[str | None] = []
+
+        async def transfer(number: str | None) -> None:  # a WAV line cannot be transferred: call.json says where to
+            transferred_to.append(number)
+
+        transport = Transport(audio_input=caller, audio_output=replies, transfer=transfer, name="wav files")
+        speech = speech_for(settings, models)
+        report_turns: list[dict[str, Any]] = []
+        async with start_voice_call(api, today=hotel_today, make_brain=make_brain, speech=speech, transport=transport,
+                                    settings=settings) as call:
+            await until_roomi_is_quiet(call, replies, segments_before=0)
+            for number, turn in enumerate(turns, start=1):
+                if call.over:
+                    report_turns.append({"turn": number, "caller_wav": str(turn.path), "skipped": "the call had ended"})
+                    continue
+                await asyncio.sleep(PAUSE_SECONDS)
+                report_turns.append(await play_turn(call, caller, replies, number, turn))
+            caller.close()
+            await replies.aclose()
+        written = write_replies(replies, out_dir)
+        report = {
+            "today": hotel_today.isoformat(),
+            "session_id": call.state.session_id,
+            "speech": speech.names,
+            "models_loaded_in_ms": round(models.load_seconds * 1000),
+            "outcome": call.state.outcome or "inquiry_only",
+            "confirmation_number": call.state.last_confirmation,
+            "transferred": call.state.transferred,
+            "transferred_to": transferred_to[0] if transferred_to else None,
+            "agent_wavs": written,
+            "turns": report_turns,
+        }
+    (out_dir / "call.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+async def play_turn(call: VoiceCall, caller: CallerAudio, replies: ReplyRecorder, number: int,
+                    turn: CallerTurn) -> dict[str, Any]:
+    """Speak one caller turn, wait for Roomi's answer, and say what happened and how long each part took."""
+    turns_before, segments_before = len(call.turns), len(replies.first_audio_at)
+    fed_at = await caller.speak(turn.pcm)
+    speech_ended_at = fed_at - trailing_silence(turn.pcm)
+    answered = await until_roomi_is_quiet(call, replies, segments_before=segments_before)
+    heard = call.turns[turns_before:]
+    first_audio = replies.first_audio_at[segments_before] if len(replies.first_audio_at) > segments_before else None
+    timings = heard[0].as_dict() if heard else {}
+    return {
+        "turn": number,
+        "caller_wav": str(turn.path),
+        "caller_seconds": round(turn.seconds, 2),
+        "caller_transcript": " ".join(t.caller for t in heard),
+        "roomi": " ".join(t.roomi for t in heard if t.roomi),
+        "answered": answered,
+        "tools": [name for t in heard for name in t.tools],
+        "timings_ms": {
+            "end_of_speech_to_first_audio": None if first_audio is None else round((first_audio - speech_ended_at) * 1000, 1),
+            "stt": timings.get("stt_ms"),
+            "end_of_turn": timings.get("end_of_turn_ms"),
+            "brain": timings.get("brain_ms"),
+            "tts_first_audio": timings.get("tts_first_audio_ms"),
+            "session_end_of_speech_to_first_audio": timings.get("end_of_speech_to_first_audio_ms"),
+        },
+    }
+
+
+async def until_roomi_is_quiet(call: VoiceCall, replies: ReplyRecorder, *, segments_before: int,
+                               timeout: float = REPLY_TIMEOUT_SECONDS) -> bool:
+    """Wait until Roomi has spoken after `segments_before` and then stayed quiet; False if she never answered.
+
+    The time-out runs only while she is silent: a long read-back is never cut by it.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        spoke = len(replies.first_audio_at) > segments_before
+        if call.finished.is_set():
+            return spoke
+        if call.agent_state == "speaking":
+            deadline = time.monotonic() + timeout
+        if spoke and call.agent_state in ("listening", "idle"):
+            await asyncio.sleep(QUIET_SECONDS)
+            if call.agent_state in ("listening", "idle") or call.finished.is_set():
+                return True
+            continue
+        current = call.agent_state
+        await call.wait_for(lambda current=current: call.agent_state != current or call.finished.is_set(),
+                            timeout=max(0.05, min(1.0, deadline - time.monotonic())))
+    return False
+
+
+def write_replies(replies: ReplyRecorder, out_dir: Path) -> list[dict[str, Any]]:
+    """Each stretch of Roomi's speech as OUT/agent_NN.wav (agent_00 is the greeting)."""
+    written = []
+    for number, (frames, interrupted) in enumerate(zip(replies.segments, replies.interrupted)):
+        if not frames:
+            continue
+        path = out_dir / f"agent_{number:02d}.wav"
+        seconds = write_wav(path, frames)
+        written.append({"file": path.name, "seconds": round(seconds, 2), "interrupted": interrupted})
+    return written
+
+
+def run(settings: Settings, *, caller_wavs: list[str], out_dir: str, today: str | None, brain: str | None) -> int:
+    """`roomi call`: exit status 0 when the call ran (whatever its outcome), 2 for unusable input or setup."""
+    import sys
+
+    from ..agent.api_client import ApiError
+    from ..agent.runtime import CallSetupError, brain_for
+    from .local_speech import SpeechUnavailable
+    from .speech import SpeechNotConfigured
+    from .wav_io import CallerAudioError
+
+    try:
+        pinned = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        print(f"roomi call: --today must be a date as YYYY-MM-DD, not {today!r}", file=sys.stderr)
+        return 2
+    try:
+        make_brain = brain_for(brain or settings.brain, settings)
+        report = asyncio.run(run_wav_call(settings, [Path(p) for p in caller_wavs], Path(out_dir), make_brain=make_brain,
+                                          today=pinned))
+    except (CallSetupError, ApiError, CallerAudioError, SpeechUnavailable, SpeechNotConfigured) as exc:
+        print(f"roomi call: {exc}", file=sys.stderr)
+        return 2
+    for turn in report["turns"]:
+        if "skipped" in turn:
+            print(f"  turn {turn['turn']}: skipped, {turn['skipped']}")
+            continue
+        timing = turn["timings_ms"]["end_of_speech_to_first_audio"]
+        print(f"caller: {turn['caller_transcript']}\nroomi:  {turn['roomi'] or '(no answer)'}"
+              f"  [{'-' if timing is None else f'{timing:.0f} ms'}]")
+    print(f"outcome: {report['outcome']}"
+          + (f", booking {report['confirmation_number']}" if report["confirmation_number"] else "")
+          + f"; wrote {len(report['agent_wavs'])} replies and call.json to {out_dir}")
+    return 0
