@@ -1,9 +1,14 @@
 import asyncio
 import datetime as dt
+import shutil
 
+import httpx
 import pytest
 from sqlalchemy import select, text
 
+from roomiai.api.app import build_container, create_app
+from roomiai.payments.local_vault import LocalVault
+from roomiai.payments.port import GatewayResult
 from roomiai.store.tables import BookingRecord, GuestRecord, InventoryRecord
 from tests.conftest import headers
 
@@ -382,6 +387,43 @@ async def test_a_declined_deposit_makes_no_booking_and_keeps_the_rooms(client, c
     async with container.db.engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM bookings"))).scalar_one() == 0
         assert (await conn.execute(text("SELECT coalesce(sum(sold), 0) FROM inventory"))).scalar_one() == 0
+
+
+async def test_after_a_declined_deposit_the_next_booking_with_another_card_is_made(client):
+    await require_deposit(client)
+    declined = await book(client, payment={"card_number": "4000000000000002", "expiry": "12/27", "cvv": "123"})
+    assert declined.status_code == 402
+    # the rolled-back attempt freed its confirmation number; the new attempt's deposit is a new charge, not a replay
+    second = await book(client, payment={"card_number": CARD, "expiry": "12/27", "cvv": "123"})
+    assert second.status_code == 201, second.text
+    assert second.json()["booking"]["payment_status"] in ("partial", "paid")
+
+
+class VaultThatCannotRefund(LocalVault):
+    """The local vault, with a processor that refuses every refund (a closed card account, say)."""
+
+    async def refund(self, *, transaction_id, amount_cents, currency, reason):
+        return GatewayResult(transaction_id="re_refused", status="failed", processor="local-vault",
+                             response={"error": "the card account is closed"})
+
+
+async def test_a_refund_the_processor_refuses_is_not_reported_as_refunded(settings, clock, tmp_path, seeded_template):
+    shutil.copy(seeded_template, tmp_path / "roomiai.sqlite3")
+    vault = VaultThatCannotRefund(tmp_path / "vault.sqlite3", key=b"0" * 43 + b"=")
+    container = build_container(settings, clock=clock, gateway=vault)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(container)),
+                                     base_url="http://roomi.test") as client:
+            await require_deposit(client)
+            made = await book(client, payment={"card_number": CARD, "expiry": "12/27", "cvv": "123"})
+            cn = made.json()["booking"]["confirmation_number"]
+            cancelled = (await client.request("DELETE", f"/v1/bookings/{cn}", headers=AGENT)).json()
+            after = (await client.get(f"/v1/bookings/{cn}", headers=AGENT)).json()
+    finally:
+        await container.db.dispose()
+        vault.close()
+    assert cancelled["refund"]["status"] == "failed"
+    assert after["status"] == "cancelled" and after["payment_status"] == "refund_failed"
 
 
 async def test_search_wildcards_match_only_themselves(client):

@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import re
 import secrets
 import sqlite3
 import threading
@@ -19,7 +18,13 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from roomiai.domain.cards import CardDetails, check_card, redact_card_numbers
 from roomiai.domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
-from roomiai.payments.port import CardToken, GatewayResult, PaymentGateway
+from roomiai.payments.port import (
+    CardToken,
+    GatewayResult,
+    PaymentGateway,
+    check_amount,
+    check_currency,
+)
 
 T = TypeVar("T")
 
@@ -37,7 +42,6 @@ DECLINE_TEST_NUMBERS = {
     "4000000000000119": ("processing_error", "The card could not be processed; please try again."),
     "4100000000000019": ("fraudulent", "The card was declined."),
 }
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -150,8 +154,8 @@ class LocalVault(PaymentGateway):
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
     ) -> GatewayResult:
         """Charge a token once per idempotency key; decline test cards give a 'failed' result."""
-        _check_amount(amount_cents)
-        currency = _check_currency(currency)
+        check_amount(amount_cents)
+        currency = check_currency(currency)
         if not idempotency_key or len(idempotency_key) > 255:
             raise InvalidRequest("An idempotency key of 1 to 255 characters is required.", field="idempotency_key")
         description = redact_card_numbers(description or "")[:500]
@@ -208,8 +212,8 @@ class LocalVault(PaymentGateway):
 
     async def refund(self, *, transaction_id: str, amount_cents: int, currency: str, reason: str) -> GatewayResult:
         """Refund part or all of what is left of a completed charge."""
-        _check_amount(amount_cents)
-        currency = _check_currency(currency)
+        check_amount(amount_cents)
+        currency = check_currency(currency)
         reason = redact_card_numbers(reason or "")[:500]
 
         def refund(conn: sqlite3.Connection) -> GatewayResult:
@@ -348,17 +352,6 @@ def _fernet(key: bytes | str, *, source: str) -> Fernet:
     except (ValueError, TypeError):
         detail = f"{source[0].upper()}{source[1:]} is not a valid Fernet key (32 url-safe base64-encoded bytes)."
         raise VaultKeyError(detail) from None
-
-
-def _check_amount(amount_cents: int) -> None:
-    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
-        raise InvalidRequest("The amount must be a positive whole number of cents.", field="amount_cents")
-
-
-def _check_currency(currency: str) -> str:
-    if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
-        raise InvalidRequest("The currency must be a three-letter ISO 4217 code such as USD.", field="currency")
-    return currency.upper()
 
 
 def _money(amount_cents: int, currency: str) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from roomiai.domain.cards import CardDetails
+from roomiai.domain.errors import InvalidRequest
+
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,16 @@ class PaymentGateway(Protocol):
     ) -> GatewayResult: ...
 
     async def refund(self, *, transaction_id: str, amount_cents: int, currency: str, reason: str) -> GatewayResult: ...
+
+
+def check_amount(amount_cents: int) -> None:
+    """Every adapter refuses what no processor should be asked for: zero, negative or fractional cents."""
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise InvalidRequest("The amount must be a positive whole number of cents.", field="amount_cents")
+
+
+def check_currency(currency: str) -> str:
+    """The ISO 4217 code in capitals."""
+    if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
+        raise InvalidRequest("The currency must be a three-letter ISO 4217 code such as USD.", field="currency")
+    return currency.upper()

@@ -5,17 +5,27 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 import uuid
-from urllib.parse import quote
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
-from roomiai.domain.cards import BRAND_NAMES, CardDetails, check_card, redact_card_numbers
-from roomiai.domain.errors import Conflict, DomainError, InvalidRequest, NotFound, PaymentDeclined
-from roomiai.payments.port import CardToken, GatewayResult
+from roomiai.domain.cards import (
+    BRAND_NAMES,
+    CardDetails,
+    check_card,
+    redact_card_numbers,
+)
+from roomiai.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidRequest,
+    NotFound,
+    PaymentDeclined,
+)
+from roomiai.payments.port import CardToken, GatewayResult, check_amount, check_currency
 
 log = logging.getLogger("roomiai.payments.stripe")
 
@@ -26,7 +36,6 @@ MAX_RETRIES = 2
 RETRY_DELAYS = (0.5, 2.0)
 RETRYABLE_STATUSES = {409, 429, 500, 502, 503, 504}
 KEY_PREFIXES = ("sk_live_", "sk_test_", "rk_live_", "rk_test_")
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
 CARD_FIELDS = {  # Stripe's card error code -> the field of our booking request to fix
     "incorrect_number": "card_number",
     "invalid_number": "card_number",
@@ -118,8 +127,8 @@ class StripeGateway:
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
     ) -> GatewayResult:
         """Create and confirm a PaymentIntent once per idempotency key; a decline is a 'failed' result."""
-        _check_amount(amount_cents)
-        currency = _check_currency(currency)
+        check_amount(amount_cents)
+        currency = check_currency(currency)
         if not idempotency_key or len(idempotency_key) > 255:
             raise InvalidRequest("An idempotency key of 1 to 255 characters is required.", field="idempotency_key")
         form = {
@@ -144,8 +153,8 @@ class StripeGateway:
 
     async def refund(self, *, transaction_id: str, amount_cents: int, currency: str, reason: str) -> GatewayResult:
         """Refund part or all of a PaymentIntent; retrying the same refund never refunds twice."""
-        _check_amount(amount_cents)
-        currency = _check_currency(currency)
+        check_amount(amount_cents)
+        currency = check_currency(currency)
         reason = redact_card_numbers(reason or "")[:500]
         form = {
             "payment_intent": transaction_id,
@@ -305,14 +314,3 @@ def _error(body: dict[str, Any]) -> dict[str, Any]:
 def _message(error: dict[str, Any], fallback: str) -> str:
     """Stripe's own sentence (written to be shown to customers), never with a card number in it."""
     return redact_card_numbers(str(error.get("message") or fallback))
-
-
-def _check_amount(amount_cents: int) -> None:
-    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
-        raise InvalidRequest("The amount must be a positive whole number of cents.", field="amount_cents")
-
-
-def _check_currency(currency: str) -> str:
-    if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
-        raise InvalidRequest("The currency must be a three-letter ISO 4217 code such as USD.", field="currency")
-    return currency.upper()

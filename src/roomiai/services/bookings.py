@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -36,6 +37,8 @@ from ..store.pii import session_keys
 from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
 from . import catalog, guests, inventory
+
+log = logging.getLogger("roomiai.bookings")
 
 
 @dataclass
@@ -391,8 +394,13 @@ async def cancel(
         return booking, summary
     await _release_from(uow, record, record.check_in_date)
     if outcome.refund_cents > 0:
-        await _refund(uow, ctx=ctx, record=record, amount_cents=outcome.refund_cents, reason=reason or "cancellation", now=now)
-        record.payment_status = "refunded" if outcome.penalty_cents == 0 else "partial"
+        refunded = await _refund(uow, ctx=ctx, record=record, amount_cents=outcome.refund_cents,
+                                 reason=reason or "cancellation", now=now)
+        if refunded < outcome.refund_cents:  # the processor refused: the front desk must refund by hand
+            record.payment_status = "refund_failed"
+            summary["refund"]["status"] = "failed"
+        else:
+            record.payment_status = "refunded" if outcome.penalty_cents == 0 else "partial"
     record.status = BookingStatus.CANCELLED.value
     record.cancellation = {**summary, "reason": reason, "cancelled_at": now.isoformat(), "penalty_cents": outcome.penalty_cents}
     record.updated_at = now
@@ -606,7 +614,7 @@ async def _charge_deposit(uow, *, ctx: Context, hotel: HotelTerms, record: Booki
     amount = percent_of(record.grand_total_cents, hotel.deposit_percentage)
     result = await ctx.gateway.charge(
         token=token.token, amount_cents=amount, currency=record.currency,
-        description=f"Deposit {record.confirmation_number}", idempotency_key=f"deposit:{record.confirmation_number}",
+        description=f"Deposit {record.confirmation_number}", idempotency_key=f"deposit:{record.id}",
     )
     if result.status != "completed":
         raise PaymentDeclined("The card was declined, so the booking was not made. Please try another card.", field="payment")
@@ -615,7 +623,8 @@ async def _charge_deposit(uow, *, ctx: Context, hotel: HotelTerms, record: Booki
     record.payment_status = "partial" if amount < record.grand_total_cents else "paid"
 
 
-async def _refund(uow, *, ctx: Context, record: BookingRecord, amount_cents: int, reason: str, now) -> None:
+async def _refund(uow, *, ctx: Context, record: BookingRecord, amount_cents: int, reason: str, now) -> int:
+    """Refund across the booking's charges; returns the cents the processor actually refunded."""
     charges = (
         await uow.session.execute(
             select(PaymentRecord).where(
@@ -632,7 +641,12 @@ async def _refund(uow, *, ctx: Context, record: BookingRecord, amount_cents: int
             transaction_id=charge.transaction_id, amount_cents=part, currency=record.currency, reason=reason
         )
         await _record_payment(uow, record=record, kind="refund", amount_cents=part, result=result, now=now, reason=reason)
-        remaining -= part
+        if result.status == "completed":
+            remaining -= part
+        else:
+            log.warning("refund of %s on booking %s failed", part, record.confirmation_number)
+            break
+    return amount_cents - max(remaining, 0)
 
 
 async def _record_payment(uow, *, record: BookingRecord, kind: str, amount_cents: int, result, now, reason: str | None = None):
