@@ -86,7 +86,8 @@ async def main(selected: list[str] | None) -> int:
     started = time.perf_counter()
     models = LocalModels.load(settings)
     print(f"models loaded in {models.load_seconds:.2f} s ({time.perf_counter() - started:.2f} s wall)", file=sys.stderr)
-    rows = []
+    rows: list[dict] = []
+    outcomes: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for call in calls:
@@ -103,10 +104,12 @@ async def main(selected: list[str] | None) -> int:
                 reference = words(script.get("reference", script["say"]))
                 heard = words(turn["caller_transcript"])
                 rows.append({"call": call["id"], "turn": turn["turn"], "said": script["say"],
-                             "heard": turn["caller_transcript"], "errors": edit_distance(reference, heard),
+                             "heard": turn["caller_transcript"], "roomi": turn["roomi"], "errors": edit_distance(reference, heard),
                              "reference_words": len(reference), "answered": turn["answered"], **turn["timings_ms"]})
+            outcomes[call["id"]] = report["outcome"]
             print(f"{call['id']}: outcome {report['outcome']}", file=sys.stderr)
     summary = summarise(rows, settings)
+    summary["outcomes"] = outcomes
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"voice-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps({"summary": summary, "turns": rows}, indent=2) + "\n")

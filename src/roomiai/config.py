@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     deepgram_api_key: str = Field("", repr=False, description="falls back to DEEPGRAM_API_KEY")
     deepgram_stt_model: str = "nova-3"
     deepgram_tts_model: str = "aura-2-thalia-en"
-    stt_beam_size: int = Field(1, ge=1, le=8, description="Whisper beam size: 1 is fastest")
+    stt_beam_size: int = Field(5, ge=1, le=8, description="Whisper beam size: 5 hears better, 1 is about 60 ms faster")
     speech_threads: int = Field(2, ge=1, le=64, description="CPU threads for Whisper")
     vad_silence_seconds: float = Field(0.35, ge=0.1, le=2.0, description="silence that ends a caller's speech")
     endpointing_seconds: float = Field(0.3, ge=0.0, le=3.0, description="extra wait before Roomi takes her turn")
