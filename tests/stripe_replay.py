@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -12,6 +13,7 @@ import httpx
 RECORDED = Path(__file__).parent / "fixtures" / "stripe_recorded"
 SECRET_KEY = "sk_test_roomiai_recorded_fixtures"
 ANY_UUID4 = "<uuid4>"
+DEPOSIT_OF_A_BOOKING = "deposit:<booking id>"
 
 
 class RecordedStripe:
@@ -39,6 +41,8 @@ class RecordedStripe:
         key = request.headers.get("Idempotency-Key")
         if expected.get("idempotency_key") == ANY_UUID4:
             assert key is not None and uuid.UUID(key).version == 4, key
+        elif expected.get("idempotency_key") == DEPOSIT_OF_A_BOOKING:
+            assert key is not None and re.fullmatch(r"deposit:[0-9a-f]{24}", key), key  # one key per booking attempt
         else:
             assert key == expected.get("idempotency_key")
         if request.method == "GET":

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""
     today: dt.date | None = Field(None, description="pins the hotel's clock to this date")
-    jwt_secret: str = ""
+    jwt_secret: str = Field("", repr=False)
     access_token_minutes: int = 15
     refresh_token_days: int = 7
     booking_horizon_days: int = 550
@@ -37,7 +37,7 @@ class Settings(BaseSettings):
         120, ge=0, description="bookings one agent token may create per minute from one address (every call of the hotel "
                                "shares it); 0: no limit")
     vault_path: Path | None = None
-    vault_key: str = ""
+    vault_key: str = Field("", repr=False)
     pii_key: str = Field("", repr=False, description="encrypts guests' personal data; at least 32 random characters")
     transcript_retention_days: int = Field(90, ge=1, description="`roomi purge` deletes call transcripts older than this")
     payment_gateway: Literal["local", "stripe"] = Field(

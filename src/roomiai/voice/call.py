@@ -25,7 +25,6 @@ from livekit.agents.voice.events import (
     ConversationItemAddedEvent,
     ErrorEvent,
     FunctionToolsExecutedEvent,
-    UserInputTranscribedEvent,
 )
 
 from .. import __version__
@@ -129,7 +128,6 @@ class VoiceCall:
         session.on("conversation_item_added", self._on_item)
         session.on("agent_state_changed", self._on_agent_state)
         session.on("function_tools_executed", self._on_tools)
-        session.on("user_input_transcribed", self._on_transcribed)
         session.on("error", self._on_error)
         session.on("close", lambda _: self.finished.set())
 
@@ -186,10 +184,6 @@ class VoiceCall:
         )
 
     # ---------------------------------------------------------------- session events (called synchronously)
-
-    def _on_transcribed(self, event: UserInputTranscribedEvent) -> None:
-        if event.is_final and event.transcript.strip() and self.transport.transcription is None:
-            log.debug("caller said something (%d characters)", len(event.transcript))
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:
         item = event.item
