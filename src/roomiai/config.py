@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="comma-separated origins allowed to call the API from a browser")
     login_failures_allowed: int = Field(5, description="failed logins per client and user within login_window_seconds")
     login_window_seconds: int = 300
+    lookup_failures_allowed: int = Field(
+        30, ge=0, description="booking lookups that find nothing, per token and address in 10 minutes (0: no limit)")
     booking_rate_per_minute: int = Field(
         30, ge=0, description="bookings one staff or admin user may create per minute from one address; 0: no limit")
     agent_booking_rate_per_minute: int = Field(

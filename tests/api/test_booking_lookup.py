@@ -99,3 +99,16 @@ async def test_every_role_may_verify_but_not_anonymously(client):
     for role in ("admin", "staff", "agent"):
         assert (await lookup(client, role, **body)).status_code == 200
     assert (await client.post("/v1/bookings/lookup", json=body)).status_code == 401
+
+
+async def test_guessing_names_against_numbers_is_throttled_per_client_and_a_success_does_not_reset_it(client, container):
+    container.lookup_throttle.failures_allowed = 3
+    booking = await book(client)
+    number = booking["confirmation_number"]
+    for guess in ("Smith", "Jones", "Brown"):
+        assert (await lookup(client, confirmation_number=number, last_name=guess)).status_code == 404
+    assert (await lookup(client, confirmation_number=number, last_name="De Morgan", role="staff")).status_code == 200
+
+    refused = await lookup(client, confirmation_number=number, last_name="De Morgan")  # even the right name, now
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.json()["detail"].startswith("Too many booking lookups that found nothing; try again in ")

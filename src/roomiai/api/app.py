@@ -40,6 +40,8 @@ def build_container(settings: Settings, *, db: Database | None = None, clock: Cl
         gateway = LocalVault(settings.vault_path, key=key)
     return Container(
         login_throttle=LoginThrottle(failures_allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds),
+        lookup_throttle=LoginThrottle(failures_allowed=settings.lookup_failures_allowed, window_seconds=600,
+                                      what="booking lookups that found nothing"),
         settings=settings,
         db=db or Database(settings.database_url, pii_key=settings.resolved_pii_key()),
         clock=clock or Clock(pinned_date=settings.today),

@@ -28,6 +28,8 @@ class Container:
     gateway: PaymentGateway
     secret: str
     login_throttle: LoginThrottle
+    lookup_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(
+        failures_allowed=30, window_seconds=600, what="booking lookups that found nothing"))
     booking_rate: RequestRate = field(default_factory=RequestRate)
 
 

@@ -59,18 +59,19 @@ class SecurityHeaders:
 
 
 class LoginThrottle:
-    """Refuses logins for a client and user name after too many failures in a window (per process)."""
+    """Refuses a client and name after too many failures in a window (per process): logins, booking lookups."""
 
-    def __init__(self, *, failures_allowed: int, window_seconds: int):
+    def __init__(self, *, failures_allowed: int, window_seconds: int, what: str = "failed logins"):
         self.failures_allowed = failures_allowed
         self.window = window_seconds
+        self.what = what
         self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
 
     def check(self, client: str, username: str) -> None:
         recent = self._recent(client, username)
-        if len(recent) >= self.failures_allowed:
+        if self.failures_allowed > 0 and len(recent) >= self.failures_allowed:
             wait = int(recent[0] + self.window - time.monotonic()) + 1
-            raise TooManyAttempts(f"Too many failed logins; try again in {wait} seconds.", retry_after=wait)
+            raise TooManyAttempts(f"Too many {self.what}; try again in {wait} seconds.", retry_after=wait)
 
     def failed(self, client: str, username: str) -> None:
         self._recent(client, username).append(time.monotonic())
