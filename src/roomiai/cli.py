@@ -103,7 +103,9 @@ def _serve(settings: Settings, host: str, port: int, *, call_page: bool = False)
     if call_page:
         _install_call_page(app, container, settings)
     # log_config=None: uvicorn's records go through the redacting JSON handlers set up in main()
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, log_config=None, ws="websockets-sansio")
+    # the call page's WebSocket needs the websockets package (voice extra); the API alone runs without it
+    ws = "websockets-sansio" if call_page else "auto"
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, log_config=None, ws=ws)
     return 0
 
 
@@ -262,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     for name, handler, text in (
-        ("demo", cmd_demo, "Set up the database, load the Grand Hotel demo and a month of demo bookings if it is empty, and serve the API."),
+        ("demo", cmd_demo, "Set up the database, load the Grand Hotel demo and a month of demo bookings if it is empty, and serve the API with the Call Grand Hotel page (/call)."),
         ("serve", cmd_serve, "Apply database migrations, then serve the API."),
     ):
         p = add(name, handler, text)

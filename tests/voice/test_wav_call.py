@@ -72,3 +72,13 @@ async def test_call_json_times_every_answered_turn(call_settings, local_models, 
         assert timings[name] is not None and timings[name] >= 0, name
     assert timings["end_of_speech_to_first_audio"] > timings["tts_first_audio"]
     assert report["speech"]["stt"] == "faster-whisper whisper-tiny.en"
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(call_settings, say, tmp_path, capsys):
+    from roomiai.voice.wav_call import run
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    status = run(call_settings, caller_wavs=[str(say("Hello."))], out_dir=str(blocker / "out"), today=None, brain=None)
+    assert status == 2
+    assert "roomi call: cannot write to" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from roomiai.payments.port import (
     PaymentGateway,
     check_amount,
     check_currency,
+    check_idempotency_key,
 )
 
 T = TypeVar("T")
@@ -156,8 +157,7 @@ class LocalVault(PaymentGateway):
         """Charge a token once per idempotency key; decline test cards give a 'failed' result."""
         check_amount(amount_cents)
         currency = check_currency(currency)
-        if not idempotency_key or len(idempotency_key) > 255:
-            raise InvalidRequest("An idempotency key of 1 to 255 characters is required.", field="idempotency_key")
+        check_idempotency_key(idempotency_key)
         description = redact_card_numbers(description or "")[:500]
 
         def charge(conn: sqlite3.Connection) -> GatewayResult:

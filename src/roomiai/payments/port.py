@@ -67,3 +67,9 @@ def check_currency(currency: str) -> str:
     if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
         raise InvalidRequest("The currency must be a three-letter ISO 4217 code such as USD.", field="currency")
     return currency.upper()
+
+
+def check_idempotency_key(key: str) -> None:
+    """Both Stripe and the local vault take 1 to 255 characters."""
+    if not key or len(key) > 255:
+        raise InvalidRequest("An idempotency key of 1 to 255 characters is required.", field="idempotency_key")

@@ -25,7 +25,13 @@ from roomiai.domain.errors import (
     NotFound,
     PaymentDeclined,
 )
-from roomiai.payments.port import CardToken, GatewayResult, check_amount, check_currency
+from roomiai.payments.port import (
+    CardToken,
+    GatewayResult,
+    check_amount,
+    check_currency,
+    check_idempotency_key,
+)
 
 log = logging.getLogger("roomiai.payments.stripe")
 
@@ -129,8 +135,7 @@ class StripeGateway:
         """Create and confirm a PaymentIntent once per idempotency key; a decline is a 'failed' result."""
         check_amount(amount_cents)
         currency = check_currency(currency)
-        if not idempotency_key or len(idempotency_key) > 255:
-            raise InvalidRequest("An idempotency key of 1 to 255 characters is required.", field="idempotency_key")
+        check_idempotency_key(idempotency_key)
         form = {
             "amount": str(amount_cents),
             "currency": currency.lower(),

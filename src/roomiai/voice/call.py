@@ -94,9 +94,6 @@ class TurnTiming:
     tts_first_audio_ms: float | None = None
     tools: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {key: (round(value, 1) if isinstance(value, float) else value) for key, value in self.__dict__.items()}
-
     def millis(self) -> dict[str, float]:
         """The timings alone, as the call log stores them."""
         return {key: round(value, 1) for key, value in self.__dict__.items() if key.endswith("_ms") and value is not None}

@@ -91,7 +91,7 @@ async def play_turn(call: VoiceCall, caller: CallerAudio, replies: ReplyRecorder
     answered = await until_roomi_is_quiet(call, replies, segments_before=segments_before)
     heard = call.turns[turns_before:]
     first_audio = replies.first_audio_at[segments_before] if len(replies.first_audio_at) > segments_before else None
-    timings = heard[0].as_dict() if heard else {}
+    timed = heard[0] if heard else None
     return {
         "turn": number,
         "caller_wav": str(turn.path),
@@ -102,13 +102,17 @@ async def play_turn(call: VoiceCall, caller: CallerAudio, replies: ReplyRecorder
         "tools": [name for t in heard for name in t.tools],
         "timings_ms": {
             "end_of_speech_to_first_audio": None if first_audio is None else round((first_audio - speech_ended_at) * 1000, 1),
-            "stt": timings.get("stt_ms"),
-            "end_of_turn": timings.get("end_of_turn_ms"),
-            "brain": timings.get("brain_ms"),
-            "tts_first_audio": timings.get("tts_first_audio_ms"),
-            "session_end_of_speech_to_first_audio": timings.get("end_of_speech_to_first_audio_ms"),
+            "stt": _rounded(timed and timed.stt_ms),
+            "end_of_turn": _rounded(timed and timed.end_of_turn_ms),
+            "brain": _rounded(timed and timed.brain_ms),
+            "tts_first_audio": _rounded(timed and timed.tts_first_audio_ms),
+            "session_end_of_speech_to_first_audio": _rounded(timed and timed.end_of_speech_to_first_audio_ms),
         },
     }
+
+
+def _rounded(millis: float | None) -> float | None:
+    return None if millis is None else round(millis, 1)
 
 
 async def until_roomi_is_quiet(call: VoiceCall, replies: ReplyRecorder, *, segments_before: int,
@@ -168,6 +172,9 @@ def run(settings: Settings, *, caller_wavs: list[str], out_dir: str, today: str 
                                           today=pinned))
     except (CallSetupError, ApiError, CallerAudioError, SpeechUnavailable, SpeechNotConfigured) as exc:
         print(f"roomi call: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the output folder cannot be made or written
+        print(f"roomi call: cannot write to {exc.filename or out_dir}: {exc.strerror}", file=sys.stderr)
         return 2
     for turn in report["turns"]:
         if "skipped" in turn:
