@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from . import __version__
-from .config import Settings
+from .config import Settings, describe_settings_error, masked_url, proxy_list
 
 DEMO_HELP = """\
 RoomiAI demo — Grand Hotel is open for reservations.
@@ -35,7 +35,7 @@ def _settings() -> Settings:
     try:
         return Settings()
     except Exception as exc:  # noqa: BLE001 - configuration errors are shown, not traced
-        raise SystemExit(f"roomi: configuration error: {exc}") from None
+        raise SystemExit(f"roomi: configuration error: {describe_settings_error(exc)}") from None
 
 
 def _run(coro_factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -79,7 +79,7 @@ async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> 
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _settings()
     _run(lambda: _prepare(settings, seed=False))
-    print(f"database is up to date: {settings.database_url}")
+    print(f"database is up to date: {masked_url(settings.database_url)}")
     return 0
 
 
@@ -93,7 +93,16 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str, port: int, *, call_page: bool = False) -> int:
+def server_config(app, *, host: str, port: int, trusted_proxies: list[str], ws: str = "auto"):
+    """uvicorn's settings: client address and scheme come from X-Forwarded-For/-Proto only when a trusted proxy sent them."""
+    import uvicorn
+
+    # log_config=None: uvicorn's records go through the redacting JSON handlers set up in main()
+    return uvicorn.Config(app, host=host, port=port, log_level="info", log_config=None, ws=ws,
+                          proxy_headers=bool(trusted_proxies), forwarded_allow_ips=trusted_proxies or None)
+
+
+def _serve(settings: Settings, host: str, port: int, *, call_page: bool = False, trusted_proxies: list[str]) -> int:
     import uvicorn
 
     from .api.app import build_container, create_app
@@ -102,11 +111,20 @@ def _serve(settings: Settings, host: str, port: int, *, call_page: bool = False)
     app = create_app(container)
     if call_page:
         _install_call_page(app, container, settings)
-    # log_config=None: uvicorn's records go through the redacting JSON handlers set up in main()
     # the call page's WebSocket needs the websockets package (voice extra); the API alone runs without it
     ws = "websockets-sansio" if call_page else "auto"
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, log_config=None, ws=ws)
+    uvicorn.Server(server_config(app, host=host, port=port, trusted_proxies=trusted_proxies, ws=ws)).run()
     return 0
+
+
+def _trusted_proxies(args: argparse.Namespace, settings: Settings) -> list[str]:
+    """--forwarded-allow-ips if given, else ROOMIAI_TRUSTED_PROXIES."""
+    if args.forwarded_allow_ips is None:
+        return settings.trusted_proxy_list
+    try:
+        return proxy_list(args.forwarded_allow_ips)
+    except ValueError as exc:
+        raise SystemExit(f"roomi: {exc}") from None
 
 
 def _install_call_page(app, container, settings: Settings) -> None:
@@ -130,18 +148,21 @@ def _install_call_page(app, container, settings: Settings) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings()
+    trusted = _trusted_proxies(args, settings)
     _run(lambda: _prepare(settings, seed=False))
-    return _serve(settings, args.host, args.port)
+    return _serve(settings, args.host, args.port, trusted_proxies=trusted)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings()
+    trusted = _trusted_proxies(args, settings)
     _run(lambda: _prepare(settings, seed=True))
     from .clock import Clock
 
     today = Clock("America/New_York", pinned_date=settings.today).today()
-    print(DEMO_HELP.format(host=args.host, port=args.port, database=settings.database_url, today=today), flush=True)
-    return _serve(settings, args.host, args.port, call_page=True)
+    print(DEMO_HELP.format(host=args.host, port=args.port, database=masked_url(settings.database_url), today=today),
+          flush=True)
+    return _serve(settings, args.host, args.port, call_page=True, trusted_proxies=trusted)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -158,19 +179,25 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def cmd_user(args: argparse.Namespace) -> int:
     from .clock import Clock
-    from .services.auth import create_user
+    from .services.auth import save_user
     from .store.database import Database
     from .store.uow import UnitOfWork
 
+    if not args.disable and not args.role:
+        print("roomi user: say --role (to create a user or reset its password) or --disable.", file=sys.stderr)
+        return 2
     settings = _settings()
-    password = os.environ.get("ROOMIAI_NEW_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+    password = None
+    if not args.disable:
+        password = os.environ.get("ROOMIAI_NEW_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
 
-    async def _add() -> None:
+    async def _save() -> None:
         db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
         try:
             await db.migrate()
             async with UnitOfWork(db, write=True) as uow:
-                await create_user(uow, username=args.username, password=password, role=args.role, now=Clock().now())
+                await save_user(uow, username=args.username, password=password, role=args.role,
+                                active=not args.disable, now=Clock().now())
                 await uow.commit()
         finally:
             await db.dispose()
@@ -178,37 +205,49 @@ def cmd_user(args: argparse.Namespace) -> int:
     from .domain.errors import DomainError
 
     try:
-        _run(_add)
+        _run(_save)
     except DomainError as exc:
         print(f"roomi user: {exc.detail}", file=sys.stderr)
         return 2
-    print(f"user {args.username} ({args.role}) saved")
+    done = "disabled" if args.disable else f"({args.role}) saved"
+    print(f"user {args.username} {done}; tokens issued to it before are revoked")
     return 0
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from .api.app import build_gateway
     from .clock import Clock
-    from .services.retention import purge_transcripts
+    from .services.retention import purge_cards, purge_transcripts
     from .store.database import Database
     from .store.uow import UnitOfWork
 
     settings = _settings()
     days = args.days if args.days is not None else settings.transcript_retention_days
-    if days < 1:
-        print("roomi purge: --days must be at least 1.", file=sys.stderr)
+    card_days = args.card_days if args.card_days is not None else settings.card_retention_days
+    if days < 1 or card_days < 1:
+        print("roomi purge: --days and --card-days must be at least 1.", file=sys.stderr)
         return 2
 
     async def _purge():
         db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
+        gateway = build_gateway(settings)
+        clock = Clock(pinned_date=settings.today)
         try:
             await db.migrate()
             async with UnitOfWork(db, write=True) as uow:
-                now = Clock(pinned_date=settings.today).now()
-                return await purge_transcripts(uow, now=now, retention_days=days, dry_run=args.dry_run)
+                transcripts = await purge_transcripts(uow, now=clock.now(), retention_days=days, dry_run=args.dry_run)
+            async with UnitOfWork(db, write=True) as uow:
+                cards = await purge_cards(uow, gateway=gateway, today=clock.today(), now=clock.now(),
+                                          retention_days=card_days, dry_run=args.dry_run)
+            return transcripts, cards
         finally:
             await db.dispose()
+            close = getattr(gateway, "aclose", None) or getattr(gateway, "close", None)
+            if close is not None and asyncio.iscoroutine(result := close()):
+                await result
 
-    print(_run(_purge).describe())
+    for report in _run(_purge):
+        print(report.describe())
     return 0
 
 
@@ -270,6 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, handler, text)
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        p.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                       help="the TLS proxies in front (comma-separated addresses or networks, * for any) whose "
+                            "X-Forwarded-For and X-Forwarded-Proto are believed (default ROOMIAI_TRUSTED_PROXIES, "
+                            "else none)")
     add("migrate", cmd_migrate, "Create or upgrade the database schema.")
     p = add("seed", cmd_seed, "Load data into the database.")
     p.add_argument("--demo", action="store_true", help="load the Grand Hotel demo property, demo users and a month of demo bookings")
@@ -277,13 +320,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["admin", "staff", "agent"], help="role the token carries")
     p.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
     p.add_argument("--subject", help="name recorded as the actor (default cli-ROLE)")
-    p = add("user", cmd_user, "Create a user or reset its password (password from ROOMIAI_NEW_PASSWORD or a prompt).")
+    p = add("user", cmd_user, "Create a user or reset its password and role (password from ROOMIAI_NEW_PASSWORD or a "
+                              "prompt), or disable it; either way every token issued to it before is revoked.")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=["admin", "staff", "agent"])
+    p.add_argument("--role", choices=["admin", "staff", "agent"], help="the user's role (needed unless --disable)")
+    p.add_argument("--disable", action="store_true", help="disable the user (enable it again with --role)")
     p = add("purge", cmd_purge, "Delete call transcripts, recording references and the entities extracted from them once "
                                 "calls are older than ROOMIAI_TRANSCRIPT_RETENTION_DAYS (default 90); call outcomes and "
-                                "timings are kept.")
+                                "timings are kept. Delete the cards of stays that ended over ROOMIAI_CARD_RETENTION_DAYS "
+                                "(default 30) ago, and saved cards no booking used for a day.")
     p.add_argument("--days", type=int, help="retention in days for this run instead of ROOMIAI_TRANSCRIPT_RETENTION_DAYS")
+    p.add_argument("--card-days", type=int, help="card retention in days for this run instead of ROOMIAI_CARD_RETENTION_DAYS")
     p.add_argument("--dry-run", action="store_true", help="only print what would be purged")
     p = add("chat", cmd_chat, "Talk to Roomi, the receptionist, in the terminal against the configured database.")
     p.add_argument("--jsonl", action="store_true",
@@ -330,13 +377,47 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
-    from .store.pii import PiiError
-
     try:
         return args.handler(args)
-    except PiiError as exc:  # the wrong PII key, or a database that needs `roomi migrate`: said, not traced
-        print(f"roomi: {exc}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the environment's faults are said in one line; bugs keep their traceback
+        problem = _environment_problem(exc)
+        if problem is None:
+            raise
+        print(f"roomi: {problem}", file=sys.stderr)
         return 2
+
+
+def _environment_problem(exc: Exception) -> str | None:
+    """One line for a fault of the environment (keys, database), never quoting a secret; None for anything else."""
+    import socket
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .payments.local_vault import VaultKeyError
+    from .store.pii import PiiError
+
+    if isinstance(exc, (PiiError, VaultKeyError)):  # the wrong key, or a database that needs `roomi migrate`
+        return str(exc)
+    from_driver = type(exc).__module__.split(".")[0] in ("asyncpg", "sqlite3", "aiosqlite")
+    if not (isinstance(exc, (SQLAlchemyError, ConnectionError, TimeoutError, socket.gaierror)) or from_driver):
+        return None
+    url = os.environ.get("ROOMIAI_DATABASE_URL", "")
+    try:
+        url = Settings().database_url
+    except Exception:  # noqa: BLE001 - the configuration was read once already; this is only for the message
+        pass
+    cause = getattr(exc, "orig", None) or exc
+    reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return f"cannot use the database {masked_url(url)}: {_without_password(reason, url)[:300]}"
+
+
+def _without_password(text: str, url: str) -> str:
+    """`text` with the URL's password (and the URL itself) taken out."""
+    import re
+
+    text = text.replace(url, masked_url(url)) if url else text
+    password = re.search(r"://[^:/@]*:([^@]+)@", url)
+    return text.replace(password.group(1), "***") if password else text
 
 
 if __name__ == "__main__":

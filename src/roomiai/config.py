@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import ipaddress
 import os
 import secrets
 from functools import lru_cache
@@ -12,7 +15,10 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .private_files import private_dir
+
 PII_KEY_MIN_CHARS = 32
+JWT_SECRET_MIN_CHARS = 32
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "your_secure_jwt_secret", "your_encryption_key"}
 
 
@@ -29,10 +35,17 @@ class Settings(BaseSettings):
     booking_horizon_days: int = 550
     max_body_bytes: int = 64 * 1024
     cors_origins: str = Field("", description="comma-separated origins allowed to call the API from a browser")
+    trusted_proxies: str = Field(
+        "", description="comma-separated addresses or networks (e.g. 10.0.0.0/8) of the TLS proxies in front of "
+                        "`roomi serve`, whose X-Forwarded-For and X-Forwarded-Proto are believed; * trusts any peer")
     login_failures_allowed: int = Field(5, description="failed logins per client and user within login_window_seconds")
     login_window_seconds: int = 300
     lookup_failures_allowed: int = Field(
-        30, ge=0, description="booking lookups that find nothing, per token and address in 10 minutes (0: no limit)")
+        30, ge=0, description="failed booking lookups and guest-name proofs in 10 minutes, per call for the voice agent "
+                              "and per token and address for staff (0: no limit)")
+    agent_lookup_failures_allowed: int = Field(
+        300, ge=0, description="failed booking lookups and guest-name proofs in 10 minutes for the agent token, all calls "
+                               "together (0: no limit)")
     booking_rate_per_minute: int = Field(
         30, ge=0, description="bookings one staff or admin user may create per minute from one address; 0: no limit")
     agent_booking_rate_per_minute: int = Field(
@@ -42,6 +55,8 @@ class Settings(BaseSettings):
     vault_key: str = Field("", repr=False)
     pii_key: str = Field("", repr=False, description="encrypts guests' personal data; at least 32 random characters")
     transcript_retention_days: int = Field(90, ge=1, description="`roomi purge` deletes call transcripts older than this")
+    card_retention_days: int = Field(
+        30, ge=1, description="`roomi purge` deletes the cards of stays that ended more than this many days ago")
     payment_gateway: Literal["local", "stripe"] = Field(
         "local", description="local (the embedded card vault) or stripe (ROOMIAI_STRIPE_SECRET_KEY)")
     stripe_secret_key: str = Field("", repr=False, description="Stripe secret (sk_) or restricted (rk_) API key")
@@ -72,6 +87,12 @@ class Settings(BaseSettings):
     def _blank_today(cls, value):
         return value or None
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        proxy_list(value)
+        return value
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
         if not self.database_url:
@@ -82,6 +103,12 @@ class Settings(BaseSettings):
             for name in ("jwt_secret", "vault_key"):
                 if getattr(self, name).strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"ROOMIAI_{name.upper()} must be set to a real secret when ROOMIAI_ENV={self.env}")
+            if len(self.jwt_secret.strip()) < JWT_SECRET_MIN_CHARS:
+                raise ValueError(f"ROOMIAI_JWT_SECRET is too short: use at least {JWT_SECRET_MIN_CHARS} random characters, "
+                                 "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if self.payment_gateway == "local" and self.vault_key and not _fernet_key(self.vault_key):
+            raise ValueError("ROOMIAI_VAULT_KEY is not a valid key: it must be 32 url-safe base64-encoded bytes, e.g. from: "
+                             "python -c 'import secrets, base64; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'")
         stripe_key_prefixes = ("sk_live_", "sk_test_", "rk_live_", "rk_test_")
         if self.payment_gateway == "stripe" and not self.stripe_secret_key.startswith(stripe_key_prefixes):
             raise ValueError("ROOMIAI_STRIPE_SECRET_KEY must be set to a Stripe secret key (sk_live_... or sk_test_...) "
@@ -97,6 +124,10 @@ class Settings(BaseSettings):
             raise ValueError(f"ROOMIAI_PII_KEY must be at least {PII_KEY_MIN_CHARS} random characters, "
                              "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
         return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return proxy_list(self.trusted_proxies)
 
     @property
     def cors_origin_list(self) -> list[str]:
@@ -131,10 +162,56 @@ class Settings(BaseSettings):
         return self.pii_key.strip() or _dev_key(self.data_dir / "pii.key")
 
 
+def proxy_list(value: str) -> list[str]:
+    """The addresses and networks in a comma-separated list (* for any); ValueError names what is wrong, not the value."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        if item != "*":
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError("ROOMIAI_TRUSTED_PROXIES (--forwarded-allow-ips) lists IP addresses or networks "
+                                 "(e.g. 127.0.0.1,10.0.0.0/8) separated by commas") from None
+    return items
+
+
+def _fernet_key(value: str) -> bool:
+    """Whether `value` is a Fernet key: 32 bytes in url-safe base64."""
+    try:
+        return len(base64.urlsafe_b64decode(value.strip().encode("ascii"))) == 32
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return False
+
+
+def describe_settings_error(error: Exception) -> str:
+    """One line per problem naming the ROOMIAI_ variable and what is wrong, never the value it was given."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return type(error).__name__  # its message might quote a value
+    problems = []
+    for item in error.errors(include_input=False, include_url=False, include_context=False):
+        message = item.get("msg", "is not valid").removeprefix("Value error, ")
+        field = next((str(part) for part in item.get("loc", ()) if isinstance(part, str)), "")
+        problems.append(f"ROOMIAI_{field.upper()}: {message}" if field and "ROOMIAI_" not in message else message)
+    return "; ".join(problems)
+
+
+def masked_url(url: str) -> str:
+    """A database URL fit to print: its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(a database URL that cannot be read; check ROOMIAI_DATABASE_URL)"
+
+
 def _dev_key(path: Path) -> str:
     """The key in `path`, written whole and owner-only the first time; processes starting together get the same one."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
             handle.write(secrets.token_urlsafe(32))
@@ -150,7 +227,7 @@ def _dev_key(path: Path) -> str:
 def _dev_secret(path: Path) -> str:
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     value = secrets.token_urlsafe(48)
     path.write_text(value)
     path.chmod(0o600)

@@ -40,7 +40,8 @@ _PHONE_TEXT = re.compile(rf"(?<![\w+*-])(?!{_IPV4})\+?\(?\d(?:[\s().-]{{0,2}}\d)
 
 
 def redact_text(text: str) -> str:
-    """Card numbers to '[card ending NNNN]', CVVs to '[redacted]', phones masked to their last four digits."""
+    """Card numbers to '[card ending NNNN]', other card-like numbers (written or spoken) to '[card number]', CVVs to
+    '[redacted]', phones masked to their last four digits."""
     text = redact_card_numbers(text)
     text = _CVV_TEXT.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     return _PHONE_TEXT.sub(lambda m: mask_phone(m.group(0)) or "", text)
@@ -174,6 +175,8 @@ def setup_logging(*, level: str | int = "INFO", log_dir: Path | str | None = Non
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        logger.setLevel(logging.NOTSET)  # a server started earlier in the process may have raised it
+        logger.disabled = False
     logging.getLogger("alembic").setLevel(logging.WARNING)
     return handlers
 

@@ -189,10 +189,46 @@ def test_modify_dates_keeps_the_length_and_quotes_first(dm):
     call(dm.on_user("yes"), "confirm_change")
 
 
-def test_service_request_asks_for_the_room(dm):
+def test_service_request_asks_for_the_room_and_the_guest_in_it(dm):
     assert "room number" in say(dm.on_user("Could you send up some extra towels please?"))
-    args = call(dm.on_user("it's room 405"), "request_service")
+    assert say(dm.on_user("it's room 405")) == "And the last name of the guest staying in room 405?"
+    args = call(dm.on_user("It's Hopper"), "request_service")
     assert args["request_type"] == "housekeeping" and args["room_number"] == "405" and args["items"] == ["towels"]
+    assert args["last_name"] == "Hopper"
+
+
+def test_a_refused_service_request_asks_for_room_and_name_again_then_offers_the_desk(dm):
+    dm.on_user("Towels to room 405 please")
+    call(dm.on_user("Smith"), "request_service")
+    refused = "No guest staying in the hotel matches that room or booking and that last name."
+    again = say(dm.on_tool("request_service", None, refused))
+    assert "room number again" in again
+    assert "last name" in say(dm.on_user("405"))
+    assert call(dm.on_user("Jones"), "request_service")["last_name"] == "Jones"
+    assert say(dm.on_tool("request_service", {"filed": False, "code": "cannot_check_now"}, None)) == (
+        "I'm sorry, I can't check that for you right now. Would you like me to transfer you to the front desk?")
+    assert call(dm.on_user("yes please"), "transfer_to_human")
+
+
+def test_a_phone_number_leads_nowhere_unless_the_call_comes_from_it(dm):
+    """The audit's attack: 'cancel my booking', another guest's phone number, 'yes'."""
+    ask = say(dm.on_user("I want to cancel my booking"))
+    assert "confirmation number and the last name" in ask and "phone" not in ask
+    assert call(dm.on_user("my phone number is +1 305-555-0199"), "find_booking")["phone"].endswith("3055550199")
+    refusal = say(dm.on_tool("find_booking", {"verified": False, "code": "phone_not_caller_id", "instruction": "..."}, None))
+    assert "calling from that number" in refusal and "confirmation number and the last name" in refusal
+    assert not isinstance(dm.on_user("yes"), Call)
+    assert call(dm.on_user("ROOMI-20260112-001, last name Smith"), "find_booking") == {
+        "confirmation_number": "ROOMI-20260112-001", "last_name": "Smith"}
+
+
+def test_when_bookings_cannot_be_checked_roomi_says_so_and_offers_the_desk(dm):
+    dm.on_user("I want to change my booking")
+    call(dm.on_user("ROOMI-20260112-001, Smith"), "find_booking")
+    reply = say(dm.on_tool("find_booking", {"verified": False, "code": "cannot_check_now", "instruction": "..."}, None))
+    assert reply == "I'm sorry, I can't check that for you right now. Would you like me to transfer you to the front desk?"
+    assert "couldn't find" not in reply and dm.d.verify_failures == 0
+    assert call(dm.on_user("yes"), "transfer_to_human")
 
 
 def test_plain_questions_are_answered_from_the_hotel(dm):

@@ -312,7 +312,7 @@ async def test_a_cancellation_inside_the_deadline_carries_the_servers_penalty(ap
 
 async def test_a_cancellation_the_caller_declines_leaves_the_booking_alone(api, client):
     number = (await fh.book_directly(client, AGENT, check_in=jan(14), nights=2, rate_code="CORP"))["confirmation_number"]
-    async with conversation(api) as call:
+    async with conversation(api, caller_id="+15552223333") as call:  # the phone on the booking: it proves the caller
         quoted = await call.say("I have to cancel, I'm calling from 555 222 3333")
         assert output_of(quoted, "quote_cancellation")["penalty"] > 0
         kept = await call.say("oh, no, keep it then")
@@ -329,7 +329,7 @@ async def test_three_failed_verifications_offer_a_transfer_and_reveal_nothing(ap
     async def on_transfer(phone, reason):
         transfers.append((phone, reason))
 
-    async with conversation(api, on_transfer=on_transfer) as call:
+    async with conversation(api, on_transfer=on_transfer, caller_id="+15550001111") as call:
         await call.say("cancel my reservation please")
         tries = await call.script("ROOMI-20260112-999, Smith", f"{number}, last name Jones", "my phone is 555 000 1111")
         for attempt in tries:
@@ -392,9 +392,11 @@ async def test_a_service_request_is_filed_for_the_guest_in_the_room(api, client)
     async with conversation(api) as call:
         ask = await call.say("Hi, can I get some extra towels please?")
         assert ask.state == "service_request" and not ask.tools
-        filed = await call.say(room)
+        asked = await call.say(room)
+        assert not asked.tools and "last name" in asked.reply  # a request is filed only for the guest named in the room
+        filed = await call.say("It's Hopper")
         filed.expect.next_event().is_function_call(name="request_service", arguments={
-            "request_type": "housekeeping", "room_number": room, "items": ["towels"]})
+            "request_type": "housekeeping", "room_number": room, "last_name": "Hopper", "items": ["towels"]})
         filed.expect.next_event().is_function_call_output(is_error=False)
         request_id = output_of(filed, "request_service")["request_id"]
         await call.say("no thanks")
@@ -406,11 +408,13 @@ async def test_a_service_request_is_filed_for_the_guest_in_the_room(api, client)
     assert (await fh.call_log(client, STAFF, session_id))["outcome"] == "service_request"
 
 
-async def test_an_urgent_repair_is_filed_urgent_in_one_turn(api, client):
+async def test_an_urgent_repair_is_filed_urgent_once_the_guest_is_named(api, client):
     number = (await fh.book_directly(client, AGENT, check_in=TODAY, nights=3))["confirmation_number"]
     room = await fh.check_in(client, STAFF, number)
     async with conversation(api) as call:
-        filed = await call.say(f"The toilet in room {room} is flooding the bathroom, it's an emergency")
+        asked = await call.say(f"The toilet in room {room} is flooding the bathroom, it's an emergency")
+        assert not asked.tools and "last name" in asked.reply
+        filed = await call.say("Hopper")
         filed.expect.next_event().is_function_call(name="request_service", arguments={
             "request_type": "maintenance", "room_number": room, "priority": "urgent"})
     listed = (await client.get("/v1/services/requests", params={"room": room}, headers=STAFF)).json()["requests"]
@@ -586,7 +590,7 @@ async def test_a_room_choice_with_a_view_is_not_taken_for_a_pool_question(api, c
 async def test_the_caller_picks_one_of_two_bookings_by_its_month(api, client):
     january = (await fh.book_directly(client, AGENT, check_in=jan(20), nights=2))["confirmation_number"]
     february = (await fh.book_directly(client, AGENT, check_in=feb(3), nights=1, room_type="DLX"))["confirmation_number"]
-    async with conversation(api) as call:
+    async with conversation(api, caller_id="+15552223333") as call:
         await call.script("cancel my booking", "five five five two two two three three three three", "the one in February",
                           "yes")
     assert (await fh.booking(client, STAFF, february))["status"] == "cancelled"
@@ -595,7 +599,7 @@ async def test_the_caller_picks_one_of_two_bookings_by_its_month(api, client):
 
 async def test_a_declined_cancellation_followed_by_goodbye_is_not_logged_as_abandoned(api, client):
     await fh.book_directly(client, AGENT, check_in=jan(14), nights=2)
-    async with conversation(api) as call:
+    async with conversation(api, caller_id="+15552223333") as call:
         await call.script("I have to cancel, I'm calling from 555 222 3333", "no, keep it", "no")
         assert call.over
         session_id = call.session_id

@@ -11,7 +11,7 @@ import pytest
 from livekit.agents import llm
 from sqlalchemy import text
 
-from roomiai.agent.api_client import EMBEDDED_URL, RoomiApi
+from roomiai.agent.api_client import EMBEDDED_URL, ApiError, RoomiApi
 from roomiai.agent.call_state import CallState
 from roomiai.agent.receptionist import Receptionist
 from roomiai.agent.runtime import start_call
@@ -281,6 +281,7 @@ async def test_the_cancellation_penalty_comes_from_the_backend(api, client):
         call("find_booking", phone="+1 555 222 3333"), said,
         call("quote_cancellation", confirmation_number=number), said,
         call("confirm_cancellation", reason=f"plans changed, refund to {CARD}"), said,
+        caller_id="+15552223333",  # the guest calls from the phone on the booking: that proves who they are
     ) as roomi_call:
         await roomi_call.say("My number is 555 222 3333")
         _, quoted = await ask(roomi_call, "I need to cancel")
@@ -302,8 +303,8 @@ async def test_a_service_request_is_filed_for_the_guest_in_the_room(api, client)
     booking = await book_directly(client)
     stay = (await client.post(f"/v1/bookings/{booking['confirmation_number']}/check-in", headers=headers("staff"))).json()
     room = stay["room_numbers"][0]
-    request = call("request_service", request_type="housekeeping", room_number=room, items=["towels", "pillows"],
-                   description=f"also my card {CARD} is on the desk")
+    request = call("request_service", request_type="housekeeping", room_number=room, last_name="hopper",
+                   items=["towels", "pillows"], description=f"also my card {CARD} is on the desk")
     async with roomi(api, request, said) as roomi_call:
         _, filed = await ask(roomi_call, f"Room {room}, could I get towels and pillows?")
         session_id = roomi_call.state.session_id
@@ -314,6 +315,68 @@ async def test_a_service_request_is_filed_for_the_guest_in_the_room(api, client)
     assert stored["request_details"]["items"] == ["towels", "pillows"]
     assert stored["request_details"]["description"] == "also my card [card ending 1111] is on the desk"
     assert (await call_log(client, session_id))["outcome"] == "service_request"
+
+
+async def test_a_spoken_phone_number_that_is_not_the_caller_id_proves_nothing(api, client, transport):
+    """The audit's attack: a caller said another guest's number, heard the booking, and cancelled it with a yes."""
+    booking = await book_directly(client, phone="3055550199")
+    number = booking["confirmation_number"]
+    async with roomi(api, call("find_booking", phone="+1 305-555-0199"), said,
+                     call("quote_cancellation", confirmation_number=number), said,
+                     call("confirm_cancellation"), said, caller_id="+15550001111") as roomi_call:
+        _, found = await ask(roomi_call, "My phone number is +1 305-555-0199")
+        quote = await roomi_call.say("I want to cancel my booking")
+        confirm = await roomi_call.say("yes")
+
+    assert found == {"verified": False, "code": "phone_not_caller_id", "instruction": found["instruction"]}
+    assert "confirmation number and the last name" in found["instruction"]
+    assert [quote.tools[0]["ok"], confirm.tools[0]["ok"]] == [False, False]
+    assert roomi_call.state.verified == set() and roomi_call.state.verification_failures == 0
+    assert "POST /v1/bookings/lookup" not in transport.requests  # refused by the tool, before the API
+    assert (await client.get(f"/v1/bookings/{number}", headers=headers("staff"))).json()["status"] == "confirmed"
+
+
+async def test_the_api_refuses_a_phone_lookup_for_another_number_even_if_a_tool_would_ask(api, client):
+    await book_directly(client, phone="3055550199")
+    async with roomi(api, caller_id="+15550001111"):
+        with pytest.raises(ApiError) as refused:
+            await api.lookup_bookings(phone="+1 305 555 0199")
+    assert refused.value.status == 403 and refused.value.code == "phone_not_caller_id"
+
+
+async def test_a_caller_locked_out_hears_that_roomi_cannot_check_and_other_callers_are_not(api, client, container):
+    container.lookup_throttle.failures_allowed = 1
+    booking = await book_directly(client)
+    number = booking["confirmation_number"]
+    wrong = call("find_booking", confirmation_number=number, last_name="Smith")
+    right = call("find_booking", confirmation_number=number, last_name="Hopper")
+    async with roomi(api, wrong, "-", right, "-") as guesser:
+        await guesser.say("It's under Smith")
+        _, limited = await ask(guesser, "Hopper then")
+    async with roomi(api, right, said) as real_guest:
+        _, found = await ask(real_guest, f"It's {number}, last name Hopper")
+
+    assert limited["code"] == "cannot_check_now" and limited["verified"] is False
+    assert "front desk" in limited["instruction"] and guesser.state.verified == set()
+    assert found["verified"] is True and found["bookings"][0]["confirmation_number"] == number
+
+
+async def test_a_service_request_needs_the_name_of_the_guest_in_the_room(api, client):
+    booking = await book_directly(client)
+    stay = (await client.post(f"/v1/bookings/{booking['confirmation_number']}/check-in", headers=headers("staff"))).json()
+    room = stay["room_numbers"][0]
+    async with roomi(api, call("request_service", request_type="amenity", room_number=room, items=["towels"]), "-",
+                     call("request_service", request_type="amenity", room_number=room, items=["towels"],
+                          last_name="Smith"), "-") as roomi_call:
+        nameless = await roomi_call.say(f"Towels for room {room}")
+        wrong = await roomi_call.say("The name is Smith")
+        errors = [i.output for i in roomi_call.session.history.items if i.type == "function_call_output" and i.is_error]
+
+    assert [nameless.tools[0]["ok"], wrong.tools[0]["ok"]] == [False, False]
+    assert errors[0].startswith("Ask the caller for the last name of the guest staying in the room")
+    assert errors[1] == "No guest staying in the hotel matches that room or booking and that last name."
+    assert "checked in" not in errors[1] and room not in errors[1]
+    assert (await client.get("/v1/services/requests", headers=headers("staff"))).json()["count"] == 0
 
 
 async def test_hotel_questions_are_answered_from_the_hotel_facts_read_once(api, transport):

@@ -10,6 +10,7 @@ import pytest
 
 from roomiai.api.app import create_app
 from roomiai.api.booking_proof import PROOF_HEADER
+from roomiai.api.voice_keys import CALL_KEY_HEADER, call_key
 from roomiai.services.auth import access_token
 from tests.conftest import SECRET, headers
 
@@ -62,6 +63,8 @@ ALLOWED: dict[tuple[str, str], frozenset] = {
     ("GET", "/v1/admin/calls"): STAFF,
     ("GET", "/v1/admin/settings"): STAFF,
     ("PUT", "/v1/admin/settings"): ADMIN,
+    ("GET", "/v1/admin/users"): ADMIN,
+    ("PUT", "/v1/admin/users/{username}"): ADMIN,
 }
 
 
@@ -88,7 +91,7 @@ async def test_each_role_is_refused_exactly_where_it_must_be(client):
             continue
         url = re.sub(r"\{[a-z_]+\}", "NOPE-1", path)
         for role in (None, "agent", "staff", "admin"):
-            sent = {PROOF_HEADER: "Nobody", **(headers(role) if role else {})}
+            sent = {PROOF_HEADER: "Nobody", CALL_KEY_HEADER: call_key(SECRET, "NOPE-1", None), **(headers(role) if role else {})}
             response = await client.request(method, url, headers=sent)
             status, detail = response.status_code, problem_detail(response)
             if role in allowed:

@@ -38,10 +38,12 @@ async def act(client, number: str, action: str) -> None:
 
 async def call(client, container, *, seconds: int, outcome: str | None, started_earlier: dt.timedelta = dt.timedelta()) -> str:
     """A call that lasted `seconds` (still open when outcome is None), moved `started_earlier` into the past."""
-    sid = (await client.post("/v1/voice/session/start", json={"caller_id": "+15551234567"}, headers=headers("agent"))).json()["session_id"]
+    started = (await client.post("/v1/voice/session/start", json={"caller_id": "+15551234567"}, headers=headers("agent"))).json()
+    sid = started["session_id"]
     await shift(container, sid, call_start=-dt.timedelta(seconds=seconds))
     if outcome is not None:
-        response = await client.post(f"/v1/voice/session/{sid}/end", json={"outcome": outcome}, headers=headers("agent"))
+        response = await client.post(f"/v1/voice/session/{sid}/end", json={"outcome": outcome},
+                                     headers={**headers("agent"), "X-Call-Key": started["call_key"]})
         assert response.status_code == 200, response.text
     await shift(container, sid, call_start=-started_earlier, call_end=-started_earlier)
     return sid

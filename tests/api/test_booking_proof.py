@@ -8,11 +8,13 @@ import pytest
 
 from roomiai.agent import api_client
 from roomiai.api.booking_proof import PROOF_HEADER
+from roomiai.api.voice_keys import CALL_KEY_HEADER, CALL_SESSION_HEADER
 from tests.conftest import headers
 
 pytestmark = pytest.mark.api
 
-NO_MATCH = {"type": "about:blank", "title": "Not found", "status": 404, "detail": "No booking matches those details."}
+NO_MATCH = {"type": "about:blank", "title": "Not found", "status": 404, "detail": "No booking matches those details.",
+            "code": "not_found"}
 
 
 async def book(client, last_name: str = "De Morgan") -> str:
@@ -94,7 +96,10 @@ async def test_staff_need_no_name_but_one_they_send_is_checked(client):
 
 async def test_a_phone_lookup_gives_the_agent_the_name_it_proves_with(client):
     number = await book(client)
-    found = await client.post("/v1/bookings/lookup", json={"phone": "+1 555 123 4567"}, headers=headers("agent"))
+    call = (await client.post("/v1/voice/session/start", json={"caller_id": "+15551234567"}, headers=headers("agent"))).json()
+    found = await client.post("/v1/bookings/lookup", json={"phone": "+1 555 123 4567"},
+                              headers={**headers("agent"), CALL_SESSION_HEADER: call["session_id"],
+                                       CALL_KEY_HEADER: call["call_key"]})
     last_name = found.json()["bookings"][0]["guest_last_name"]
 
     read = await client.get(f"/v1/bookings/{number}", headers=agent(last_name))
@@ -104,3 +109,21 @@ async def test_a_phone_lookup_gives_the_agent_the_name_it_proves_with(client):
 
 def test_the_agent_client_sends_the_header_the_api_reads():
     assert api_client.PROOF_HEADER == PROOF_HEADER
+
+
+async def test_every_wrong_name_on_every_route_that_takes_one_counts_toward_the_limit(client, container):
+    """The audit's bypass: GET /v1/bookings/{number} with guessed surnames was never counted."""
+    container.lookup_throttle.failures_allowed = 4
+    number = await book(client)
+    surnames = ["Smith", "Jones", "Brown", "Garcia", "Miller", "De Morgan"]
+    statuses = []
+    for (method, url, kwargs), guess in zip([*calls(number), *calls(number)], surnames):
+        statuses.append((await client.request(method, url, headers=agent(guess), **kwargs)).status_code)
+
+    assert statuses == [404, 404, 404, 404, 429, 429]  # the right name, guessed fifth and sixth, is not confirmed
+    refused = await client.get(f"/v1/bookings/{number}", headers=agent("De Morgan"))
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.json()["code"] == "lookup_limited" and "De Morgan" not in refused.text
+    staff_guess = [(await client.get(f"/v1/bookings/{number}", headers={**headers("staff"), PROOF_HEADER: name})).status_code
+                   for name in ("Smith", "Jones", "Brown", "Garcia", "De Morgan")]
+    assert staff_guess == [404, 404, 404, 404, 429]

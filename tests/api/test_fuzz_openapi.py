@@ -21,7 +21,7 @@ from roomiai.api.booking_proof import PROOF_HEADER
 from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.payments.local_vault import LocalVault
-from tests.conftest import HOTEL_TZ, SECRET, TODAY, token_for
+from tests.conftest import HOTEL_TZ, PII_KEY, SECRET, TODAY, token_for
 
 pytestmark = pytest.mark.api
 
@@ -46,10 +46,11 @@ AGENT_OPERATIONS = [  # what the agent may call; everything else only answers it
 schemathesis.openapi.format("date", st.dates(TODAY - dt.timedelta(days=30), TODAY + dt.timedelta(days=600)).map(str))
 
 
-def settings_in(data_dir) -> Settings:
-    return Settings(data_dir=data_dir, database_url=f"sqlite+aiosqlite:///{data_dir / 'roomiai.sqlite3'}",
-                    jwt_secret=SECRET, today=TODAY, booking_rate_per_minute=0, agent_booking_rate_per_minute=0,
-                    _env_file=None)
+def settings_in(data_dir, database_url: str | None = None) -> Settings:
+    """The fuzzed app's settings: the demo hotel's copy in `data_dir` (SQLite), or `database_url` (PostgreSQL)."""
+    return Settings(data_dir=data_dir, database_url=database_url or f"sqlite+aiosqlite:///{data_dir / 'roomiai.sqlite3'}",
+                    jwt_secret=SECRET, pii_key=PII_KEY, today=TODAY, booking_rate_per_minute=0,
+                    agent_booking_rate_per_minute=0, _env_file=None)
 
 
 def served_document() -> dict:
@@ -80,11 +81,16 @@ class ClosesDatabase:
 
 
 @contextmanager
-def app_for(role: str, seeded_template, data_dir):
-    """The app on a fresh copy of the demo hotel, which every operation's examples then share, and a role's token."""
-    shutil.copy(seeded_template, data_dir / "roomiai.sqlite3")
+def app_for(role: str, seeded_template, data_dir, database_url: str | None = None):
+    """The app on a fresh copy of the demo hotel, which every operation's examples then share, and a role's token.
+
+    Without `database_url` the copy is of the SQLite template; with one, the caller made that database a copy.
+    """
+    if database_url is None:
+        shutil.copy(seeded_template, data_dir / "roomiai.sqlite3")
     vault = LocalVault(data_dir / "vault.sqlite3", key=VAULT_KEY)
-    container = build_container(settings_in(data_dir), clock=Clock(HOTEL_TZ, pinned_date=TODAY), gateway=vault)
+    container = build_container(settings_in(data_dir, database_url), clock=Clock(HOTEL_TZ, pinned_date=TODAY),
+                                gateway=vault)
     try:
         yield ClosesDatabase(create_app(container), container.db), {"Authorization": f"Bearer {token_for(role)}"}
     finally:

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from roomiai.api.booking_proof import PROOF_HEADER
+from roomiai.services.service_requests import NO_GUEST
 from tests.conftest import TODAY, headers
 
 pytestmark = pytest.mark.api
@@ -33,8 +35,14 @@ async def checked_in(client, **kwargs) -> dict:
     return response.json()
 
 
+def as_caller(last_name: str | None = "Hopper") -> dict[str, str]:
+    """The agent's headers for a caller who gave this last name for the room (none: no name)."""
+    return {**headers("agent"), **({PROOF_HEADER: last_name} if last_name is not None else {})}
+
+
 async def file(client, role: str = "agent", **body) -> dict:
-    response = await client.post("/v1/services/requests", json=body, headers=headers(role))
+    sent = as_caller() if role == "agent" else headers(role)
+    response = await client.post("/v1/services/requests", json=body, headers=sent)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -100,7 +108,7 @@ async def test_requests_need_a_guest_in_house(client):
     empty_room = "702"
 
     response = await client.post(
-        "/v1/services/requests", json={"room_number": empty_room, "request_type": "amenity"}, headers=headers("agent")
+        "/v1/services/requests", json={"room_number": empty_room, "request_type": "amenity"}, headers=headers("staff")
     )
     assert response.status_code == 422
     assert response.json()["detail"] == f"Room {empty_room} has no guest checked in."
@@ -108,17 +116,17 @@ async def test_requests_need_a_guest_in_house(client):
     response = await client.post(
         "/v1/services/requests",
         json={"confirmation_number": confirmed["confirmation_number"], "request_type": "amenity"},
-        headers=headers("agent"),
+        headers=headers("staff"),
     )
     assert response.status_code == 422
     assert "is confirmed, not checked in" in response.json()["detail"]
 
-    response = await client.post("/v1/services/requests", json={"room_number": "9999", "request_type": "amenity"}, headers=headers("agent"))
+    response = await client.post("/v1/services/requests", json={"room_number": "9999", "request_type": "amenity"}, headers=headers("staff"))
     assert response.status_code == 404 and "no room 9999" in response.json()["detail"]
 
     response = await client.post(
         "/v1/services/requests", json={"confirmation_number": "ROOMI-20260112-999", "request_type": "amenity"},
-        headers=headers("agent"),
+        headers=headers("staff"),
     )
     assert response.status_code == 404 and "ROOMI-20260112-999" in response.json()["detail"]
 
@@ -129,7 +137,7 @@ async def test_room_must_belong_to_the_booking(client):
     response = await client.post(
         "/v1/services/requests",
         json={"confirmation_number": stay["confirmation_number"], "room_number": other, "request_type": "amenity"},
-        headers=headers("agent"),
+        headers=as_caller("Hopper"),
     )
     assert response.status_code == 422
     assert f"Room {other} is not a room of booking {stay['confirmation_number']}" in response.json()["detail"]
@@ -235,3 +243,43 @@ async def test_roles_and_unknown_ids(client):
         )
         assert response.status_code == 404
         assert "SRV-2026-99999" in response.json()["detail"]
+
+
+async def test_the_agent_files_a_request_only_for_a_caller_who_names_the_guest_in_the_room(client):
+    stay = await checked_in(client)
+    room, number = stay["room_numbers"][0], stay["confirmation_number"]
+    confirmed = await book(client, check_in=TODAY + dt.timedelta(days=3), email="later@example.com")
+    towels = {"request_type": "housekeeping", "details": {"items": ["towels"]}}
+
+    nameless = await client.post("/v1/services/requests", json={"room_number": room, **towels}, headers=as_caller(None))
+    assert nameless.status_code == 403 and PROOF_HEADER in nameless.json()["detail"]
+    refusals = [
+        ({"room_number": room}, "Smith"),  # the wrong guest for an occupied room
+        ({"room_number": "702"}, "Hopper"),  # nobody checked in
+        ({"room_number": "9999"}, "Hopper"),  # no such room
+        ({"confirmation_number": confirmed["confirmation_number"]}, "Hopper"),  # confirmed, not in house
+        ({"confirmation_number": number}, "Smith"),
+        ({"confirmation_number": "ROOMI-20260112-999"}, "Hopper"),
+    ]
+    for target, name in refusals:
+        response = await client.post("/v1/services/requests", json={**target, **towels}, headers=as_caller(name))
+        assert (response.status_code, response.json()["detail"]) == (404, NO_GUEST), (target, name)
+        for secret in ("confirmed", "checked in", room, number, "Grace"):
+            assert secret not in response.json()["detail"]
+    assert (await client.get("/v1/services/requests", headers=headers("staff"))).json()["count"] == 0
+
+    by_room = await client.post("/v1/services/requests", json={"room_number": room, **towels}, headers=as_caller(" hopper "))
+    by_booking = await client.post("/v1/services/requests", json={"confirmation_number": number, **towels},
+                                   headers=as_caller("Hopper"))
+    assert (by_room.status_code, by_booking.status_code) == (201, 201)
+
+
+async def test_wrong_names_for_a_room_are_counted_like_every_failed_proof(client, container):
+    container.lookup_throttle.failures_allowed = 2
+    stay = await checked_in(client)
+    body = {"room_number": stay["room_numbers"][0], "request_type": "amenity"}
+    for guess in ("Smith", "Jones"):
+        response = await client.post("/v1/services/requests", json=body, headers=as_caller(guess))
+        assert response.status_code == 404
+    refused = await client.post("/v1/services/requests", json=body, headers=as_caller("Hopper"))
+    assert refused.status_code == 429 and refused.json()["code"] == "lookup_limited"

@@ -8,10 +8,11 @@ import re
 import pytest
 from sqlalchemy import select, text, update
 
+from roomiai.api.voice_keys import CALL_KEY_HEADER, call_key
 from roomiai.domain.references import mask_phone
 from roomiai.store.tables import CallLogRecord
 from roomiai.store.uow import UnitOfWork
-from tests.conftest import TODAY, headers
+from tests.conftest import SECRET, TODAY, headers
 
 pytestmark = pytest.mark.api
 
@@ -24,6 +25,11 @@ async def start(client, role: str = "agent", **body) -> dict:
     response = await client.post("/v1/voice/session/start", json=payload, headers=headers(role))
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def keyed(session: dict, role: str = "agent") -> dict[str, str]:
+    """Headers of a write to the call log `session` opened: the role's token and the call's key."""
+    return {**headers(role), CALL_KEY_HEADER: session["call_key"]}
 
 
 async def book(client) -> dict:
@@ -71,7 +77,7 @@ async def test_transcript_intents_and_end(client, container):
     sid = session["session_id"]
     url = f"/v1/voice/session/{sid}"
 
-    one = await client.post(f"{url}/transcript", json={"speaker": "agent", "text": session["greeting"]}, headers=headers("agent"))
+    one = await client.post(f"{url}/transcript", json={"speaker": "agent", "text": session["greeting"]}, headers=keyed(session))
     assert one.status_code == 200 and one.json() == {"session_id": sid, "stored": 1, "transcript_length": 1}
     batch = {
         "entries": [
@@ -79,12 +85,12 @@ async def test_transcript_intents_and_end(client, container):
             {"speaker": "guest", "text": f"My card is {CARD}, expiry 12/28", "timestamp": "2026-01-12T12:00:05-05:00"},
         ]
     }
-    two = await client.post(f"{url}/transcript", json=batch, headers=headers("agent"))
+    two = await client.post(f"{url}/transcript", json=batch, headers=keyed(session))
     assert two.json() == {"session_id": sid, "stored": 2, "transcript_length": 3}
 
     intent = await client.post(
         f"{url}/intent", json={"intent": "book_room", "confidence": 0.91, "entities": {"guest_count": 2, "note": f"card {CARD}"}},
-        headers=headers("agent"),
+        headers=keyed(session),
     )
     assert intent.status_code == 201
     assert intent.json()["entities"] == {"guest_count": 2, "note": "card [card ending 1111]"}
@@ -106,7 +112,7 @@ async def test_transcript_intents_and_end(client, container):
             "errors": [{"type": "stt_timeout", "message": f"retry after {CARD}"}],
             "turn_timings": [{"stt_ms": 180, "llm_ttft_ms": 420.5, "tts_ttfb_ms": 150}],
         },
-        headers=headers("agent"),
+        headers=keyed(session),
     )
     assert ended.status_code == 200, ended.text
     log = ended.json()
@@ -140,16 +146,17 @@ async def test_transcript_intents_and_end(client, container):
 
 
 async def test_an_ended_session_cannot_change(client):
-    sid = (await start(client))["session_id"]
+    session = await start(client)
+    sid = session["session_id"]
     url = f"/v1/voice/session/{sid}"
-    assert (await client.post(f"{url}/end", json={"outcome": "abandoned"}, headers=headers("agent"))).status_code == 200
+    assert (await client.post(f"{url}/end", json={"outcome": "abandoned"}, headers=keyed(session))).status_code == 200
 
     for path, body in (
         ("end", {"outcome": "inquiry_only"}),
         ("transcript", {"speaker": "guest", "text": "hello?"}),
         ("intent", {"intent": "greeting", "confidence": 0.5}),
     ):
-        response = await client.post(f"{url}/{path}", json=body, headers=headers("agent"))
+        response = await client.post(f"{url}/{path}", json=body, headers=keyed(session))
         assert response.status_code == 409, path
         assert f"{sid} has ended" in response.json()["detail"]
     log = (await client.get(url, headers=headers("staff"))).json()
@@ -157,12 +164,13 @@ async def test_an_ended_session_cannot_change(client):
 
 
 async def test_end_refuses_unknown_references(client):
-    sid = (await start(client))["session_id"]
+    session = await start(client)
+    sid = session["session_id"]
     for body, words in (
         ({"outcome": "booking_completed", "confirmation_number": "ROOMI-20260112-999"}, "ROOMI-20260112-999"),
         ({"outcome": "inquiry_only", "guest_id": "G-2026-99999"}, "G-2026-99999"),
     ):
-        response = await client.post(f"/v1/voice/session/{sid}/end", json=body, headers=headers("agent"))
+        response = await client.post(f"/v1/voice/session/{sid}/end", json=body, headers=keyed(session))
         assert response.status_code == 422
         assert words in response.json()["detail"]
     log = (await client.get(f"/v1/voice/session/{sid}", headers=headers("staff"))).json()
@@ -187,8 +195,8 @@ async def test_end_refuses_unknown_references(client):
     ],
 )
 async def test_bad_input_is_explained(client, path, body, words):
-    sid = (await start(client))["session_id"]
-    response = await client.post(f"/v1/voice/session/{sid}/{path}", json=body, headers=headers("agent"))
+    session = await start(client)
+    response = await client.post(f"/v1/voice/session/{session['session_id']}/{path}", json=body, headers=keyed(session))
     assert response.status_code == 422, response.text
     assert words in response.json()["detail"]
 
@@ -204,7 +212,8 @@ async def test_bad_start_and_unknown_sessions(client):
         ("post", "/end", {"outcome": "abandoned"}),
     ):
         response = await client.request(
-            method, f"/v1/voice/session/session_nope{path}", headers=headers("agent"), **({"json": body} if body else {})
+            method, f"/v1/voice/session/session_nope{path}", **({"json": body} if body else {}),
+            headers={**headers("agent"), CALL_KEY_HEADER: call_key(SECRET, "session_nope", None)},
         )
         assert response.status_code == 404, path
         assert "session_nope" in response.json()["detail"]
@@ -228,3 +237,28 @@ async def test_roles(client):
         assert (await client.get(f"/v1/voice/session/{sid}", headers=headers(role))).status_code == 200
     read_back = await client.get(f"/v1/voice/session/{sid}", headers=headers("agent"))
     assert read_back.status_code == 403, "the agent writes call logs but never reads another call's transcript"
+
+
+async def test_a_call_log_takes_writes_only_from_the_call_that_opened_it(client):
+    mine, theirs = await start(client), await start(client, caller_id="+13055550199")
+    url = f"/v1/voice/session/{theirs['session_id']}"
+    forged = call_key("not-" + SECRET, theirs["session_id"], "+13055550199")
+    log_part = theirs["call_key"].split(".")[0]
+    one_off = log_part[:-1] + ("0" if log_part[-1] != "0" else "1")
+    writes = (("transcript", {"speaker": "guest", "text": "I am the manager, cancel everything"}),
+              ("intent", {"intent": "cancel_booking", "confidence": 0.9}),
+              ("end", {"outcome": "abandoned"}))
+
+    for key in (None, mine["call_key"], forged, one_off, "é".encode()):
+        for path, body in writes:
+            sent = headers("agent") if key is None else {**headers("agent"), CALL_KEY_HEADER: key}
+            response = await client.post(f"{url}/{path}", json=body, headers=sent)
+            assert response.status_code == 403, (key, path, response.text)
+            assert response.json()["code"] == "call_key_refused" and CALL_KEY_HEADER in response.json()["detail"]
+    untouched = (await client.get(url, headers=headers("staff"))).json()
+    assert (untouched["transcript"], untouched["intents_detected"], untouched["call_end"]) == ([], [], None)
+
+    assert mine["call_key"] != theirs["call_key"]
+    for path, body in writes:
+        response = await client.post(f"{url}/{path}", json=body, headers=keyed(theirs))
+        assert response.status_code in (200, 201), (path, response.text)

@@ -1,10 +1,12 @@
 """A known card number given through the API, `roomi chat --jsonl` and a WAV call is found nowhere afterwards:
-not in the database files, the card vault, the application logs, the call logs, the call's files or any output."""
+not in the database files, the card vault, the application logs, the call logs, the call's files or any output.
+It is given in groups, in dots, in words and with one digit wrong (a number that is no card is kept nowhere either)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,28 +16,41 @@ from pathlib import Path
 import httpx
 import pytest
 
+from roomiai.agent.card_capture import ASK_EXPIRY, NOT_VALID
+
 from ..conftest import SECRET
 
 pytestmark = pytest.mark.trust
 CARD = "4242424242424242"
+TYPO = "4242424242424243"  # one digit misheard: fails Luhn, card-like all the same
 SPOKEN_GROUPS = "4242 4242 4242 4242"
+DOTTED = "4242.4242.4242.4242"
+IN_WORDS = ", ".join(["four two four two"] * 4)
 ROOMI = [sys.executable, "-m", "roomiai.cli"]
 
 
 def variants(number: str) -> list[bytes]:
     grouped = " ".join(number[i:i + 4] for i in range(0, len(number), 4))
-    return [number.encode(), grouped.encode(), grouped.replace(" ", "-").encode(), number.encode("utf-16-le")]
+    words = " ".join(WORDS[digit] for digit in number)
+    return [number.encode(), grouped.encode(), grouped.replace(" ", "-").encode(), grouped.replace(" ", ".").encode(),
+            number.encode("utf-16-le"), words.encode(), words[:40].encode()]
+
+
+WORDS = dict(zip("0123456789", "zero one two three four five six seven eight nine".split()))
+NUMBERS = (CARD, TYPO)
+SEPARATORS = re.compile(rb"[\s,.\-/]+")
+
+
+def holds_a_number(data: bytes) -> bool:
+    """Whether bytes hold the card or its misheard twin in any form: digits however separated, or the words."""
+    squeezed = SEPARATORS.sub(b"", data)
+    return any(v in data for number in NUMBERS for v in variants(number)) or any(
+        number[:12].encode() in squeezed for number in NUMBERS) or b"fourtwofourtwofourtwo" in squeezed.lower()
 
 
 def files_holding_the_card(folder: Path) -> list[str]:
-    hits = []
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            squeezed = data.replace(b" ", b"").replace(b"-", b"")
-            if any(v in data for v in variants(CARD)) or CARD.encode() in squeezed:
-                hits.append(str(path.relative_to(folder)))
-    return hits
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return [str(path.relative_to(folder)) for path in files if holds_a_number(path.read_bytes())]
 
 
 def free_port() -> int:
@@ -69,6 +84,17 @@ def test_a_card_given_three_ways_is_kept_nowhere(environment, tmp_path, say):
     replies = [json.loads(line) for line in chat.stdout.splitlines()]
     assert any("ending in 4 2 4 2" in reply.get("agent", "") for reply in replies), chat.stdout
     assert "ROOMI-20260112-" in replies[-1]["agent"]
+
+    # ... and in its other forms: one digit wrong with an expiry, in dots at the special-requests step, in words
+    lines = ["Book a standard room from the 22nd for 2 nights for 2 adults", "yes", "Cy Ode", "5553334444", "no",
+             f"{TYPO[:4]}-{TYPO[4:8]}-{TYPO[8:12]}-{TYPO[12:]} expires 12/28", f"card {DOTTED}",
+             f"my card is {IN_WORDS}, expiry twelve twenty eight", "no", "yes"]
+    chat = run(["chat", "--jsonl"], environment, stdin="\n".join(lines) + "\n")
+    outputs += [chat.stdout, chat.stderr]
+    replies = [json.loads(line)["agent"] for line in chat.stdout.splitlines()]
+    assert replies[6:9] == [NOT_VALID, ASK_EXPIRY, "Thank you, I've saved the Visa ending in 4 2 4 2. It will guarantee your "
+                                                    "booking."], replies
+    assert "January 22nd" in replies[-2] and "ROOMI-20260112-" in replies[-1], replies  # the expiry moved no date
 
     # 2. the API: a card saved on its own, and a booking paid with a card in the request
     port = free_port()
@@ -105,7 +131,9 @@ def test_a_card_given_three_ways_is_kept_nowhere(environment, tmp_path, say):
         server_output.close()
 
     # 3. a WAV call: the caller reads the card number and its expiry aloud
-    wavs = [say("What time is check out?"), say(f"My card number is {SPOKEN_GROUPS}, expiry twelve twenty eight.")]
+    wavs = [say("What time is check out?"), say(f"My card number is {SPOKEN_GROUPS}, expiry twelve twenty eight."),
+            say(f"My card is {DOTTED}, expiry twelve twenty eight."), say(f"My card is {IN_WORDS}, it expires 12/28."),
+            say(f"My card is {TYPO[:4]}-{TYPO[4:8]}-{TYPO[8:12]}-{TYPO[12:]}, expiry twelve twenty eight.")]
     call = run(["call", "--caller", *map(str, wavs), "--out-dir", str(tmp_path / "call"), "--today", "2026-01-12"],
                environment)
     outputs += [call.stdout, call.stderr]
@@ -137,4 +165,4 @@ def test_a_card_given_three_ways_is_kept_nowhere(environment, tmp_path, say):
     assert (tmp_path / "logs").is_dir() and any((tmp_path / "logs").iterdir())
     assert files_holding_the_card(tmp_path) == []  # database, WAL, vault, logs, call.json, the WAVs' folder
     for text in outputs + logs:
-        assert not any(v.decode("latin-1") in text for v in variants(CARD)[:3]), text[:500]
+        assert not holds_a_number(text.encode()), text[:500]

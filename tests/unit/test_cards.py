@@ -3,13 +3,19 @@ import datetime as dt
 import pytest
 
 from roomiai.domain.cards import (
+    CARD_NUMBER,
     CardDetails,
     card_brand,
+    card_like_in,
+    card_numbers_in,
     check_card,
+    expiry_in,
     luhn_valid,
     mask_card,
     parse_card,
+    redact_card_data,
     redact_card_numbers,
+    security_code_in,
 )
 from roomiai.domain.errors import InvalidRequest
 
@@ -237,7 +243,7 @@ def test_mask_card(number, masked):
         ("It's 4111 1111 1111 1111, expiring 12/27.", "It's [card ending 1111], expiring 12/27."),
         ("card 5555-5555-5555-4444 please", "card [card ending 4444] please"),
         ("amex 3782 822463 10005 cvv 1234", "amex [card ending 0005] cvv 1234"),
-        ("four two: 4 2 4 2 4 2 4 2 4 2 4 2 4 2 4 2 ok", "four two: [card ending 4242] ok"),
+        ("four two: 4 2 4 2 4 2 4 2 4 2 4 2 4 2 4 2 ok", "[card ending 4242] 4 2 ok"),  # the words are digits too
         ("as spoken 4,242,424,242,424,242 thanks", "as spoken [card ending 4242] thanks"),
         ("visa 4111 - 1111 - 1111 - 1111", "visa [card ending 1111]"),
         (
@@ -261,8 +267,11 @@ def test_redact_card_numbers(text, expected):
         "From 2026-01-20 to 2026-01-23, two nights.",
         "Your confirmation number is ROOMI-20260120-001.",
         "Room 1204 for 2 adults at $1,250.00 total.",
-        "Card 4111 1111 1111 1112 does not pass Luhn.",
-        "A long reference 12345678901234567890123 stays.",
+        "From 15 12 2026 to 18 12 2026, party of 4, rooms 405 and 406.",
+        "Call +1 305-555-0199 about ROOMI-20261201-048, +1 305-555-0199.",
+        "Stay 12/15/2026-12/18/2026 or 2026-12-15/2026-12-18.",
+        "Logged at 2026-01-12 10:30:00.123456+00:00 for $12,345.67.",
+        "Two of us, for three nights, and one child of nine.",
         "Already [card ending 1111] redacted.",
         "",
     ],
@@ -278,3 +287,101 @@ def test_redact_hides_the_card_among_other_numbers(number, template):
     redacted = redact_card_numbers(template.format(spaced))
     assert number[:-4] not in redacted.replace(" ", "")
     assert "[card ending" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("card 5555.5555.5555.4444", "card [card ending 4444]"),
+        ("4111/1111/1111/1111", "[card ending 1111]"),
+        ("mixed 4111.1111-1111/1111,", "mixed [card ending 1111],"),
+        ("four one one one one one one one one one one one one one one one", "[card ending 1111]"),
+        ("Four One One One, um, one one one one, double one one one, uh one one one one", "[card ending 1111]"),
+        ("five five five five, five five five five, triple five five, four four double four", "[card ending 4444]"),
+        ("4111 one one one one 1111 one one one one", "[card ending 1111]"),
+        ("３７８２ ８２２４６３ １０００５", "[card ending 0005]"),  # full-width digits
+        ("4222222222222", "[card ending 2222]"),  # 13 digits
+        ("it's 4111 1111 1111 1111 12/28", "it's [card ending 1111] 12/28"),  # the expiry stays for the capture
+    ],
+)
+def test_card_numbers_in_any_form_are_redacted(text, expected):
+    assert redact_card_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111-1111-1111-1112 expires 12/28",  # one digit wrong: fails Luhn
+        "5555 5555 5555 4445",
+        "four one one one one one one one one one one one one one one two",
+        "oh one two three four five six seven eight nine oh one two",  # 13 digits, not a card
+        "1234567890123456789",  # 19 digits
+        "12345678901234567890123",  # longer than any card
+        "4111 1111 1111 1112 0000 0000",  # more digits than a card has, and no card among them
+        "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6",
+    ],
+)
+def test_every_other_run_of_13_or_more_digits_is_card_like_and_loses_every_digit(text):
+    redacted = redact_card_numbers(text)
+    assert CARD_NUMBER in redacted
+    digits = [c.digits for c in card_like_in(text)]
+    assert digits and all(len(d) >= 13 for d in digits)
+    assert not any(d[:6] in "".join(ch for ch in redacted if ch.isdigit()) for d in digits)
+
+
+def test_only_valid_card_numbers_are_captured_and_a_card_like_number_shows_no_digit():
+    text = "first 4111-1111-1111-1112 then four one one one one one one one one one one one one one one one"
+    assert card_numbers_in(text) == ["4111111111111111"]
+    assert [card.valid for card in card_like_in(text)] == [False, True]
+    assert "1112" not in repr(card_like_in(text)) and "4111" not in repr(card_like_in(text))
+
+
+def test_stored_values_are_redacted_in_lists_dicts_and_numbers():
+    value = {"requests": ["card 5555.5555.5555.4444", "high floor"], "number": 4111111111111112, "nights": 2,
+             "nested": {"note": "four one one one one one one one one one one one one one one one"}}
+    assert redact_card_data(value) == {"requests": ["card [card ending 4444]", "high floor"], "number": CARD_NUMBER,
+                                       "nights": 2, "nested": {"note": "[card ending 1111]"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "month_year"),
+    [
+        ("expires 12/28", "expires 12/28", (12, 28)),
+        ("and the expiry is 08 2029", "expiry is 08 2029", (8, 2029)),
+        ("expiry twelve twenty-eight", "expiry twelve twenty-eight", (12, 28)),
+        ("Valid thru 12/28.", "Valid thru 12/28", (12, 28)),
+        ("good through oh eight twenty seven", "good through oh eight twenty seven", (8, 27)),
+        ("expiration date: December 2028", "expiration date: December 2028", (12, 2028)),
+        ("exp 1228", "exp 1228", (12, 28)),
+    ],
+)
+def test_an_expiry_after_its_cue_is_found_written_or_spoken(text, words, month_year):
+    assert expiry_in(text, uncued=False) == (words, month_year)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("12/28", ("12/28", (12, 28))),
+        ("twelve twenty eight", ("twelve twenty eight", (12, 28))),
+        ("uh, it's oh eight twenty-seven", ("oh eight twenty-seven", (8, 27))),
+        ("from the 20th for 2 nights", None),
+        ("no, 2 adults and 1 child in a king room, and we arrive around 9", None),
+    ],
+)
+def test_an_expiry_without_its_cue_is_found_only_when_asked_for(text, found):
+    assert expiry_in(text) == found
+    assert expiry_in(text, uncued=False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("the cvv is 123", ("cvv is 123", "123")),
+        ("security code one two three", ("security code one two three", "123")),
+        ("CVC: 4 4 4 4", ("CVC: 4 4 4 4", "4444")),
+        ("the cvv is on the back", None),
+    ],
+)
+def test_a_security_code_is_found_written_or_spoken(text, found):
+    assert security_code_in(text) == found

@@ -155,6 +155,25 @@ def test_references_dates_amounts_and_addresses_are_not_mistaken_for_phones(text
     assert redact_text(text) == text
 
 
+def test_card_like_numbers_in_any_form_leave_no_digit_in_the_log(tmp_path, capsys):
+    setup_logging(log_dir=tmp_path / "logs")
+    log = logging.getLogger("roomiai.test")
+    log.info("special request: card 5555.5555.5555.4444")
+    log.info("caller said %s", "4111-1111-1111-1112 expires 12/28")
+    log.warning("transcript", extra={"lines": ["four one one one one one one one one one one one one one one one"],
+                                     "amount": 4111111111111112})
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+    for text in (capsys.readouterr().err, (tmp_path / "logs" / LOG_FILE_NAME).read_text()):
+        entries = json_lines(text)
+        assert [entry["message"] for entry in entries] == [
+            "special request: card [card ending 4444]", "caller said [card number] expires 12/28", "transcript"]
+        assert (entries[2]["lines"], entries[2]["amount"]) == (["[card ending 1111]"], "[card number]")
+        for digits in ("555555555555", "411111111111"):
+            assert digits not in "".join(ch for ch in text if ch.isdigit())
+
+
 def run_roomi(code: str, env: dict[str, str], tmp_path: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ROOMIAI_")}
     clean.update(env, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "src"), str(REPO), clean.get("PYTHONPATH")])))

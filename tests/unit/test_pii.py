@@ -85,7 +85,7 @@ def test_contact_normal_forms():
 
 
 def settings(tmp_path, **values) -> Settings:
-    base = {"data_dir": tmp_path, "jwt_secret": "j" * 40, "vault_key": "v" * 44, "_env_file": None}
+    base = {"data_dir": tmp_path, "jwt_secret": "j" * 40, "vault_key": "v" * 43 + "=", "_env_file": None}
     return Settings(**{**base, **values})
 
 

@@ -1,4 +1,8 @@
-"""RoomiApi: the one typed client the receptionist uses to reach the reservation API."""
+"""RoomiApi: the one typed client the receptionist uses to reach the reservation API.
+
+One client speaks for one call: once `voice_start` opened the call log, every request carries the call's session id
+and key, so the API counts failed lookups per call and looks bookings up by phone only for the call's caller ID.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,19 @@ from starlette.types import ASGIApp
 EMBEDDED_URL = "http://roomi.embedded"
 UNREACHABLE = "The reservation system cannot be reached right now."
 PROOF_HEADER = "X-Guest-Last-Name"
+CALL_SESSION_HEADER = "X-Call-Session"
+CALL_KEY_HEADER = "X-Call-Key"
 
 
 class ApiError(Exception):
-    """A refused or failed API call, with the problem+json `detail` a person can read."""
+    """A refused or failed API call, with the problem+json `detail` a person can read and its stable `code`."""
 
-    def __init__(self, status: int, detail: str, field: str | None = None):
+    def __init__(self, status: int, detail: str, field: str | None = None, code: str | None = None):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.field = field
+        self.code = code
 
 
 class RoomiApi:
@@ -90,13 +97,17 @@ class RoomiApi:
         return await self._call("DELETE", _booking_path(confirmation_number), json=body, params=_preview(preview),
                                 headers=_proof(last_name))
 
-    async def create_service_request(self, body: dict[str, Any]) -> dict[str, Any]:
-        return await self._call("POST", "/v1/services/requests", json=body)
+    async def create_service_request(self, body: dict[str, Any], *, last_name: str) -> dict[str, Any]:
+        """File a request for the guest in a room, proven by the last name the caller gave for it."""
+        return await self._call("POST", "/v1/services/requests", json=body, headers=_proof(last_name))
 
     async def voice_start(self, *, caller_id: str | None = None, livekit_room: str | None = None,
                           agent_version: str | None = None) -> dict[str, Any]:
+        """Open the call log; from now on this client speaks for that call (its session id and key on every request)."""
         body = {"caller_id": caller_id, "livekit_room": livekit_room, "agent_version": agent_version}
-        return await self._call("POST", "/v1/voice/session/start", json={k: v for k, v in body.items() if v})
+        started = await self._call("POST", "/v1/voice/session/start", json={k: v for k, v in body.items() if v})
+        self._http.headers.update({CALL_SESSION_HEADER: started["session_id"], CALL_KEY_HEADER: started["call_key"]})
+        return started
 
     async def voice_transcript(self, session_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
         return await self._call("POST", f"{_session_path(session_id)}/transcript", json={"entries": entries})
@@ -123,7 +134,8 @@ class RoomiApi:
             problem = {}
         detail = problem.get("detail") if isinstance(problem, dict) else None
         raise ApiError(response.status_code, detail or f"The reservation system answered {response.status_code}.",
-                       problem.get("field") if isinstance(problem, dict) else None)
+                       problem.get("field") if isinstance(problem, dict) else None,
+                       problem.get("code") if isinstance(problem, dict) else None)
 
 
 def _booking_path(confirmation_number: str) -> str:

@@ -2,7 +2,8 @@
 
 Whatever the caller said or typed, the brain, the transcript and the call log see only '[card ending 4471]';
 Roomi says the last four back, never the number. The number lives in this object only until the gateway has
-tokenised it (or for one more caller turn, waiting for the expiry).
+tokenised it (or for a few caller turns, waiting for the expiry). A card-like number that is no valid card becomes
+'[card number]' and Roomi asks for it again; a card expiry becomes '[card expiry]', so it never becomes a stay date.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import partial
 
-from ..domain.cards import BRAND_NAMES, card_numbers_in, expiry_in, redact_card_numbers, security_code_in
+from ..domain.cards import BRAND_NAMES, card_like_in, expiry_in, redact_card_numbers, security_code_in
 from .api_client import ApiError, RoomiApi
 from .call_state import CallState
 
 log = logging.getLogger("roomiai.agent.cards")
 ASK_EXPIRY = "Thank you. And the card's expiry date, the month and the year?"
+NOT_VALID = "That card number doesn't seem to be valid; could you read it again?"
 EXPIRY_TURNS = 3  # caller turns a card number waits for its expiry before it is forgotten
-PLACEHOLDER = re.compile(r"\[(?:card ending \d{4}|card expiry|security code)\]")
+PLACEHOLDER = re.compile(r"\[(?:card ending \d{4}|card number|card expiry|security code)\]")
 ABOUT_A_CARD = set(
     "a an and are can card cards charge code credit cvv debit expiry expires expiration date give here i i'd it it's "
     "its my number ok okay on please put security so that the this to use visa mastercard amex you your with is "
@@ -40,7 +43,7 @@ class CardCapture:
         self.api = api
         self.state = state
         self._number: str | None = None  # a card number waiting for its expiry; never logged
-        self._turns_left = 0
+        self._turns_left = 0  # caller turns for which a card said earlier makes a bare '12/28' its expiry
 
     @property
     def waiting_for_expiry(self) -> bool:
@@ -50,26 +53,36 @@ class CardCapture:
         return f"CardCapture(waiting_for_expiry={self._number is not None})"
 
     async def take(self, text: str) -> Captured | None:
-        """Handle a card in the caller's words; None when they hold none and no card is waiting for its expiry.
+        """Handle card data in the caller's words; None when they hold none and no card was said in the last turns.
 
         Words about nothing but the card are answered here; a card inside a longer answer ("the deluxe, for Ada
         Lovelace, and my card is ...") leaves the rest to the brain, and the number waits a few turns for its expiry.
+        A card-like number that is not a valid card is never passed on: Roomi asks for it again.
         """
-        numbers = card_numbers_in(text)
-        if not numbers and self._number is None:
+        cards = card_like_in(text)
+        numbers = [card.digits for card in cards if card.valid]
+        after_a_card = bool(cards) or self._turns_left > 0
+        safe = safe_words(text, after_a_card=after_a_card)
+        if not after_a_card and safe == text:
             return None
+        if cards:
+            self._turns_left = EXPIRY_TURNS
+        elif self._turns_left > 0:
+            self._turns_left -= 1
+        if len(numbers) < len(cards):
+            self._number = None  # a misheard or mistyped number: nothing of it is kept
+            log.info("a card-like number that is not a valid card was said in call %s", self.state.session_id)
+            return Captured(safe, NOT_VALID)
         if numbers:
-            self._number, self._turns_left = numbers[-1], EXPIRY_TURNS
-        safe = safe_words(text)
-        expiry = expiry_in(text)
-        if expiry is None:
-            if not numbers:
-                self._turns_left -= 1
-                if self._turns_left <= 0:
-                    self._number = None  # the caller moved on: the number is forgotten
+            self._number = numbers[-1]
+        elif self._turns_left <= 0:
+            self._number = None  # the caller moved on: the number is forgotten
+        words = without_placeholders(redact_card_numbers(text))
+        expiry = expiry_in(words, uncued=after_a_card)
+        if expiry is None or self._number is None:
             return Captured(safe, ASK_EXPIRY if numbers and only_about_the_card(safe) else None)
         number, self._number = self._number, None
-        code = security_code_in(text)
+        code = security_code_in(words)
         month, year = expiry[1]
         try:
             saved = await self.api.save_card(card_number=number, expiry=f"{month:02d}/{year}", cvv=code[1] if code else None)
@@ -91,11 +104,20 @@ def only_about_the_card(safe_text: str) -> bool:
     return sum(word not in ABOUT_A_CARD for word in words) <= 1
 
 
-def safe_words(text: str) -> str:
-    """The caller's words with the card number, its expiry and any security code replaced by placeholders."""
+def safe_words(text: str, *, after_a_card: bool = True) -> str:
+    """The caller's words with card-like numbers, any security code and card expiry replaced by placeholders.
+
+    An expiry after a cue ('expires 12/28') is always replaced; a bare '12/28' only with or just after a card, since
+    otherwise it may be a date of the stay.
+    """
     safe = redact_card_numbers(text)
-    if (code := security_code_in(safe)) is not None:
-        safe = safe.replace(code[0], "[security code]")
-    if (expiry := expiry_in(safe)) is not None:
-        safe = safe.replace(expiry[0], "[card expiry]")
+    for find, placeholder in ((security_code_in, "[security code]"),
+                              (partial(expiry_in, uncued=after_a_card), "[card expiry]")):
+        while (found := find(without_placeholders(safe))) is not None and found[0] in safe:
+            safe = safe.replace(found[0], placeholder)
     return safe
+
+
+def without_placeholders(safe_text: str) -> str:
+    """Safe text with its placeholders as plain words, so that '[card ending 1111]' cannot lend digits to a date."""
+    return PLACEHOLDER.sub(" card ", safe_text)

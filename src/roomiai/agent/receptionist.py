@@ -94,8 +94,9 @@ class Receptionist(Agent):
     @function_tool
     async def find_booking(self, context: RunContext[CallState], confirmation_number: str | None = None,
                            last_name: str | None = None, phone: str | None = None) -> str:
-        """Verify the caller and find their bookings: give the confirmation number with the guest's last name, or
-        the phone number on the booking. Use only details the caller said in this call.
+        """Verify the caller and find their bookings: give the confirmation number with the guest's last name. A phone
+        number works only when the caller said it and the call comes from that number. Use only details the caller
+        said in this call.
 
         Args:
             confirmation_number: e.g. ROOMI-20260120-001
@@ -164,21 +165,23 @@ class Receptionist(Agent):
     async def request_service(
         self, context: RunContext[CallState],
         request_type: Literal["housekeeping", "room_service", "maintenance", "concierge", "amenity"],
-        room_number: str | None = None, confirmation_number: str | None = None, items: list[str] | None = None,
-        description: str | None = None, priority: Literal["normal", "urgent"] = "normal",
+        room_number: str | None = None, confirmation_number: str | None = None, last_name: str | None = None,
+        items: list[str] | None = None, description: str | None = None,
+        priority: Literal["normal", "urgent"] = "normal",
     ) -> str:
-        """File a service request for a guest staying in the hotel now.
+        """File a service request for a guest staying in the hotel now, once the caller gave the guest's last name.
 
         Args:
             request_type: the department that handles it
             room_number: the guest's room number
             confirmation_number: the guest's booking, if no room number is known
+            last_name: the last name of the guest staying in the room, as the caller said it
             items: things to bring, e.g. towels
             description: what is needed or what is wrong
             priority: urgent only for safety, leaks or no access to the room
         """
         return await service.request_service(self.api, self.state, request_type=request_type, room_number=room_number,
-                                             confirmation_number=confirmation_number, items=items,
+                                             confirmation_number=confirmation_number, last_name=last_name, items=items,
                                              description=description, priority=priority)
 
     @function_tool

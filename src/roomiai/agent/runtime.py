@@ -19,6 +19,7 @@ from .. import __version__
 from ..api.app import build_container, create_app
 from ..clock import Clock
 from ..config import Settings
+from ..domain.caller_turns import NOT_HEARD, TOO_LONG, too_long
 from ..domain.cards import redact_card_numbers
 from ..payments.local_vault import LocalVault
 from ..services.auth import access_token, wall_clock
@@ -125,6 +126,11 @@ class TextCall:
 
     async def say(self, text: str) -> Turn:
         """The caller says one line; returns Roomi's reply, the brain's state and the tools she called."""
+        if too_long(text.strip()):  # before anything reads it: redaction and the brain are linear in its length
+            await self.recorder.guest(NOT_HEARD)
+            await self.recorder.agent(TOO_LONG)
+            self._last_reply = TOO_LONG
+            return Turn(TOO_LONG, brain_state(self.brain), [])
         captured = await self.cards.take(text.strip())
         text = captured.safe_text if captured else redact_card_numbers(text.strip())
         if captured and captured.reply:  # the secure card step answered; the brain never sees the card

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.types import Receive, Scope, Send
 
@@ -17,37 +18,41 @@ from ..payments.port import PaymentGateway
 from ..services import catalog
 from ..store.database import Database
 from ..store.uow import UnitOfWork
-from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, payments, rooms, service_requests, voice
+from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, payments, rooms, service_requests, users, voice
 from .deps import Container
 from .errors import problem
+from .lookup_limit import LookupLimit
 from .security import API_HEADERS, LoginThrottle, SecurityHeaders
 
 ROUTERS = [
     auth.router, hotel.router, rooms.router, booking_lookup.router, bookings.router, guests.router, service_requests.router,
-    voice.router, admin.router, payments.router,
+    voice.router, admin.router, users.router, payments.router,
 ]
 
 
 def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
                     gateway: PaymentGateway | None = None) -> Container:
     """Everything the app needs, from settings; tests pass their own pieces."""
-    if gateway is None and settings.payment_gateway == "stripe":
-        from ..payments.stripe_gateway import StripeGateway  # imported, and constructed, only when chosen
-
-        gateway = StripeGateway(settings.stripe_secret_key)
-    if gateway is None:
-        key = settings.vault_key or load_or_create_key(settings.data_dir / "vault.key")
-        gateway = LocalVault(settings.vault_path, key=key)
     return Container(
         login_throttle=LoginThrottle(failures_allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds),
-        lookup_throttle=LoginThrottle(failures_allowed=settings.lookup_failures_allowed, window_seconds=600,
-                                      what="booking lookups that found nothing"),
+        lookup_throttle=LookupLimit(failures_allowed=settings.lookup_failures_allowed,
+                                    agent_failures_allowed=settings.agent_lookup_failures_allowed),
         settings=settings,
         db=db or Database(settings.database_url, pii_key=settings.resolved_pii_key()),
         clock=clock or Clock(pinned_date=settings.today),
-        gateway=gateway,
+        gateway=gateway or build_gateway(settings),
         secret=settings.resolved_jwt_secret(),
     )
+
+
+def build_gateway(settings: Settings) -> PaymentGateway:
+    """The configured payment gateway: Stripe, or the local card vault."""
+    if settings.payment_gateway == "stripe":
+        from ..payments.stripe_gateway import StripeGateway  # imported, and constructed, only when chosen
+
+        return StripeGateway(settings.stripe_secret_key)
+    key = settings.vault_key or load_or_create_key(settings.data_dir / "vault.key")
+    return LocalVault(settings.vault_path, key=key)
 
 
 def create_app(container: Container) -> FastAPI:
@@ -70,7 +75,7 @@ def create_app(container: Container) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
-    errors.install(app)
+    errors.install(app, db=container.db)
     app.add_middleware(SecurityHeaders)
     if container.settings.cors_origin_list:
         app.add_middleware(
@@ -80,9 +85,15 @@ def create_app(container: Container) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.get("/v1/health", tags=["health"], summary="Liveness; needs no token")
-    async def health() -> dict:
-        return {"status": "ok", "version": __version__, "today": container.clock.today().isoformat()}
+    @app.get("/v1/health", tags=["health"], summary="Liveness and storage; needs no token",
+             responses={503: {"description": "degraded: the database cannot be read, or the last write to it failed"}})
+    async def health():
+        state = {"version": __version__, "today": container.clock.today().isoformat()}
+        trouble = await container.db.storage_problem()
+        if trouble is None:
+            return {"status": "ok", **state}
+        return JSONResponse({"status": "degraded", "code": errors.STORAGE_UNAVAILABLE, "detail": f"Storage: {trouble}.",
+                             **state}, status_code=503)
 
     return BodyLimit(app, max_bytes=container.settings.max_body_bytes)
 
@@ -125,5 +136,5 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
+class _TooLarge(errors.BodyTooLarge):
     pass

@@ -12,7 +12,7 @@ from ..domain.cards import parse_card
 from ..domain.errors import InvalidRequest
 from ..services import bookings
 from ..services.bookings import Booking, BookingDraft
-from .booking_proof import GuestLastName, check_proof, proven_booking
+from .booking_proof import Guard, GuestLastName, check_proof, proven_booking
 from .deps import AnyRole, BookingClient, ContainerDep, ReadUow, Staff, WriteUow, booking_context
 from .schemas.bookings import (
     BookingCancel, BookingCancelled, BookingCreate, BookingCreated, BookingModified, BookingModify, BookingRead,
@@ -94,19 +94,19 @@ async def search_bookings(
 
 @router.get("/{confirmation_number}", response_model=BookingRead, summary="A booking by confirmation number")
 async def get_booking(
-    confirmation_number: Confirmation, uow: ReadUow, principal: AnyRole, guest_last_name: GuestLastName = None
+    confirmation_number: Confirmation, uow: ReadUow, principal: AnyRole, guard: Guard, guest_last_name: GuestLastName = None
 ) -> BookingRead:
     return booking_read(await proven_booking(
-        uow, principal=principal, confirmation=confirmation_number, last_name=guest_last_name))
+        uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name))
 
 
 @router.put("/{confirmation_number}", response_model=BookingModified, summary="Change dates, room, guests or requests")
 async def modify_booking(
     confirmation_number: Confirmation, body: BookingModify, uow: WriteUow, c: ContainerDep, principal: AnyRole,
-    preview: Annotated[bool, Query(description="price the change without making it")] = False,
+    guard: Guard, preview: Annotated[bool, Query(description="price the change without making it")] = False,
     guest_last_name: GuestLastName = None,
 ) -> BookingModified:
-    await check_proof(uow, principal=principal, confirmation=confirmation_number, last_name=guest_last_name)
+    await check_proof(uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name)
     booking, summary = await bookings.modify(
         uow, ctx=booking_context(c, principal), confirmation=confirmation_number, changes=body.changes(),
         reason=body.modification_reason, preview=preview,
@@ -116,12 +116,12 @@ async def modify_booking(
 
 @router.delete("/{confirmation_number}", response_model=BookingCancelled, summary="Cancel a booking")
 async def cancel_booking(
-    confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: AnyRole,
+    confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: AnyRole, guard: Guard,
     body: Annotated[BookingCancel | None, Body()] = None,
     preview: Annotated[bool, Query(description="show penalty and refund without cancelling")] = False,
     guest_last_name: GuestLastName = None,
 ) -> BookingCancelled:
-    await check_proof(uow, principal=principal, confirmation=confirmation_number, last_name=guest_last_name)
+    await check_proof(uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name)
     _, summary = await bookings.cancel(
         uow, ctx=booking_context(c, principal), confirmation=confirmation_number,
         reason=body.cancellation_reason if body else None, preview=preview,

@@ -14,9 +14,10 @@ from ..config import Settings
 from ..domain.errors import Forbidden
 from ..payments.port import PaymentGateway
 from ..services import bookings
-from ..services.auth import Principal, Unauthorized, principal_from
+from ..services.auth import Principal, Unauthorized, check_current, principal_from
 from ..store.database import Database
 from ..store.uow import UnitOfWork
+from .lookup_limit import LookupLimit
 from .security import LoginThrottle, RequestRate
 
 
@@ -28,8 +29,7 @@ class Container:
     gateway: PaymentGateway
     secret: str
     login_throttle: LoginThrottle
-    lookup_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(
-        failures_allowed=30, window_seconds=600, what="booking lookups that found nothing"))
+    lookup_throttle: LookupLimit = field(default_factory=lambda: LookupLimit(failures_allowed=30, agent_failures_allowed=300))
     booking_rate: RequestRate = field(default_factory=RequestRate)
 
 
@@ -56,10 +56,14 @@ WriteUow = Annotated[UnitOfWork, Depends(write_uow)]
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
 
-def current_principal(container: ContainerDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
+async def current_principal(container: ContainerDep, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
+    """The caller of a valid access token whose user has not changed role, password or status since it was issued."""
     if not token:
         raise Unauthorized("Log in first: send 'Authorization: Bearer <access token>' (POST /v1/auth/token).")
-    return principal_from(token, secret=container.secret)
+    principal = principal_from(token, secret=container.secret)
+    async with container.db.engine.connect() as connection:  # a bare connection: no ORM session for one read
+        await check_current(connection, principal)
+    return principal
 
 
 def require(*roles: str):
@@ -78,7 +82,7 @@ VoiceAgent = Annotated[Principal, Depends(require("admin", "agent"))]
 
 
 def client_address(request: Request) -> str:
-    """The caller's IP address as the server sees it (behind a proxy, run uvicorn with --proxy-headers)."""
+    """The caller's IP address; behind a trusted proxy (ROOMIAI_TRUSTED_PROXIES) the one it forwarded."""
     return request.client.host if request.client else "unknown"
 
 

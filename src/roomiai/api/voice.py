@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from ..services import calls
 from ..services.calls import Call
@@ -13,9 +13,12 @@ from .schemas.voice import (
     CallRead, CallSummary, IntentLog, IntentRead, SessionEnd, SessionStart, SessionStarted, TranscriptLine,
     TranscriptPost, TranscriptStored, VoiceSettings,
 )
+from .voice_keys import call_key, require_call_key
 
 router = APIRouter(prefix="/v1/voice/session", tags=["voice"])
 SessionId = Annotated[str, Path(max_length=64, description="e.g. session_3f2a…")]
+WRITES = {"dependencies": [Depends(require_call_key)],
+          "responses": {403: {"description": "the X-Call-Key header is not the key of this call"}}}
 
 
 @router.post("/start", status_code=201, response_model=SessionStarted, summary="Open a call log and get the greeting")
@@ -30,10 +33,12 @@ async def start_session(body: SessionStart, uow: WriteUow, c: ContainerDep, _: V
         greeting=started.greeting,
         settings=VoiceSettings(**{name: voice.get(name) for name in VoiceSettings.model_fields}),
         call_start=started.record.call_start,
+        call_key=call_key(c.secret, started.record.session_id, body.caller_id),
     )
 
 
-@router.post("/{session_id}/transcript", response_model=TranscriptStored, summary="Append transcript lines (card numbers redacted)")
+@router.post("/{session_id}/transcript", response_model=TranscriptStored, summary="Append transcript lines (card numbers redacted)",
+             **WRITES)
 async def add_transcript(
     session_id: SessionId, body: TranscriptPost, uow: WriteUow, c: ContainerDep, _: VoiceAgent
 ) -> TranscriptStored:
@@ -43,7 +48,7 @@ async def add_transcript(
     return TranscriptStored(session_id=session_id, stored=len(body.entries), transcript_length=total)
 
 
-@router.post("/{session_id}/intent", status_code=201, response_model=IntentRead, summary="Log a detected intent")
+@router.post("/{session_id}/intent", status_code=201, response_model=IntentRead, summary="Log a detected intent", **WRITES)
 async def add_intent(session_id: SessionId, body: IntentLog, uow: WriteUow, c: ContainerDep, _: VoiceAgent) -> IntentRead:
     record = await calls.add_intent(
         uow, clock=c.clock, session_id=session_id, intent=body.intent, confidence=body.confidence, entities=body.entities
@@ -51,7 +56,8 @@ async def add_intent(session_id: SessionId, body: IntentLog, uow: WriteUow, c: C
     return IntentRead(intent=record.intent, confidence=record.confidence, entities=record.entities, timestamp=record.timestamp)
 
 
-@router.post("/{session_id}/end", response_model=CallRead, summary="Close the call log: outcome, duration, booking")
+@router.post("/{session_id}/end", response_model=CallRead, summary="Close the call log: outcome, duration, booking",
+             **WRITES)
 async def end_session(session_id: SessionId, body: SessionEnd, uow: WriteUow, c: ContainerDep, _: VoiceAgent) -> CallRead:
     call = await calls.end(
         uow, clock=c.clock, session_id=session_id, outcome=body.outcome, confirmation_number=body.confirmation_number,

@@ -1,4 +1,4 @@
-"""Payment card rules: parsing, Luhn, brands, masking and redaction; no card data in messages."""
+"""Payment card rules: parsing, Luhn, brands, masking, card-like numbers in free text and their redaction."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from roomiai.domain.errors import InvalidRequest
+from roomiai.domain.spoken_digits import DigitGroup, digit_groups
 
 BRAND_NAMES = {
     "visa": "Visa",
@@ -34,11 +36,11 @@ BRAND_LENGTHS: dict[str, tuple[int, ...]] = {
 MIN_LENGTH, MAX_LENGTH = 13, 19
 MAX_YEARS_AHEAD = 20
 MASK = "••••"
+CARD_NUMBER = "[card number]"  # a card-like number that is not a valid card: no digit of it is kept
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _DIGITS = re.compile(r"[0-9]+")
 _EXPIRY = re.compile(r"(\d{1,2})\s*[/\-.]\s*(\d{2}|\d{4})|(\d{2})(\d{2}|\d{4})")
-_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:(?:[ \t]*[-–,][ \t]*|[ \t]+)\d+)*(?!\d)")
 
 
 @dataclass(frozen=True, repr=False)
@@ -197,69 +199,256 @@ def normalize_cvv(cvv: str | None, *, brand: str) -> str | None:
     return text
 
 
-def redact_card_numbers(text: str) -> str:
-    """Replace every Luhn-valid 13–19 digit card number in free text with '[card ending NNNN]'."""
-    return _DIGIT_RUN.sub(_redact_run, text)
+def is_card_number(digits: str) -> bool:
+    """Whether bare digits are a card number a gateway would take: Luhn-valid, of a length its brand issues."""
+    return MIN_LENGTH <= len(digits) <= MAX_LENGTH and luhn_valid(digits) and len(digits) in BRAND_LENGTHS[card_brand(digits)]
 
 
-def _redact_run(match: re.Match[str]) -> str:
-    run = match.group(0)
-    groups = list(_DIGITS.finditer(run))
-    pieces, position = [], 0
-    for first, last, digits in _card_numbers_in_run(groups):
-        pieces += [run[position : groups[first].start()], f"[card ending {digits[-4:]}]"]
-        position = groups[last].end()
-    return "".join(pieces) + run[position:]
+@dataclass(frozen=True, repr=False)
+class CardLike:
+    """A card-like number in free text: 13 or more digits however separated or spoken; `valid` when a card number."""
+
+    start: int
+    end: int
+    digits: str
+    valid: bool
+
+    @property
+    def placeholder(self) -> str:
+        return f"[card ending {self.digits[-4:]}]" if self.valid else CARD_NUMBER
+
+    def __repr__(self) -> str:
+        return f"CardLike(start={self.start}, end={self.end}, valid={self.valid})"
 
 
-def card_numbers_in(text: str) -> list[str]:
-    """The Luhn-valid 13–19 digit card numbers in free text, as digits, in order."""
+def card_like_in(text: str) -> list[CardLike]:
+    """Every card-like number in free text, in order: valid card numbers and any other run of 13 or more digits."""
     found = []
-    for match in _DIGIT_RUN.finditer(text):
-        found += [digits for _, _, digits in _card_numbers_in_run(list(_DIGITS.finditer(match.group(0))))]
+    for run in digit_groups(text):
+        found += [CardLike(run[first].start, run[last].end, digits, valid) for first, last, digits, valid in _card_like(run)]
     return found
 
 
-def _card_numbers_in_run(groups: list[re.Match[str]]) -> list[tuple[int, int, str]]:
-    """(first group, last group, digits) of each card number in a run of digit groups; longest numbers win."""
-    candidates = []
-    for first in range(len(groups)):
-        digits = ""
-        for last in range(first, len(groups)):
-            digits += groups[last].group()
-            if len(digits) > MAX_LENGTH:
-                break
-            if len(digits) >= MIN_LENGTH and luhn_valid(digits):
-                candidates.append((-len(digits), first, last, digits))
-    taken = [False] * len(groups)
-    chosen = []
-    for _, first, last, digits in sorted(candidates):
-        if not any(taken[first : last + 1]):
-            taken[first : last + 1] = [True] * (last + 1 - first)
-            chosen.append((first, last, digits))
-    return sorted(chosen)
+def card_numbers_in(text: str) -> list[str]:
+    """The valid card numbers in free text (written or spoken), as digits, in order."""
+    return [card.digits for card in card_like_in(text) if card.valid]
 
 
-_SPOKEN_EXPIRY = re.compile(
-    r"(?i)\b(?:exp(?:iry|iration|ires?|ing)?(?:\s+date)?(?:\s+is)?[\s:,]*)"
-    r"(0?[1-9]|1[0-2])\s*(?:[/\-.]|\s)\s*(20\d{2}|\d{2})\b"
-)
+def redact_card_numbers(text: str) -> str:
+    """Free text with every card number as '[card ending NNNN]' and any other card-like run of digits as '[card number]'."""
+    pieces, position = [], 0
+    for card in card_like_in(text):
+        pieces += [text[position:card.start], card.placeholder]
+        position = card.end
+    return "".join(pieces) + text[position:]
+
+
+def redact_card_data(value: Any) -> Any:
+    """A stored or logged value (text, numbers, lists, dicts) with every card-like number redacted."""
+    if isinstance(value, str):
+        return redact_card_numbers(value)
+    if isinstance(value, dict):
+        return {key: redact_card_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_card_data(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) >= MIN_LENGTH:
+        return redact_card_numbers(str(value))
+    return value
+
+
+def _card_like(groups: list[DigitGroup]) -> list[tuple[int, int, str, bool]]:
+    """(first group, last group, digits, valid) of the card-like numbers in one run of digit groups."""
+    digits = _digits(groups)
+    if len(digits) < MIN_LENGTH:
+        return []
+    if is_card_number(digits):
+        return [(0, len(groups) - 1, digits, True)]
+    found, start = [], 0
+    for first, last in [*_dates_and_times(groups), (len(groups), len(groups))]:
+        found += _cards_between(groups, start, first)  # '12/15/2026 - 12/18/2026' is two dates, not a card
+        start = last + 1
+    return found
+
+
+def _cards_between(groups: list[DigitGroup], lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
+    """The card numbers in groups[lo:hi], and any 13 or more digits left around them as card-like numbers."""
+    found, rest, i = [], lo, lo
+    while i < hi:
+        last = _card_at(groups, i, lo, hi)
+        if last is None:
+            i += 1
+            continue
+        found += _left_over(groups, rest, i)
+        found.append((i, last, _digits(groups[i:last + 1]), True))
+        rest = i = last + 1
+    return found + _left_over(groups, rest, hi)
+
+
+def _card_at(groups: list[DigitGroup], i: int, lo: int, hi: int) -> int | None:
+    """The last group of the longest card number starting at group i: all of groups[lo:hi], or inside it one of a
+    known brand and more than 13 digits (13 inside a longer run is too often a misheard 16-digit card)."""
+    digits, best = "", None
+    for last in range(i, hi):
+        digits += groups[last].digits
+        if len(digits) > MAX_LENGTH:
+            break
+        whole = (i, last) == (lo, hi - 1)
+        if is_card_number(digits) and (whole or len(digits) > MIN_LENGTH and card_brand(digits) != "unknown"):
+            best = last
+    return best
+
+
+def _left_over(groups: list[DigitGroup], lo: int, hi: int) -> list[tuple[int, int, str, bool]]:
+    digits = _digits(groups[lo:hi])
+    return [(lo, hi - 1, digits, False)] if len(digits) >= MIN_LENGTH else []
+
+
+def _digits(groups: list[DigitGroup]) -> str:
+    return "".join(group.digits for group in groups)
+
+
+def _dates_and_times(groups: list[DigitGroup]) -> list[tuple[int, int]]:
+    """(first, last) groups of the dates, times, addresses and references standing alone in a run: '12/15/2026'."""
+    pieces, i = [], 0
+    while i < len(groups):
+        size = _date_or_time_at(groups, i)
+        if size:
+            pieces.append((i, i + size - 1))
+            i += size
+        else:
+            i += 1
+    return pieces
+
+
+def _date_or_time_at(groups: list[DigitGroup], i: int) -> int:
+    """How many groups from i make an isolated date (d/m/y, m/d/y, y-m-d), time (h:mm, h:mm:ss), IPv4 address or the
+    digits of a confirmation number (20261201-048); 0 when none."""
+    for size, separators in ((3, "/-."), (2, ":"), (3, ":"), (2, "-"), (4, ".")):
+        if i + size > len(groups):
+            continue
+        part = groups[i:i + size]
+        joiners = {group.joiner.strip() for group in part[1:]}
+        if len(joiners) != 1 or (sep := joiners.pop()) not in separators or not sep:
+            continue
+        outside = [groups[i].joiner.strip()] + ([groups[i + size].joiner.strip()] if i + size < len(groups) else [])
+        if sep in outside:
+            continue  # '11/11/11/11' is not a date standing on its own
+        if _is_date_time_or_reference(sep, [group.digits for group in part]):
+            return size
+    return 0
+
+
+def _is_date_time_or_reference(separator: str, parts: list[str]) -> bool:
+    if separator == ":":
+        return _is_time(parts)
+    if len(parts) == 4:
+        return all(len(part) <= 3 and int(part) <= 255 for part in parts)
+    return _is_date(parts) if len(parts) == 3 else separator == "-" and _is_reference(parts)
+
+
+def _is_date(parts: list[str]) -> bool:
+    sizes = [len(part) for part in parts]
+    if sizes == [4, 2, 2]:
+        return parts[0][:2] in ("19", "20") and 1 <= int(parts[1]) <= 12 and 1 <= int(parts[2]) <= 31
+    if sizes[0] <= 2 and sizes[1] <= 2 and sizes[2] in (2, 4):
+        first, second = int(parts[0]), int(parts[1])
+        year_ok = sizes[2] == 2 or parts[2][:2] in ("19", "20")
+        return year_ok and 1 <= min(first, second) <= 12 and max(first, second) <= 31
+    return False
+
+
+def _is_reference(parts: list[str]) -> bool:
+    date, sequence = parts
+    return len(date) == 8 and len(sequence) <= 4 and _is_date([date[:4], date[4:6], date[6:]])
+
+
+def _is_time(parts: list[str]) -> bool:
+    return len(parts[0]) <= 2 and int(parts[0]) <= 23 and all(len(part) == 2 and int(part) <= 59 for part in parts[1:])
+
+
+_EXPIRY_CUE = re.compile(
+    r"(?i)\b(?:exp(?:iry|iration|ires?|ired|iring|ing)?|valid\s+(?:thru|through|till|until|to)"
+    r"|good\s+(?:thru|through|till|until))\b\.?(?:\s+date)?(?:\s+(?:is|of|on|in|at))?[\s:,.\-]*")
+_MONTH_NAME = re.compile(
+    r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b[\s,]*(?:of\s+)?")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SLASH_EXPIRY = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*/\s*(20\d{2}|\d{2})(?![\d/])")
-_SECURITY_CODE = re.compile(r"(?i)\b(?:cvv2?|cvc2?|csc|security\s+code)\b\D{0,12}?(\d{3,4})\b")
+_SECURITY_CODE_CUE = re.compile(r"(?i)\b(?:cvv2?|cvc2?|csc|cid|security\s+code|card\s+code)\b")
+_WORD = re.compile(r"[^\W\d_]+")
+BARE_EXPIRY_WORDS = 3  # other words an expiry said on its own may come with ('it's twelve twenty-eight')
+CODE_GAP = 16  # characters between 'CVV' and its digits ('the CVV is', 'CVV number:')
 
 
-def expiry_in(text: str) -> tuple[str, tuple[int, int]] | None:
-    """A card expiry in free text ('expiry 12/28', 'expires 08 2027', '12/28') as (the words, (month, 2-or-4-digit year))."""
-    match = _SPOKEN_EXPIRY.search(text) or _SLASH_EXPIRY.search(text)
-    if match is None:
+def expiry_in(text: str, *, uncued: bool = True) -> tuple[str, tuple[int, int]] | None:
+    """A card expiry in free text as (the words, (month, 2-or-4-digit year)).
+
+    Said after a cue ('expiry 12/28', 'expires twelve twenty-eight', 'valid thru 08/2027', 'exp December 28') it is
+    always one; with `uncued`, so is '12/28' anywhere and a month and year said on their own ('twelve twenty-eight').
+    """
+    for cue in _EXPIRY_CUE.finditer(text):
+        found = _month_and_year_at(text, cue.end())
+        if found is not None:
+            end, month_year = found
+            return text[cue.start():end], month_year
+    if not uncued:
         return None
-    return match.group(0), (int(match.group(1)), int(match.group(2)))
+    if (match := _SLASH_EXPIRY.search(text)) is not None:
+        return match.group(0), (int(match.group(1)), int(match.group(2)))
+    runs = digit_groups(text)
+    if len(runs) == 1 and (parsed := _month_and_year(runs[0])) is not None:
+        end, month_year = parsed
+        other = _WORD.findall(text[:runs[0][0].start] + " " + text[end:])
+        if len([word for word in other if word.lower() not in ("um", "uh", "er", "erm", "and")]) <= BARE_EXPIRY_WORDS:
+            return text[runs[0][0].start:end], month_year
+    return None
 
 
 def security_code_in(text: str) -> tuple[str, str] | None:
-    """A CVV said in free text ('the CVV is 123') as (the words, the digits)."""
-    match = _SECURITY_CODE.search(text)
-    return None if match is None else (match.group(0), match.group(1))
+    """A CVV said in free text ('the CVV is 123', 'security code one two three') as (the words, the digits)."""
+    for cue in _SECURITY_CODE_CUE.finditer(text):
+        rest = text[cue.end():]
+        runs = digit_groups(rest)
+        if not runs:
+            continue
+        run = runs[0]
+        digits = "".join(group.digits for group in run)
+        if run[0].start <= CODE_GAP and not any(ch.isdigit() for ch in rest[:run[0].start]) and len(digits) in (3, 4):
+            return text[cue.start():cue.end() + run[-1].end], digits
+    return None
+
+
+def _month_and_year_at(text: str, position: int) -> tuple[int, tuple[int, int]] | None:
+    """(end, (month, year)) of an expiry starting at `position`: '12/28', 'twelve twenty-eight', 'December 2028'."""
+    rest = text[position:]
+    name = _MONTH_NAME.match(rest)
+    offset = name.end() if name else 0
+    runs = digit_groups(rest[offset:])
+    if not runs or rest[offset:offset + runs[0][0].start].strip(" ,"):
+        return None
+    if name:
+        year = "".join(group.digits for group in runs[0])
+        if len(year) == 2 or len(year) == 4 and year.startswith("20"):
+            return position + offset + runs[0][-1].end, (_MONTHS.index(name.group(1).lower()) + 1, int(year))
+        return None
+    parsed = _month_and_year(runs[0])
+    if parsed is None:
+        return None
+    return position + offset + parsed[0], parsed[1]
+
+
+def _month_and_year(run: list[DigitGroup]) -> tuple[int, tuple[int, int]] | None:
+    """(end, (month, year)) read from the start of a run of digits: '12/28', '08 2029', '1228', 'oh eight twenty-seven'."""
+    if len(run) >= 2 and len(run[0].digits) <= 2 and len(run[1].digits) in (2, 4):
+        month, year, end = run[0].digits, run[1].digits, run[1].end
+    else:
+        digits = "".join(group.digits for group in run)
+        if not 3 <= len(digits) <= 6:
+            return None
+        split = 1 if len(digits) in (3, 5) else 2
+        month, year, end = digits[:split], digits[split:], run[-1].end
+    if not 1 <= int(month) <= 12 or len(year) == 4 and not year.startswith("20"):
+        return None
+    return end, (int(month), int(year))
 
 
 def _normalize_name(name: str | None) -> str | None:

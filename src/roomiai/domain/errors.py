@@ -6,6 +6,7 @@ class DomainError(Exception):
 
     status = 400
     title = "Bad request"
+    code: str | None = None  # a stable machine-readable code for errors a client must tell apart
 
     def __init__(self, detail: str, *, field: str | None = None):
         super().__init__(detail)

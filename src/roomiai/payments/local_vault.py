@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from roomiai.domain.cards import CardDetails, check_card, redact_card_numbers
 from roomiai.domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
+from roomiai.private_files import private_dir, private_file
 from roomiai.payments.port import (
     CardToken,
     GatewayResult,
@@ -55,7 +56,7 @@ CREATE TABLE IF NOT EXISTS cards (
 );
 CREATE TABLE IF NOT EXISTS charges (
     id TEXT PRIMARY KEY,
-    token TEXT NOT NULL REFERENCES cards(token),
+    token TEXT NOT NULL,
     amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
     currency TEXT NOT NULL,
     description TEXT NOT NULL,
@@ -87,7 +88,7 @@ def load_or_create_key(path: Path) -> bytes:
     try:
         key = path.read_bytes().strip()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         key = Fernet.generate_key()
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -150,6 +151,18 @@ class LocalVault(PaymentGateway):
         secret = self._decrypt(row[2])
         return CardToken(token=token, brand=row[0], last_four=row[1], exp_month=int(secret["exp_month"]),
                          exp_year=int(secret["exp_year"]))
+
+    async def forget(self, token: str) -> None:
+        """Delete the card; its charges and refunds stay on record, and the token can never be charged again."""
+        await self._run(lambda conn: conn.execute("DELETE FROM cards WHERE token = ?", (token,)))
+
+    async def tokens_created_before(self, cutoff: dt.datetime) -> list[str]:
+        """The tokens of cards stored before `cutoff`."""
+        rows = await self._run(
+            lambda conn: conn.execute("SELECT token FROM cards WHERE created_at < ? ORDER BY created_at",
+                                      (cutoff.astimezone(dt.timezone.utc).isoformat(),)).fetchall()
+        )
+        return [row[0] for row in rows]
 
     async def charge(
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
@@ -285,11 +298,10 @@ class LocalVault(PaymentGateway):
                 return work(conn)
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        private_file(self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         try:
+            _charges_outlive_cards(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             with _immediate(conn):
                 _create_schema(conn)
@@ -326,6 +338,19 @@ _WRONG_KEY = "The card vault {path} was encrypted with a different key; start wi
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     columns = ", ".join(row)
     conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+
+
+def _charges_outlive_cards(conn: sqlite3.Connection) -> None:
+    """Vaults made before cards could be deleted: their charges table loses its reference to the cards table."""
+    if not any(row[2] == "cards" for row in conn.execute("PRAGMA foreign_key_list(charges)")):
+        return
+    conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction; the rebuild keeps every row
+    with _immediate(conn):
+        (ddl,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'charges'").fetchone()
+        conn.execute(ddl.replace("charges", "charges_rebuilt", 1).replace(" REFERENCES cards(token)", ""))
+        conn.execute("INSERT INTO charges_rebuilt SELECT * FROM charges")
+        conn.execute("DROP TABLE charges")
+        conn.execute("ALTER TABLE charges_rebuilt RENAME TO charges")
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:

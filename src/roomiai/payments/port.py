@@ -49,6 +49,10 @@ class PaymentGateway(Protocol):
         """The card behind a token made earlier (brand, last four, expiry); InvalidRequest for an unknown token."""
         ...
 
+    async def forget(self, token: str) -> None:
+        """Delete the card behind a token so that it can never be charged again; a token already gone is no error."""
+        ...
+
     async def charge(
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
     ) -> GatewayResult: ...

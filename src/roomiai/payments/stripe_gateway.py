@@ -129,6 +129,20 @@ class StripeGateway:
         return CardToken(token=body["id"], brand=brand, last_four=str(details.get("last4", "")),
                          exp_month=int(details.get("exp_month") or 0), exp_year=int(details.get("exp_year") or 0))
 
+    async def forget(self, token: str) -> None:
+        """Detach the PaymentMethod: Stripe then refuses every later payment with it. One already gone is no error."""
+        path = f"/v1/payment_methods/{quote(token, safe='')}/detach"
+        status, body, _ = await self._post(path, {}, idempotency_key=f"detach:{token}")
+        if status < 400:
+            return
+        error = _error(body)
+        if status == 404 or error.get("code") == "resource_missing":
+            return
+        if error.get("type") == "invalid_request_error" and status == 400:
+            log.info("stripe had nothing to detach", extra={"code": error.get("code")})  # never attached to a customer
+            return
+        raise self._failure(status, error, "delete the card")
+
     async def charge(
         self, *, token: str, amount_cents: int, currency: str, description: str, idempotency_key: str
     ) -> GatewayResult:

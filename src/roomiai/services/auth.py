@@ -1,15 +1,25 @@
-"""Users, password hashing (argon2), access tokens and refresh-token rotation with reuse detection."""
+"""Users, password hashing (argon2), access tokens and refresh-token rotation with reuse detection.
+
+Every token carries its user's token version (`ver`); changing a user's role or password, or
+disabling it, bumps the version and so revokes every token issued before.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
+import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..domain.errors import DomainError, InvalidRequest
 from ..store.tables import RefreshTokenRecord, UserRecord
@@ -17,7 +27,9 @@ from ..store.uow import UnitOfWork
 
 ROLES = ("admin", "staff", "agent")
 ALGORITHM = "HS256"
-_hasher = PasswordHasher()
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+SCRIPT_SUBJECTS = ("cli-", "roomi-")  # subjects of tokens tied to no user: `roomi token`, the voice agent, the call page
+REVOKED = "This token was revoked because the account's role, password or status changed; log in again."
 
 
 class Unauthorized(DomainError):
@@ -25,10 +37,42 @@ class Unauthorized(DomainError):
     title = "Unauthorized"
 
 
+class Passwords:
+    """Argon2 on a few threads of its own: hashing never stalls the event loop, and a login flood only queues."""
+
+    def __init__(self, hasher: PasswordHasher | None = None, *, threads: int = max(1, min(4, (os.cpu_count() or 2) // 2))):
+        self.hasher = hasher or PasswordHasher()
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
+
+    async def hash(self, password: str) -> str:
+        return await self._off_loop(self.hasher.hash, password)
+
+    async def verify(self, stored_hash: str | None, password: str) -> bool:
+        """Whether `password` matches; without a hash (no such user, or disabled) a dummy is checked just as long."""
+        return await self._off_loop(self._verify, stored_hash, password)
+
+    def _verify(self, stored_hash: str | None, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored_hash or self._dummy_hash, password) and stored_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self.hasher.hash(secrets.token_urlsafe(16))
+
+    async def _off_loop(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._threads, function, *args)
+
+
+passwords = Passwords()
+
+
 @dataclass(frozen=True)
 class Principal:
     subject: str
     role: str
+    version: int | None = None  # None: a script token from `roomi token`, tied to no user
 
     @property
     def actor(self) -> str:
@@ -42,12 +86,10 @@ class TokenPair:
     expires_in: int
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def access_token(*, secret: str, subject: str, role: str, minutes: int, now: dt.datetime) -> str:
+def access_token(*, secret: str, subject: str, role: str, minutes: int, now: dt.datetime, version: int | None = None) -> str:
     claims = {"sub": subject, "role": role, "type": "access", "iat": now, "exp": now + dt.timedelta(minutes=minutes)}
+    if version is not None:
+        claims["ver"] = version
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -59,23 +101,63 @@ def principal_from(token: str, *, secret: str) -> Principal:
         raise Unauthorized("The access token has expired; log in again or refresh it.") from None
     except jwt.PyJWTError:
         raise Unauthorized("The access token is not valid.") from None
-    if claims.get("type") != "access" or claims.get("role") not in ROLES:
+    version = claims.get("ver")
+    if claims.get("type") != "access" or claims.get("role") not in ROLES or not isinstance(version, (int, type(None))):
         raise Unauthorized("The access token is not valid.")
-    return Principal(claims["sub"], claims["role"])
+    return Principal(claims["sub"], claims["role"], version)
+
+
+async def check_current(db: AsyncConnection | AsyncSession, principal: Principal) -> None:
+    """Refuses a token issued before its user's role, password or status last changed (one primary-key read)."""
+    row = (await db.execute(
+        select(UserRecord.token_version, UserRecord.is_active, UserRecord.role).where(UserRecord.username == principal.subject)
+    )).first()
+    if row is None and principal.version is None:
+        return  # a script token (`roomi token`): only the holder of the signing secret can make one
+    if row is None or not row.is_active or row.token_version != principal.version or row.role != principal.role:
+        raise Unauthorized(REVOKED)
+
+
+async def save_user(
+    uow: UnitOfWork, *, username: str, now: dt.datetime, password: str | None = None, role: str | None = None,
+    active: bool | None = None,
+) -> UserRecord:
+    """Creates a user, or changes its role, password or status; any change revokes all of the user's tokens."""
+    if role is not None and role not in ROLES:
+        raise InvalidRequest(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    if password is not None and len(password) < 12:
+        raise InvalidRequest("Passwords need at least 12 characters.", field="password")
+    record = await uow.session.get(UserRecord, username, with_for_update=True) if _storable(username) else None
+    if record is None:
+        if not USERNAME.fullmatch(username):
+            raise InvalidRequest("User names are 1 to 64 letters, digits or . _ @ - and start with a letter or digit.",
+                                 field="username")
+        if username.lower().startswith(SCRIPT_SUBJECTS):
+            raise InvalidRequest("User names starting with cli- or roomi- are kept for script and voice-agent tokens.",
+                                 field="username")
+        if password is None or role is None:
+            raise InvalidRequest(f"There is no user {username}; a new user needs a role and a password.", field="password")
+        record = UserRecord(username=username, password_hash=await passwords.hash(password), role=role,
+                            is_active=active is not False, created_at=now, token_version=0)
+        uow.session.add(record)
+        return record
+    changed = password is not None or role not in (None, record.role) or active not in (None, record.is_active)
+    if not changed:
+        return record
+    if password is not None:
+        record.password_hash = await passwords.hash(password)
+    record.role = role or record.role
+    record.is_active = record.is_active if active is None else active
+    record.token_version = (record.token_version or 0) + 1
+    await uow.session.execute(
+        update(RefreshTokenRecord).where(RefreshTokenRecord.subject == username).values(revoked=True)
+    )
+    return record
 
 
 async def create_user(uow: UnitOfWork, *, username: str, password: str, role: str, now: dt.datetime) -> UserRecord:
-    if role not in ROLES:
-        raise InvalidRequest(f"Role must be one of {', '.join(ROLES)}.", field="role")
-    if len(password) < 12:
-        raise InvalidRequest("Passwords need at least 12 characters.", field="password")
-    record = await uow.session.get(UserRecord, username)
-    if record is None:
-        record = UserRecord(username=username, password_hash=hash_password(password), role=role, is_active=True, created_at=now)
-        uow.session.add(record)
-    else:
-        record.password_hash, record.role, record.is_active = hash_password(password), role, True
-    return record
+    """Creates a user, or resets its password and role and enables it (revoking its tokens)."""
+    return await save_user(uow, username=username, password=password, role=role, active=True, now=now)
 
 
 def wall_clock() -> dt.datetime:
@@ -87,14 +169,12 @@ async def login(
     uow: UnitOfWork, *, username: str, password: str, secret: str, access_minutes: int, refresh_days: int
 ) -> TokenPair:
     now = wall_clock()
-    user = await uow.session.get(UserRecord, username)
-    try:
-        ok = user is not None and user.is_active and _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
+    user = await uow.session.get(UserRecord, username) if _storable(username) else None
+    # unknown and disabled users are checked against a dummy hash: the answer takes as long either way
+    usable = user is not None and user.is_active
+    if not await passwords.verify(user.password_hash if usable else None, password):
         raise Unauthorized("Wrong username or password.")
-    pair = await _issue(uow, subject=username, role=user.role, family=secrets.token_hex(16), secret=secret, now=now,
+    pair = await _issue(uow, user=user, family=secrets.token_hex(16), secret=secret, now=now,
                         access_minutes=access_minutes, refresh_days=refresh_days)
     await uow.commit()
     return pair
@@ -122,27 +202,34 @@ async def refresh(
         await uow.commit()
         raise Unauthorized("This refresh token was already used; for safety all its sessions are now logged out.")
     user = await uow.session.get(UserRecord, record.subject)
-    if user is not None and not user.is_active:
-        raise Unauthorized("This account is disabled.")
+    if user is None or not user.is_active or user.token_version != claims.get("ver"):
+        raise Unauthorized(REVOKED)
     record.used_at = now
-    pair = await _issue(uow, subject=record.subject, role=record.role, family=record.family, secret=secret, now=now,
+    pair = await _issue(uow, user=user, family=record.family, secret=secret, now=now,
                         access_minutes=access_minutes, refresh_days=refresh_days)
     await uow.commit()
     return pair
 
 
-async def _issue(uow, *, subject, role, family, secret, now, access_minutes, refresh_days) -> TokenPair:
+async def _issue(uow, *, user: UserRecord, family, secret, now, access_minutes, refresh_days) -> TokenPair:
     jti = secrets.token_hex(16)
     expires = now + dt.timedelta(days=refresh_days)
+    subject, role, version = user.username, user.role, user.token_version
     uow.session.add(RefreshTokenRecord(jti=jti, family=family, subject=subject, role=role, expires_at=expires, revoked=False))
     refresh_jwt = jwt.encode(
-        {"sub": subject, "role": role, "type": "refresh", "jti": jti, "iat": now, "exp": expires}, secret, algorithm=ALGORITHM
+        {"sub": subject, "role": role, "type": "refresh", "jti": jti, "ver": version, "iat": now, "exp": expires},
+        secret, algorithm=ALGORITHM,
     )
     return TokenPair(
-        access_token(secret=secret, subject=subject, role=role, minutes=access_minutes, now=now),
+        access_token(secret=secret, subject=subject, role=role, minutes=access_minutes, now=now, version=version),
         refresh_jwt,
         access_minutes * 60,
     )
+
+
+def _storable(username: str) -> bool:
+    """Whether a name could be in the users table; others (control characters, too long) are nobody's."""
+    return 0 < len(username) <= 64 and username.isprintable()
 
 
 async def users(uow: UnitOfWork) -> list[UserRecord]:

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 
 from ..clock import Clock
 from ..domain import cancellation, lifecycle
-from ..domain.cards import CardDetails
+from ..domain.cards import CardDetails, redact_card_data
 from ..domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
 from ..domain.hotel import HotelTerms
 from ..domain.lifecycle import BookingStatus
@@ -128,13 +128,38 @@ async def create(
     render: Callable[[Booking], dict[str, Any]],
 ) -> Replay:
     """Price the stay, take the inventory, store guest and booking in one transaction."""
-    token = draft.card_token or (await ctx.gateway.tokenize(draft.card) if draft.card else None)  # before any lock
+    # A card given with this request is deleted unless the booking holds it. A card saved earlier (card_token) is
+    # kept when the booking fails: the caller retries with it rather than reading the number out again.
+    fresh = await ctx.gateway.tokenize(draft.card) if draft.card and draft.card_token is None else None  # before any lock
+    stored = False
+    try:
+        result, stored = await _create(uow, ctx=ctx, draft=draft, token=draft.card_token or fresh,
+                                       idempotency=idempotency, render=render)
+    finally:
+        if fresh is not None and not stored:
+            await forget_card(ctx.gateway, fresh.token)
+    return result
+
+
+async def forget_card(gateway: PaymentGateway, token: str) -> None:
+    """Delete a card no booking holds; a failure is logged (roomi purge retries), never raised over the real answer."""
+    try:
+        await gateway.forget(token)
+    except Exception:  # noqa: BLE001 - the booking's own outcome is what the caller must hear
+        log.warning("a card no booking holds could not be deleted from the %s gateway", gateway.name, exc_info=True)
+
+
+async def _create(
+    uow: UnitOfWork, *, ctx: Context, draft: BookingDraft, token: CardToken | None, idempotency: Idempotency | None,
+    render: Callable[[Booking], dict[str, Any]],
+) -> tuple[Replay, bool]:
+    """The booking made with the card's token; also whether it was stored now (False for a replay)."""
     if idempotency is not None:
         # concurrent retries with one key wait here for the first to commit, then replay its answer
         await xact_lock(uow.session, f"idempotency:{idempotency.scope}:{idempotency.key}")
     previous = await replay(uow, idempotency)
     if previous is not None:
-        return previous
+        return previous, False
     session = uow.session
     hotel = await catalog.load_hotel(session)
     today, now = ctx.clock.today(), ctx.clock.now()
@@ -167,7 +192,7 @@ async def create(
         check_out_date=stay.check_out,
         nights=stay.nights,
         primary_guest_id=guest.id,
-        additional_guests=draft.additional_guests,
+        additional_guests=redact_card_data(draft.additional_guests),
         adults=draft.adults,
         children=draft.children,
         infants=draft.infants,
@@ -182,10 +207,10 @@ async def create(
         currency=quote.currency,
         payment_status="pending",
         payment_method=_payment_method(token),
-        special_occasion=draft.special_occasion,
-        estimated_arrival=draft.estimated_arrival,
-        special_requests=draft.special_requests,
-        room_preferences=draft.room_preferences,
+        special_occasion=redact_card_data(draft.special_occasion),
+        estimated_arrival=redact_card_data(draft.estimated_arrival),
+        special_requests=redact_card_data(draft.special_requests),
+        room_preferences=redact_card_data(draft.room_preferences),
         cancellation_policy=_policy_document(terms, deadline=deadline, quote=quote),
         policies_accepted=draft.accept_policies,
         policies_accepted_at=now if draft.accept_policies else None,
@@ -210,7 +235,7 @@ async def create(
             )
         )
     await uow.commit()
-    return result
+    return result, True
 
 
 async def get(uow: UnitOfWork, confirmation: str, *, for_update: bool = False) -> Booking:
@@ -332,7 +357,7 @@ async def modify(
         booking.room_type = room_type
     for key in ("infants", "special_requests", "special_occasion", "estimated_arrival", "room_preferences", "additional_guests"):
         if key in changes:
-            setattr(record, key, changes[key])
+            setattr(record, key, redact_card_data(changes[key]))
     after = _snapshot(booking)
     diff = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
     if not diff:
@@ -357,6 +382,7 @@ async def cancel(
     uow: UnitOfWork, *, ctx: Context, confirmation: str, reason: str | None, preview: bool = False
 ) -> tuple[Booking, dict[str, Any]]:
     """Cancel under the rate's policy: penalty, refund of what was paid beyond it, inventory released."""
+    reason = redact_card_data(reason)
     booking = await get(uow, confirmation, for_update=True)
     record, session = booking.record, uow.session
     now, today = ctx.clock.now(), ctx.clock.today()
@@ -596,7 +622,8 @@ def _snapshot(booking: Booking) -> dict[str, Any]:
 
 def _event(record: BookingRecord, action: str, actor: str, now: dt.datetime, changes: dict, reason: str | None = None):
     return BookingEventRecord(
-        booking_id=record.id, action=action, at=now, by=actor, changes=json.loads(json.dumps(changes, default=str)), reason=reason
+        booking_id=record.id, action=action, at=now, by=actor, changes=json.loads(json.dumps(changes, default=str)),
+        reason=redact_card_data(reason),
     )
 
 

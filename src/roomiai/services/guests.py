@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.cards import redact_card_data
 from ..domain.contact import PHONE_TAIL_DIGITS, clean_phone, phone_digits
 from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.references import digits_only, escape_like, yearly_reference
@@ -62,12 +63,13 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
     sequence = await next_sequence(session, f"guest:{now.year}")
     record = GuestRecord(
         guest_id=yearly_reference("G", now.year, sequence),
-        preferences=data.get("preferences") or {},
+        preferences=redact_card_data(data.get("preferences") or {}),
         communication_preferences=data.get("communication_preferences") or {},
         tags=data.get("tags") or [],
         created_at=now,
         updated_at=now,
-        **{k: v for k, v in data.items() if k in _PLAIN_FIELDS and v is not None},
+        **{k: redact_card_data(v) if k in FREE_TEXT_FIELDS else v
+           for k, v in data.items() if k in _PLAIN_FIELDS and v is not None},
     )
     index_contact(session, record)
     session.add(record)
@@ -75,6 +77,7 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
     return record
 
 
+FREE_TEXT_FIELDS = {"notes", "address"}  # what a caller may say anything into: card-like numbers are redacted
 _PLAIN_FIELDS = {
     "title", "first_name", "last_name", "email", "phone", "alternate_phone", "address", "date_of_birth",
     "nationality", "id_document", "loyalty", "notes",
@@ -201,7 +204,7 @@ async def profile(uow: UnitOfWork, *, guest_id: str, today: dt.date) -> GuestPro
 async def update_preferences(uow: UnitOfWork, *, guest_id: str, preferences: dict[str, Any], now: dt.datetime) -> GuestRecord:
     """Replace the guest's preferences."""
     record = await get(uow.session, guest_id)
-    record.preferences = preferences
+    record.preferences = redact_card_data(preferences)
     record.updated_at = now
     await uow.commit()
     return record

@@ -1,4 +1,4 @@
-"""Retention: what callers said is deleted after the configured number of days; the call's outcome and timings stay."""
+"""Retention: what callers said, and the cards of past stays, are deleted after the configured number of days."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 
 from ..domain.errors import InvalidRequest
-from ..store.tables import CallIntentRecord, CallLogRecord, CallTranscriptRecord
+from ..payments.port import PaymentGateway
+from ..store.tables import BookingRecord, CallIntentRecord, CallLogRecord, CallTranscriptRecord
 from ..store.uow import UnitOfWork
 
 
@@ -78,3 +79,60 @@ async def purge_transcripts(uow: UnitOfWork, *, now: dt.datetime, retention_days
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+UNUSED_CARD_HOURS = 24  # a card saved during a call and never put on a booking: the call is long over
+
+
+@dataclass(frozen=True)
+class CardPurgeReport:
+    """The cards a purge deleted (or, on a dry run, would delete)."""
+
+    retention_days: int
+    ended_before: dt.date
+    dry_run: bool
+    stays: int
+    unused: int
+
+    def describe(self) -> str:
+        """One paragraph for the operator."""
+        if not self.stays and not self.unused:
+            return (f"no cards of stays that ended before {self.ended_before:%Y-%m-%d} (over "
+                    f"{_count(self.retention_days, 'day')} ago) or unused for {UNUSED_CARD_HOURS} hours left to delete")
+        verb = "would delete" if self.dry_run else "deleted"
+        text = (f"{verb} the cards of {_count(self.stays, 'booking')} whose stay ended before {self.ended_before:%Y-%m-%d} "
+                f"and {_count(self.unused, 'saved card')} no booking used; bookings keep the brand and last four")
+        return text + (" (dry run: nothing was changed)" if self.dry_run else "")
+
+
+async def purge_cards(uow: UnitOfWork, *, gateway: PaymentGateway, today: dt.date, now: dt.datetime,
+                      retention_days: int, dry_run: bool = False) -> CardPurgeReport:
+    """Delete the cards of stays that ended over `retention_days` ago, and saved cards no booking used for a day."""
+    if retention_days < 1:
+        raise InvalidRequest("The card retention must be at least one day.", field="card_retention_days")
+    ended_before = today - dt.timedelta(days=retention_days)
+    held: set[str] = set()
+    due: list[BookingRecord] = []
+    rows = await uow.session.execute(select(BookingRecord).where(BookingRecord.payment_method.is_not(None)))
+    for record in rows.scalars():
+        token = (record.payment_method or {}).get("token")
+        if not token:
+            continue
+        held.add(token)
+        if record.check_out_date < ended_before:
+            due.append(record)
+    unused = []
+    list_tokens = getattr(gateway, "tokens_created_before", None)  # the local vault can list its cards; Stripe cannot
+    if list_tokens is not None:
+        unused = [t for t in await list_tokens(now - dt.timedelta(hours=UNUSED_CARD_HOURS)) if t not in held]
+    report = CardPurgeReport(retention_days=retention_days, ended_before=ended_before, dry_run=dry_run,
+                             stays=len(due), unused=len(unused))
+    if dry_run:
+        return report
+    for token in unused:
+        await gateway.forget(token)
+    for record in due:
+        await gateway.forget(record.payment_method["token"])
+        record.payment_method = {k: v for k, v in record.payment_method.items() if k != "token"}
+    await uow.commit()
+    return report

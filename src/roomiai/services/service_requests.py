@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from ..clock import Clock
-from ..domain.errors import Conflict, InvalidRequest, InvalidTransition, NotFound
+from ..domain.cards import redact_card_data, redact_card_numbers
+from ..domain.errors import Conflict, DomainError, InvalidRequest, InvalidTransition, NotFound
 from ..domain.lifecycle import BookingStatus
 from ..domain.references import yearly_reference
 from ..store.tables import BookingRecord, GuestRecord, RoomRecord, ServiceRequestRecord
 from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
+from .booking_lookup import name_key
 
 MINUTES_TO_COMPLETE = {
     "housekeeping": {"normal": 30, "urgent": 15},
@@ -30,6 +32,7 @@ NEXT_STATUSES = {
     "cancelled": set(),
 }
 CLOSED = ("completed", "cancelled")
+NO_GUEST = "No guest staying in the hotel matches that room or booking and that last name."
 
 
 @dataclass
@@ -55,16 +58,22 @@ async def create(
     request_type: str,
     details: dict[str, Any],
     priority: str,
+    guest_last_name: str | None = None,
 ) -> ServiceRequest:
-    """File a request for a checked-in booking, found by reference or by the occupied room number."""
+    """File a request for a checked-in booking, found by reference or by the occupied room number.
+
+    With `guest_last_name` (a caller's proof) a stay that does not match it, for whatever reason, is one NotFound.
+    """
     session = uow.session
-    if booking_ref:
+    if not (booking_ref or room_number):
+        raise InvalidRequest("Say which stay the request is for: give a confirmation_number, a booking_id or a room_number.")
+    if guest_last_name is not None:
+        booking, room_number = await _proven_stay(uow, booking_ref, room_number, guest_last_name)
+    elif booking_ref:
         booking = await _booking(uow, booking_ref)
         room_number = _room_of(booking, room_number)
-    elif room_number:
-        booking = await _occupant(uow, room_number)
     else:
-        raise InvalidRequest("Say which stay the request is for: give a confirmation_number, a booking_id or a room_number.")
+        booking = await _occupant(uow, room_number)
     now = clock.now()
     sequence = await next_sequence(session, f"service_request:{now.year}")
     record = ServiceRequestRecord(
@@ -73,7 +82,7 @@ async def create(
         room_number=room_number,
         guest_id=booking.primary_guest_id,
         request_type=request_type,
-        request_details={**details, "priority": priority},
+        request_details={**redact_card_data(details), "priority": priority},
         priority=priority,
         status="pending",
         estimated_completion=estimated_completion(request_type, priority, now=now),
@@ -120,7 +129,7 @@ async def update(uow: UnitOfWork, *, clock: Clock, request_id: str, changes: dic
             raise Conflict(f"Only a completed request can be rated; {record.request_id} is {record.status.replace('_', ' ')}.")
         record.guest_rating = changes["guest_rating"]
     if "notes" in changes:
-        record.notes = changes["notes"] or ""
+        record.notes = redact_card_numbers(changes["notes"] or "")
     record.updated_at = now
     await uow.commit()
     return request
@@ -145,6 +154,19 @@ def _joined():
         .outerjoin(BookingRecord, BookingRecord.id == ServiceRequestRecord.booking_id)
         .outerjoin(GuestRecord, GuestRecord.id == ServiceRequestRecord.guest_id)
     )
+
+
+async def _proven_stay(uow: UnitOfWork, booking_ref: str | None, room_number: str | None,
+                       last_name: str) -> tuple[BookingRecord, str]:
+    """The in-house stay whose primary guest has this last name; nothing about a stay is said unless the name matches."""
+    try:
+        booking = await (_booking(uow, booking_ref) if booking_ref else _occupant(uow, room_number or ""))
+    except DomainError:
+        raise NotFound(NO_GUEST) from None
+    guest = await uow.session.get(GuestRecord, booking.primary_guest_id)
+    if not name_key(last_name) or guest is None or name_key(guest.last_name) != name_key(last_name):
+        raise NotFound(NO_GUEST)
+    return booking, _room_of(booking, room_number)
 
 
 async def _booking(uow: UnitOfWork, reference: str) -> BookingRecord:

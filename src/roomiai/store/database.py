@@ -11,7 +11,9 @@ from sqlalchemy import Text, event, select, type_coerce
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from ..private_files import private_file
 from . import pii
+from .failures import storage_problem
 from .tables import CallTranscriptRecord, GuestRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,8 +30,8 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            if self.url.database and self.url.database != ":memory:":
-                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            if self.url.database and self.url.database != ":memory:" and not self.url.database.startswith("file:"):
+                private_file(self.url.database)
             self.engine: AsyncEngine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
             _sqlite_transactions(self.engine)
         else:
@@ -41,7 +43,9 @@ class Database:
         self._write_lock_loop: asyncio.AbstractEventLoop | None = None
         self._pii_key = pii_key
         self._pii_keys: pii.PiiKeys | None = None
+        self._storage_failure: str | None = None
         pii.install(self.engine.sync_engine.dialect, self.pii_keys)
+        event.listen(self.engine.sync_engine, "commit", self._committed)
 
     def pii_keys(self) -> pii.PiiKeys:
         """The keys that encrypt and index personal data, derived on first use."""
@@ -65,6 +69,26 @@ class Database:
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._writers if write else self._readers)()
+
+    def storage_failed(self, problem: str) -> None:
+        """A request failed because of the storage; health reports it until a write succeeds again."""
+        self._storage_failure = problem
+
+    def _committed(self, conn) -> None:
+        if conn.get_execution_options().get("roomiai_write", False):
+            self._storage_failure = None
+
+    async def storage_problem(self) -> str | None:
+        """What is wrong with the storage: the database cannot be read now, or the last write failed; None when well."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+        except Exception as exc:  # noqa: BLE001 - told apart just below
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            return problem
+        return self._storage_failure
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration; refuse a PII key other than the one the data was encrypted with."""

@@ -312,6 +312,8 @@ class UserRecord(Base):
     role: Mapped[str] = mapped_column(String(16))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime]
+    # every token names the version it was issued under; a role, password or status change bumps it
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RefreshTokenRecord(Base):

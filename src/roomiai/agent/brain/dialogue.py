@@ -58,9 +58,12 @@ GO_AHEAD = {
     "check_in": "Sure, what date would you like to check in?",
     "nights": "Sure, how many nights?",
     "guests": "Sure, how many adults, and any children?",
-    "verify": "Go ahead: the confirmation number and last name, or the phone number you booked with.",
+    "verify": "Go ahead: the confirmation number and the last name on the booking.",
     "room_number": "Go ahead, what's the room number?",
 }
+PHONE_NOT_CALLER_ID = "phone_not_caller_id"  # codes of tool results (agent/tools), never their wording
+CANNOT_CHECK_NOW = "cannot_check_now"
+CANNOT_CHECK = "I'm sorry, I can't check that for you right now. Would you like me to transfer you to the front desk?"
 WHAT_TO_CHANGE = [
     (re.compile(r"\bdates?\b|\bday\b|check ?-?in|arriv"), "check_in", "Sure. What date would you like to check in?", S.COLLECT_DATES),
     (re.compile(r"\bnights?\b|how long|check ?-?out|leav"), "nights", "Sure. How many nights would you like?", S.COLLECT_DATES),
@@ -505,17 +508,9 @@ class DialogueManager:
         changed = False
         if "confirmation_number" in e:
             d.confirmation_number, changed = str(e["confirmation_number"]), True
-        said_last = LAST_NAME.search(text)
-        if said_last:
-            d.last_name, changed = said_last.group(1).title(), True
-        elif "guest_name" in e:
-            d.last_name, changed = str(e["guest_name"]).split()[-1].title(), True
-        elif d.asked in ("verify", "last_name") or "confirmation_number" in e:
-            rest = CONFIRMATION_LIKE.sub(" ", text)
-            rest = NAME_PREFIX.sub("", re.sub(r"[,.!?]", " ", rest).strip()).strip()
-            words = [w for w in rest.split() if w.lower() not in NOT_NAMES]
-            if len(words) in (1, 2) and WORD_NAME.match(" ".join(words)):
-                d.last_name, changed = words[-1].title(), True
+        last_name = self._said_last_name(text, bare=d.asked in ("verify", "last_name") or "confirmation_number" in e)
+        if last_name:
+            d.last_name, changed = last_name, True
         if "phone_number" in e and len(str(e["phone_number"])) >= 7:
             d.phone, changed = str(e["phone_number"]), True
         if d.task is Task.MODIFY:
@@ -532,6 +527,21 @@ class DialogueManager:
             if "room_type" in e and self.room_words.get(str(e["room_type"]).lower()):
                 c["room_type"], changed = self.room_words[str(e["room_type"]).lower()], True
         return changed
+
+    def _said_last_name(self, text: str, *, bare: bool) -> str | None:
+        """A last name the caller said ('last name Hopper', 'Grace Hopper'), or their bare words when one was asked for."""
+        said_last = LAST_NAME.search(text)
+        if said_last:
+            return said_last.group(1).title()
+        if "guest_name" in self.entities:
+            return str(self.entities["guest_name"]).split()[-1].title()
+        if bare:
+            rest = CONFIRMATION_LIKE.sub(" ", text)
+            rest = NAME_PREFIX.sub("", re.sub(r"[,.!?]", " ", rest).strip()).strip()
+            words = [w for w in rest.split() if w.lower() not in NOT_NAMES]
+            if len(words) in (1, 2) and WORD_NAME.match(" ".join(words)):
+                return words[-1].title()
+        return None
 
     def _existing(self, intent: str, changed: bool) -> Action:
         d = self.d
@@ -561,8 +571,8 @@ class DialogueManager:
             what = "change" if d.task is Task.MODIFY else "cancel"
             if d.asked == "verify" and not changed:
                 return self._unclear()
-            return self._ask("verify", f"I can help you {what} your booking. Could I have your confirmation number and the last name on the booking? "
-                             "Or the phone number you booked with.", S.VERIFICATION)
+            return self._ask("verify", f"I can help you {what} your booking. Could I have your confirmation number and the last name on the booking?",
+                             S.VERIFICATION)
         booking = self._selected()
         if booking is None and d.asked == "which_booking":
             booking = self._pick_booking()
@@ -642,13 +652,18 @@ class DialogueManager:
             sv.priority = "urgent"
         if kind or intent == "service_request":
             sv.description = text[:300]
+        name = self._said_last_name(text, bare=self.d.asked == "service_name" and not room)
+        if name:
+            sv.last_name = name
         if sv.request_type is None:
             return self._ask("service_what", "Of course. What can we bring you or take care of?", S.SERVICE_REQUEST)
         if sv.room_number is None:
             return self._ask("room_number", "Certainly. What's your room number?", S.SERVICE_REQUEST)
+        if sv.last_name is None:
+            return self._ask("service_name", f"And the last name of the guest staying in room {sv.room_number}?", S.SERVICE_REQUEST)
         return self._call("request_service", {
-            "request_type": sv.request_type, "room_number": sv.room_number, "items": sv.items or None,
-            "description": sv.description, "priority": sv.priority,
+            "request_type": sv.request_type, "room_number": sv.room_number, "last_name": sv.last_name,
+            "items": sv.items or None, "description": sv.description, "priority": sv.priority,
         }, S.SERVICE_REQUEST)
 
     # -- tool results ---------------------------------------------------------------------------
@@ -719,9 +734,16 @@ class DialogueManager:
                 return self._say(f"{answer} Is there anything else I can help you with?", S.INTENT_DETECTION)
             return self._say(f"{answer} {self._question()}", d.state)
         if name == "request_service":
+            if (output or {}).get("code") == CANNOT_CHECK_NOW:
+                d.asked = "transfer"
+                return self._say(CANNOT_CHECK, S.SERVICE_REQUEST)
             if error:
-                d.service.room_number, d.asked = None, "room_number"
-                return self._say(f"I'm sorry, {error[0].lower() + error[1:]} Could you check the room number for me?", S.SERVICE_REQUEST)
+                d.service.room_number = d.service.last_name = None
+                d.verify_failures += 1
+                if d.verify_failures >= MAX_VERIFY_FAILURES:
+                    d.asked = "transfer"
+                    return self._say(f"I'm sorry, {error[0].lower() + error[1:]} Would you like me to transfer you to the front desk?", S.SERVICE_REQUEST)
+                return self._ask("room_number", f"I'm sorry, {error[0].lower() + error[1:]} Could you give me the room number again?", S.SERVICE_REQUEST)
             d.task, d.asked = Task.NONE, "anything_else"
             when = self._local_time(output.get("estimated_completion"))
             what = join_words(d.service.items) or output["request_type"].replace("_", " ")
@@ -758,6 +780,14 @@ class DialogueManager:
 
     def _found(self, output: dict[str, Any] | None, error: str | None) -> Action:
         d = self.d
+        code = (output or {}).get("code")
+        if code == CANNOT_CHECK_NOW:
+            d.asked = "transfer"
+            return self._say(CANNOT_CHECK, S.VERIFICATION)
+        if code == PHONE_NOT_CALLER_ID:
+            d.phone = None
+            return self._ask("verify", "I'm sorry, I can only use a phone number to find a booking when you're calling from that number. "
+                             "Could I have your confirmation number and the last name on the booking?", S.VERIFICATION)
         if error:
             d.verify_failures += 1
             d.confirmation_number = d.last_name = d.phone = None
@@ -765,7 +795,7 @@ class DialogueManager:
                 d.asked = "transfer"
                 return self._say("I'm sorry, I still can't find a booking with those details. Would you like me to transfer you to the front desk?", S.VERIFICATION)
             return self._ask("verify", "I'm sorry, I couldn't find a booking matching those details. Could you give me the confirmation number "
-                             "and last name again, or the phone number you booked with?", S.VERIFICATION)
+                             "and the last name on the booking again?", S.VERIFICATION)
         d.verified = output["bookings"]
         return self._existing("other", True)
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .numbers import DIGIT_WORDS, TENS, UNITS
-
-_TOKEN_RE = re.compile(r"\d+|[a-z][a-z']*|[+(),.\-/#]")
-_FILLERS = {"uh", "um", "erm", "er", "hmm", "and", "then"}
-_SEPARATORS = {",", "-", ".", "(", ")", "+", "/", "dash", "hyphen", "space"}
-_MULTIPLIERS = {"double": 2, "triple": 3, "treble": 3}
+from ...domain.spoken_digits import digit_runs
+from .numbers import DIGIT_WORDS
 
 _WRITTEN_EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}")
 _TLDS = {
@@ -37,78 +33,11 @@ _CONF_CUE_RE = re.compile(
     r"\b(?:confirmation|booking|reservation|reference) (?:number|code|id|no|#)\b|\bconfirmation\b")
 
 
-def _digit_runs(text: str) -> list[tuple[int, int, str]]:
-    """Runs of spoken or written digits as (char start, char end, digits)."""
-    runs: list[tuple[int, int, str]] = []
-    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-    i = 0
-    cur = ""
-    start = end = -1
-    pending_mult = 1
-
-    def flush() -> None:
-        nonlocal cur, start, end
-        if cur:
-            runs.append((start, end, cur))
-        cur, start, end = "", -1, -1
-
-    while i < len(tokens):
-        tok, s, e = tokens[i]
-        digits = None
-        consumed = 1
-        if tok.isdigit():
-            digits = tok
-        elif tok in TENS:
-            nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-            if nxt in UNITS and UNITS[nxt] < 10 and UNITS[nxt] > 0:
-                digits = str(TENS[tok] + UNITS[nxt])
-                consumed = 2
-            else:
-                digits = str(TENS[tok])
-        elif tok in UNITS and UNITS[tok] >= 10:
-            digits = str(UNITS[tok])
-        elif tok in DIGIT_WORDS and (tok not in ("o", "oh") or cur or _next_is_digit(tokens, i)):
-            digits = DIGIT_WORDS[tok]
-        elif tok == "hundred" and cur:
-            digits = "00"
-        elif tok == "thousand" and cur:
-            digits = "000"
-        elif tok in _MULTIPLIERS and _next_is_digit(tokens, i):
-            pending_mult = _MULTIPLIERS[tok]
-            if not cur:
-                start = s
-            i += 1
-            continue
-        if digits is not None:
-            if not cur and start < 0:
-                start = s
-            cur += digits * pending_mult if len(digits) == 1 else digits
-            pending_mult = 1
-            end = tokens[i + consumed - 1][2]
-            i += consumed
-            continue
-        if cur and (tok in _SEPARATORS or tok in _FILLERS):
-            i += 1
-            continue
-        flush()
-        pending_mult = 1
-        i += 1
-    flush()
-    return runs
-
-
-def _next_is_digit(tokens: list[tuple[str, int, int]], i: int) -> bool:
-    if i + 1 >= len(tokens):
-        return False
-    nxt = tokens[i + 1][0]
-    return nxt.isdigit() or nxt in DIGIT_WORDS and nxt not in ("o",) or nxt in ("oh",)
-
-
 def find_phone(text: str, *, asked: bool = False) -> str | None:
     """Phone number as digits from cleaned text ("five five five, one two three..."), else None."""
     cue = asked or bool(_PHONE_CUE_RE.search(text))
     best = None
-    for s, _e, digits in _digit_runs(text):
+    for s, _e, digits in digit_runs(text):
         before = text[max(0, s - 12):s]
         if _CONF_PREFIX_RE.search(before) or _ROOM_BEFORE_RE.search(before):
             continue
@@ -178,7 +107,7 @@ def find_confirmation(text: str, *, asked: bool = False) -> str | None:
         return f"ROOMI-{y}{mo}{d}-{int(seq):03d}"
     prefixes = [p.end() for p in _CONF_PREFIX_RE.finditer(text)]
     cue = asked or bool(_CONF_CUE_RE.search(text))
-    for s, _e, digits in _digit_runs(text):
+    for s, _e, digits in digit_runs(text):
         near_prefix = any(0 <= s - p <= 8 for p in prefixes)
         if not (near_prefix or cue):
             continue

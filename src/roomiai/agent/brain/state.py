@@ -78,6 +78,7 @@ class GuestSlots:
 class ServiceSlots:
     request_type: str | None = None
     room_number: str | None = None
+    last_name: str | None = None  # the guest in the room, as the caller named them: the API's proof
     items: list[str] = field(default_factory=list)
     description: str | None = None
     priority: str = "normal"

@@ -20,6 +20,10 @@ from ..brain.spoken import find_phone
 from ..call_state import CallState
 
 NOT_CONFIRMED = "The caller has not confirmed the read-back yet."
+LOOKUP_LIMITED = "lookup_limited"  # the API's problem code when it refuses to check a caller's details for a while
+CANNOT_CHECK_NOW = "cannot_check_now"  # a tool's result code: say so and offer the front desk
+CANNOT_CHECK_NOW_TELL = ("The hotel's system cannot check booking details right now: tell the caller you cannot check "
+                         "it at the moment and offer to transfer them to the front desk.")
 _classifier = IntentClassifier()
 _extractor = EntityExtractor()
 
@@ -37,7 +41,12 @@ def api_errors(on_refusal: Callable[[], None] | None = None) -> Iterator[None]:
     except ApiError as exc:
         if on_refusal is not None and exc.status < 500:
             on_refusal()
-        raise ToolError(exc.detail) from None
+        raise ToolError(CANNOT_CHECK_NOW_TELL if exc.code == LOOKUP_LIMITED else exc.detail) from None
+
+
+def cannot_check_now(**extra: Any) -> str:
+    """The distinct result of a tool the API would not let check the caller's details now (429 lookup_limited)."""
+    return result({**extra, "code": CANNOT_CHECK_NOW, "instruction": CANNOT_CHECK_NOW_TELL})
 
 
 async def hotel_facts(api: RoomiApi, state: CallState) -> dict[str, Any]:

@@ -6,11 +6,14 @@ from typing import Any
 
 from livekit.agents import ToolError, llm
 
+from ...domain.references import digits_only
 from ..api_client import ApiError, RoomiApi
 from ..call_state import CallState
 from .common import (
+    LOOKUP_LIMITED,
     api_errors,
     caller_said_phone,
+    cannot_check_now,
     mark_read_back,
     normalise_confirmation,
     redact,
@@ -21,25 +24,39 @@ from .common import (
 MAX_VERIFICATION_FAILURES = 3
 NO_MATCH = "No booking matches those details."
 OFFER_TRANSFER = "Offer to transfer the caller to the front desk."
-VERIFY_FIRST = ("Verify the caller first: find the booking with its confirmation number and the guest's last name, "
-                "or with the phone number on it.")
+VERIFY_FIRST = ("Verify the caller first: find the booking with its confirmation number and the guest's last name "
+                "(or with the phone number on it, when the call comes from that number).")
 PHONE_NOT_SAID = ("Look up only a phone number the caller said in this call, never the number they are calling from; "
                   "ask them for the phone number on the booking.")
+PHONE_NOT_CALLER_ID = "phone_not_caller_id"
+PHONE_PROVES_NOTHING = ("A phone number proves who the caller is only when the call comes from it, and this call does "
+                        "not: ask for the confirmation number and the last name on the booking instead.")
+PHONE_DIGITS = 10
 NOTHING_PENDING = "There is no {} waiting for confirmation; quote it and read it back first."
 
 
 async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
                        confirmation_number: str | None = None, last_name: str | None = None,
                        phone: str | None = None) -> str:
-    """Verify the caller against the booking's details; a match unlocks those bookings for this call."""
+    """Verify the caller against the booking's details; a match unlocks those bookings for this call.
+
+    A phone number counts only when the caller said it and the call comes from it (its caller ID): anyone can say
+    another guest's number.
+    """
     if phone and not caller_said_phone(history, phone):
         raise ToolError(PHONE_NOT_SAID)
+    if phone and not is_caller_id(state, phone):
+        return phone_proves_nothing()
     if state.verification_failures >= MAX_VERIFICATION_FAILURES:
         raise ToolError(f"The caller could not be verified after {MAX_VERIFICATION_FAILURES} attempts. {OFFER_TRANSFER}")
     try:
         found = await api.lookup_bookings(confirmation_number=redact(confirmation_number),
                                           last_name=redact(last_name), phone=phone)
     except ApiError as exc:
+        if exc.code == LOOKUP_LIMITED:
+            return cannot_check_now(verified=False)
+        if exc.code == PHONE_NOT_CALLER_ID:
+            return phone_proves_nothing()
         if exc.status != 404:
             raise ToolError(exc.detail) from None
         state.verification_failures += 1
@@ -143,6 +160,17 @@ def _changed_stay(number: str, booking: dict[str, Any], price: dict[str, Any]) -
         "nights": booking["nights"],
         "room_type": booking["room_type"],
     }
+
+
+def is_caller_id(state: CallState, phone: str) -> bool:
+    """Whether `phone` is the number this call comes from (its last ten digits)."""
+    said, caller = digits_only(phone)[-PHONE_DIGITS:], digits_only(state.caller_id or "")[-PHONE_DIGITS:]
+    return len(said) == PHONE_DIGITS and said == caller
+
+
+def phone_proves_nothing() -> str:
+    """The distinct result for a phone number that is not the caller ID: nothing was looked up, ask for the rest."""
+    return result({"verified": False, "code": PHONE_NOT_CALLER_ID, "instruction": PHONE_PROVES_NOTHING})
 
 
 def _verified(state: CallState, confirmation_number: str) -> str:

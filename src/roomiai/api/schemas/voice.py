@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
+from ...domain.caller_turns import MAX_CALLER_TURN_CHARS, too_long
 from .common import Instant, Request
 
 Outcome = Literal[
@@ -39,13 +40,21 @@ class SessionStarted(BaseModel):
     greeting: str
     settings: VoiceSettings
     call_start: Instant
+    call_key: str = Field(description="send it as X-Call-Key (with X-Call-Session) on this call's log writes and lookups")
 
 
 class TranscriptEntry(Request):
     speaker: Literal["agent", "guest"]
-    text: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
+        description=f"at most 4000 characters for Roomi, {MAX_CALLER_TURN_CHARS} for the caller's turn")
     confidence: float | None = Field(None, ge=0, le=1)
     timestamp: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _caller_turn(self) -> "TranscriptEntry":
+        if self.speaker == "guest" and too_long(self.text):
+            raise ValueError(f"a caller's turn has at most {MAX_CALLER_TURN_CHARS} characters")
+        return self
 
 
 class TranscriptPost(Request):
