@@ -55,7 +55,7 @@ from roomiai.clock import Clock  # noqa: E402
 from roomiai.config import Settings  # noqa: E402
 from roomiai.payments.local_vault import LocalVault  # noqa: E402
 from roomiai.services.auth import access_token, wall_clock  # noqa: E402
-from roomiai.services.seed import seed_demo  # noqa: E402
+from roomiai.demo.seed import seed_demo  # noqa: E402
 from roomiai.store.database import Database  # noqa: E402
 from roomiai.store.uow import UnitOfWork  # noqa: E402
 

@@ -57,7 +57,7 @@ from roomiai.config import Settings  # noqa: E402
 from roomiai.payments.local_vault import LocalVault  # noqa: E402
 from roomiai.services import availability, catalog  # noqa: E402
 from roomiai.services.auth import access_token  # noqa: E402
-from roomiai.services.seed import seed_demo  # noqa: E402
+from roomiai.demo.seed import seed_demo  # noqa: E402
 from roomiai.domain.stay import make_stay  # noqa: E402
 from roomiai.store.database import Database  # noqa: E402
 from roomiai.store.tables import BookingRecord, InventoryRecord  # noqa: E402

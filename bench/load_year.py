@@ -6,7 +6,7 @@
 
 Creates (or empties) the database, migrates it, seeds the Grand Hotel demo and books arrivals from
 `--days` days before the hotel's today until today, plus `--ahead` days of future arrivals as they
-would be on the books today (fewer the further ahead), through `services.demo_bookings.generate`,
+would be on the books today (fewer the further ahead), through `demo.bookings.generate`,
 i.e. through the real booking use case. Past stays are checked in / out / marked no-show and some
 bookings cancelled. Prints counts and times; for a SQLite file it also writes `<file>.json` with
 what was loaded (the API benchmark pins its clock to the same today from it).
@@ -34,8 +34,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from roomiai.clock import Clock  # noqa: E402
 from roomiai.payments.local_vault import LocalVault  # noqa: E402
-from roomiai.services import demo_bookings  # noqa: E402
-from roomiai.services.seed import is_seeded, seed_demo  # noqa: E402
+from roomiai.demo import bookings as demo_bookings  # noqa: E402
+from roomiai.demo.seed import is_seeded, seed_demo  # noqa: E402
 from roomiai.store.database import Database  # noqa: E402
 from roomiai.store.tables import BookingRecord, GuestRecord, InventoryRecord  # noqa: E402
 from roomiai.store.uow import UnitOfWork  # noqa: E402

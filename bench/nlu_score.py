@@ -1,6 +1,9 @@
 """Score the deterministic NLU (intents + entities) on labelled JSON lines such as nlu_dev.jsonl."""
 
-# Usage: python bench/nlu_score.py [FILE] [--errors N] [--entity-errors N] [--json]
+# Usage: python bench/nlu_score.py [FILE] [--errors N] [--entity-errors N] [--json] [--cv K]
+# --cv K splits the lines into K folds by dialogue (the `source` id without its turn number), so no
+# dialogue's turns fall on both sides of a split, and reports each held-out fold and their mean, spread
+# and worst: the figure to trust for rules tuned on other folds (tune on K-1, read the held-out one).
 # Per shared/data/README.md: intent accuracy over lines with a non-null intent (also with
 # book_room and check_availability merged); entity micro precision/recall/F1 over
 # (line, name, value) with names limited to each line's scored_entities. Also reports the
@@ -142,6 +145,51 @@ def score(rows: list[dict]) -> Report:
     return rep
 
 
+def dialogue_of(row: dict) -> str:
+    """The dialogue a line belongs to: its `source` without the turn number (sgd/Hotels_3/40_00099/4 → .../40_00099)."""
+    source = row.get("source") or row.get("id") or ""
+    return source.rsplit("/", 1)[0] if "/" in source else source
+
+
+def folds(rows: list[dict], k: int) -> list[list[dict]]:
+    """K folds of whole dialogues, the same for every run (dialogues assigned by a stable hash of their id)."""
+    import hashlib
+
+    parts: list[list[dict]] = [[] for _ in range(k)]
+    for row in rows:
+        key = int(hashlib.sha256(dialogue_of(row).encode()).hexdigest()[:8], 16)
+        parts[key % k].append(row)
+    return [part for part in parts if part]
+
+
+def cross_validate(rows: list[dict], k: int) -> dict:
+    """Score each held-out fold; the mean, the spread (population std) and the worst fold of each figure."""
+    reports = [score(part) for part in folds(rows, k)]
+    figures: dict[str, list[float]] = defaultdict(list)
+    for rep in reports:
+        p, r, f = rep.entity_prf()
+        for name, value in (("intent_accuracy", rep.intent_accuracy), ("intent_accuracy_merged", rep.intent_accuracy_merged),
+                            ("entity_precision", p), ("entity_recall", r), ("entity_f1", f)):
+            figures[name].append(value)
+    summary: dict = {"folds": len(reports), "lines": [rep.lines for rep in reports],
+                     "dialogues": len({dialogue_of(row) for row in rows})}
+    for name, values in figures.items():
+        mean = sum(values) / len(values)
+        spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+        summary[name] = {"mean": round(mean, 4), "std": round(spread, 4), "min": round(min(values), 4),
+                         "per_fold": [round(v, 4) for v in values]}
+    return summary
+
+
+def print_cv(summary: dict) -> None:
+    """Cross-validation figures on stdout."""
+    print(f"{summary['folds']}-fold cross-validation by dialogue ({summary['dialogues']} dialogues, "
+          f"lines per fold {summary['lines']})")
+    for name in ("intent_accuracy", "intent_accuracy_merged", "entity_precision", "entity_recall", "entity_f1"):
+        fig = summary[name]
+        print(f"  {name:24s} mean {fig['mean']:.4f} ± {fig['std']:.4f}   worst fold {fig['min']:.4f}")
+
+
 def load(path: Path) -> list[dict]:
     """Labelled rows of a JSON-lines file."""
     with path.open(encoding="utf-8") as fh:
@@ -182,7 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="print N misclassified intents")
     ap.add_argument("--entity-errors", type=int, default=0, metavar="N", help="print N entity mismatches")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ap.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation split by dialogue")
     args = ap.parse_args(argv)
+    if args.cv:
+        if args.cv < 2:
+            ap.error("--cv needs at least 2 folds")
+        summary = cross_validate(load(Path(args.file)), args.cv)
+        if args.json:
+            print(json.dumps(summary, indent=2))
+        else:
+            print_cv(summary)
+        return 0
     rep = score(load(Path(args.file)))
     if args.json:
         print(json.dumps(rep.as_dict(), indent=2))

@@ -15,7 +15,7 @@ from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.payments.local_vault import LocalVault
 from roomiai.services.auth import access_token
-from roomiai.services.seed import seed_demo
+from roomiai.demo.seed import seed_demo
 from roomiai.store.database import Database
 from roomiai.store.uow import UnitOfWork
 

@@ -22,6 +22,7 @@ RoomiAI demo — Grand Hotel is open for reservations.
   Health:                  http://{host}:{port}/v1/health
   Database:                {database}
   Hotel date:              {today}
+  Guests' e-mails:         {mail}
 
 Log in on /docs with the Authorize button (OAuth2 password form), or from a shell:
   curl -s -X POST http://{host}:{port}/v1/auth/token -d 'username=admin&password=grandhotel-admin'
@@ -47,7 +48,7 @@ async def _demo_bookings(settings: Settings, db, clock) -> None:
     import datetime as dt
 
     from .api.app import build_container
-    from .services.demo_bookings import generate
+    from .demo.bookings import generate
 
     container = build_container(settings, db=db, clock=clock)
     print("loading demo bookings (two weeks back, a month ahead) ...", file=sys.stderr, flush=True)
@@ -55,9 +56,26 @@ async def _demo_bookings(settings: Settings, db, clock) -> None:
     print(f"loaded {report.bookings} demo bookings for {report.guests} guests", file=sys.stderr, flush=True)
 
 
+async def _demo_calls(settings: Settings, db, clock) -> None:
+    """A few days of past calls: scripted callers talking to the real receptionist, for the desk's Calls page."""
+    from .api.app import build_gateway
+    from .demo.calls import make_past_calls
+
+    gateway = build_gateway(settings)
+    try:
+        made = await make_past_calls(settings, db, today=clock.today(), gateway=gateway)
+    finally:
+        close = getattr(gateway, "close", None) or getattr(gateway, "aclose", None)
+        if close is not None:
+            result = close()
+            if hasattr(result, "__await__"):
+                await result
+    print(f"made {made} demo calls to Roomi over the last days", file=sys.stderr, flush=True)
+
+
 async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> bool:
     from .clock import Clock
-    from .services.seed import seed_demo
+    from .demo.seed import seed_demo
     from .store.database import Database
     from .store.uow import UnitOfWork
 
@@ -71,6 +89,7 @@ async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> 
             loaded = await seed_demo(uow, now=clock.now())
         if loaded and bookings:
             await _demo_bookings(settings, db, clock)
+            await _demo_calls(settings, db, clock)
         return loaded
     finally:
         await db.dispose()
@@ -83,11 +102,23 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_demo_in_prod(settings: Settings, command: str) -> bool:
+    """True (after saying why) when ROOMIAI_ENV is not dev: demo data and demo passwords stay out of production."""
+    if settings.env == "dev":
+        return False
+    print(f"roomi {command}: the demo (fake bookings, demo users with published passwords) never runs with "
+          f"ROOMIAI_ENV={settings.env}. Set up your own hotel with `roomi init --hotel FILE` instead.", file=sys.stderr)
+    return True
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     if not args.demo:
-        print("roomi seed: say what to load; only --demo (the Grand Hotel demo property) exists.", file=sys.stderr)
+        print("roomi seed: say what to load; only --demo (the Grand Hotel demo property) exists. "
+              "For your own hotel: roomi init --hotel FILE, or roomi hotel import FILE.", file=sys.stderr)
         return 2
     settings = _settings()
+    if _refuse_demo_in_prod(settings, "seed --demo"):
+        return 2
     loaded = _run(lambda: _prepare(settings, seed=True))
     print("loaded the Grand Hotel demo" if loaded else "a hotel is already set up; nothing loaded")
     return 0
@@ -155,14 +186,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings()
+    if _refuse_demo_in_prod(settings, "demo"):
+        return 2
     trusted = _trusted_proxies(args, settings)
     _run(lambda: _prepare(settings, seed=True))
     from .clock import Clock
 
     today = Clock("America/New_York", pinned_date=settings.today).today()
-    print(DEMO_HELP.format(host=args.host, port=args.port, database=masked_url(settings.database_url), today=today),
-          flush=True)
+    print(DEMO_HELP.format(host=args.host, port=args.port, database=masked_url(settings.database_url), today=today,
+                           mail=_mail_summary(settings)), flush=True)
     return _serve(settings, args.host, args.port, call_page=True, trusted_proxies=trusted)
+
+
+def _mail_summary(settings: Settings) -> str:
+    """Where the demo's guest e-mails go, in words."""
+    delivery = settings.resolved_mail_delivery()
+    if delivery == "files":
+        from .messaging.setup import mail_folder
+
+        return f"written as .eml files to {mail_folder(settings)}/"
+    return "sent through ROOMIAI_SMTP_URL" if delivery == "smtp" else "off (ROOMIAI_MAIL_DELIVERY=off)"
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -211,6 +254,144 @@ def cmd_user(args: argparse.Namespace) -> int:
         return 2
     done = "disabled" if args.disable else f"({args.role}) saved"
     print(f"user {args.username} {done}; tokens issued to it before are revoked")
+    return 0
+
+
+def _property_file(path: str, command: str):
+    """The file's property document in its stored form, or None after printing every problem with its place."""
+    from pathlib import Path
+
+    from .property.checks import PropertyProblems, canonical, parse
+    from .property.files import read
+
+    try:
+        return canonical(parse(read(Path(path))))
+    except PropertyProblems as exc:
+        count = len(exc.problems)
+        print(f"roomi {command}: {path} has {count} problem{'s' if count > 1 else ''}; nothing was imported:",
+              file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return None
+
+
+def _print_refusal(command: str, exc) -> None:
+    print(f"roomi {command}: {exc.detail} Nothing was imported.", file=sys.stderr)
+    for booking in getattr(exc, "bookings", []):
+        print(f"  {booking['confirmation_number']} ({booking['status']}) {booking['check_in']} to {booking['check_out']}",
+              file=sys.stderr)
+
+
+async def _import_hotel(settings: Settings, document: dict, *, dry_run: bool, admin: tuple[str, str] | None = None):
+    """Apply the document in one transaction (rolled back for a dry run); with `admin`, only into an empty database."""
+    from .clock import Clock
+    from .demo.seed import is_seeded
+    from .services import property_setup
+    from .services.auth import create_user, users
+    from .store.database import Database
+    from .store.uow import UnitOfWork
+
+    db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
+    try:
+        await db.migrate()
+        clock = Clock(document["hotel"]["timezone"], pinned_date=settings.today)
+        async with UnitOfWork(db, write=True) as uow:
+            if admin is not None and (await is_seeded(uow) or await users(uow)):
+                return None
+            changes = await property_setup.apply(uow, document, now=clock.now(), today=clock.today())
+            if admin is not None:
+                await create_user(uow, username=admin[0], password=admin[1], role="admin", now=clock.now())
+            if not dry_run:
+                await uow.commit()
+            return changes
+    finally:
+        await db.dispose()
+
+
+def cmd_hotel(args: argparse.Namespace) -> int:
+    from .domain.errors import DomainError
+
+    settings = _settings()
+    if args.action == "export":
+        return _export_hotel(settings, args)
+    document = _property_file(args.file, "hotel import")
+    if document is None:
+        return 2
+    try:
+        changes = _run(lambda: _import_hotel(settings, document, dry_run=args.dry_run))
+    except DomainError as exc:
+        _print_refusal("hotel import", exc)
+        return 2
+    if args.dry_run:
+        print(f"{args.file} is valid; importing it would make {len(changes)} change{'s' if len(changes) != 1 else ''}"
+              " (nothing was changed):")
+    else:
+        print(f"imported {args.file}: {len(changes)} change{'s' if len(changes) != 1 else ''}")
+    for line in changes:
+        print(f"  {line}")
+    return 0
+
+
+def _export_hotel(settings: Settings, args: argparse.Namespace) -> int:
+    from .domain.errors import DomainError
+    from .property.checks import PropertyProblems, canonical, compact, parse
+    from .property.files import dumps, format_for
+    from .services import property_setup
+    from .store.database import Database
+    from .store.uow import UnitOfWork
+
+    async def _read() -> dict:
+        db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
+        try:
+            await db.migrate()
+            async with UnitOfWork(db) as uow:
+                return await property_setup.export(uow)
+        finally:
+            await db.dispose()
+
+    try:
+        text = dumps(compact(canonical(parse(_run(_read)))), fmt=format_for(args.file, args.format))
+    except DomainError as exc:
+        print(f"roomi hotel export: {exc.detail}", file=sys.stderr)
+        return 2
+    except PropertyProblems as exc:  # data stored before these checks existed
+        print("roomi hotel export: the stored property does not pass the file's checks:\n  " + "\n  ".join(exc.problems),
+              file=sys.stderr)
+        return 2
+    if args.file in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        with open(args.file, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(f"wrote {args.file}", file=sys.stderr)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .domain.errors import DomainError
+
+    settings = _settings()
+    document = _property_file(args.hotel, "init")
+    if document is None:
+        return 2
+    password = os.environ.get("ROOMIAI_NEW_PASSWORD")
+    if not password:
+        password = getpass.getpass(f"password for the first admin user {args.admin!r} (12 characters or more): ")
+        if getpass.getpass("the same password again: ") != password:
+            print("roomi init: the two passwords differ; nothing was done.", file=sys.stderr)
+            return 2
+    try:
+        changes = _run(lambda: _import_hotel(settings, document, dry_run=False, admin=(args.admin, password)))
+    except DomainError as exc:
+        _print_refusal("init", exc)
+        return 2
+    if changes is None:
+        print("roomi init: this database is already set up (it has a hotel or users); nothing was done. "
+              "Change the hotel with `roomi hotel import FILE` and users with `roomi user`.", file=sys.stderr)
+        return 2
+    print(f"initialised {masked_url(settings.database_url)}: hotel {document['hotel']['name']} "
+          f"({len(document['room_types'])} room types, {len(document['rooms'])} rooms, {len(document['rates'])} rates), "
+          f"admin user {args.admin}. Serve it with `roomi serve`.")
     return 0
 
 
@@ -316,6 +497,22 @@ def build_parser() -> argparse.ArgumentParser:
     add("migrate", cmd_migrate, "Create or upgrade the database schema.")
     p = add("seed", cmd_seed, "Load data into the database.")
     p.add_argument("--demo", action="store_true", help="load the Grand Hotel demo property, demo users and a month of demo bookings")
+    p = add("init", cmd_init, "First run in production: create the database schema, import your hotel file and create "
+                              "the first admin user (password from ROOMIAI_NEW_PASSWORD or a prompt). Refuses a database "
+                              "that already has a hotel or users; never creates demo users.")
+    p.add_argument("--hotel", required=True, metavar="FILE", help="the property file (YAML or JSON; README: Set up your hotel)")
+    p.add_argument("--admin", default="admin", metavar="USERNAME", help="the first admin user's name (default admin)")
+    p = add("hotel", cmd_hotel, "Import or export the hotel's property file: settings, taxes, fees, room types, rooms, "
+                                "rates, packages and discount codes (YAML or JSON, the blueprint's field names).")
+    hotel_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = hotel_sub.add_parser("import", help="make the database hold exactly this property, in one transaction",
+                             description="Check the file, then create, update or remove settings, room types, rooms and "
+                                         "rates so the database holds exactly what it describes. All or nothing.")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--dry-run", action="store_true", help="check the file and print what would change; change nothing")
+    q = hotel_sub.add_parser("export", help="write the property file (to standard output without FILE)")
+    q.add_argument("file", metavar="FILE", nargs="?")
+    q.add_argument("--format", choices=["yaml", "json"], help="default: json for a .json FILE, else yaml")
     p = add("token", cmd_token, "Print an access token signed with the configured secret, for scripts.")
     p.add_argument("--role", required=True, choices=["admin", "staff", "agent"], help="role the token carries")
     p.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")

@@ -81,11 +81,40 @@ class Settings(BaseSettings):
     vad_silence_seconds: float = Field(0.35, ge=0.1, le=2.0, description="silence that ends a caller's speech")
     endpointing_seconds: float = Field(0.3, ge=0.0, le=3.0, description="extra wait before Roomi takes her turn")
     provider_timeout_seconds: float = Field(5.0, gt=0, le=60, description="a cloud STT/TTS/LLM attempt's time limit")
+    mail_delivery: Literal["auto", "smtp", "files", "off"] = Field(
+        "auto", description="guests' e-mails: smtp (ROOMIAI_SMTP_URL), files (.eml files in ROOMIAI_MAIL_DIR) or off; "
+                            "auto: smtp when ROOMIAI_SMTP_URL is set, else files in dev mode, else off")
+    smtp_url: str = Field("", repr=False, description="smtp://user:password@host:587 (STARTTLS when offered; "
+                                                      "?starttls=require to insist) or smtps://user:password@host:465")
+    mail_from: str = Field("", description="the From address of guests' e-mails, e.g. Grand Hotel <reservations@"
+                                           "grandhotel.example>; empty: the hotel's own e-mail address")
+    mail_dir: Path | None = Field(None, description="where .eml files are written (files delivery); default <data_dir>/mail")
+    mail_templates_dir: Path | None = Field(
+        None, description="the hotel's own message templates: a file here replaces the shipped one of the same name")
+    mail_poll_seconds: float = Field(10.0, gt=0, le=3600, description="how often the outbox is checked for due messages")
 
     @field_validator("today", mode="before")
     @classmethod
     def _blank_today(cls, value):
         return value or None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str) -> str:
+        if value.strip():
+            from .messaging.smtp import parse_smtp_url
+
+            parse_smtp_url(value)
+        return value.strip()
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        if value.strip() and "@" not in parseaddr(value)[1]:
+            raise ValueError("ROOMIAI_MAIL_FROM must be an e-mail address, e.g. Grand Hotel <reservations@grandhotel.example>")
+        return value.strip()
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -109,6 +138,8 @@ class Settings(BaseSettings):
         if self.payment_gateway == "local" and self.vault_key and not _fernet_key(self.vault_key):
             raise ValueError("ROOMIAI_VAULT_KEY is not a valid key: it must be 32 url-safe base64-encoded bytes, e.g. from: "
                              "python -c 'import secrets, base64; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'")
+        if self.mail_delivery == "smtp" and not self.smtp_url:
+            raise ValueError("ROOMIAI_MAIL_DELIVERY=smtp needs ROOMIAI_SMTP_URL, e.g. smtp://user:password@mail.example.com:587")
         stripe_key_prefixes = ("sk_live_", "sk_test_", "rk_live_", "rk_test_")
         if self.payment_gateway == "stripe" and not self.stripe_secret_key.startswith(stripe_key_prefixes):
             raise ValueError("ROOMIAI_STRIPE_SECRET_KEY must be set to a Stripe secret key (sk_live_... or sk_test_...) "
@@ -124,6 +155,14 @@ class Settings(BaseSettings):
             raise ValueError(f"ROOMIAI_PII_KEY must be at least {PII_KEY_MIN_CHARS} random characters, "
                              "e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
         return self
+
+    def resolved_mail_delivery(self) -> Literal["smtp", "files", "off"]:
+        """How guests' e-mails go out (auto resolved); smtp without ROOMIAI_SMTP_URL is refused when settings load."""
+        if self.mail_delivery != "auto":
+            return self.mail_delivery
+        if self.smtp_url:
+            return "smtp"
+        return "files" if self.env == "dev" else "off"
 
     @property
     def trusted_proxy_list(self) -> list[str]:

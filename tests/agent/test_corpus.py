@@ -39,7 +39,7 @@ from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.payments.local_vault import LocalVault
 from roomiai.services.auth import access_token, wall_clock
-from roomiai.services.seed import seed_demo
+from roomiai.demo.seed import seed_demo
 from roomiai.store.uow import UnitOfWork
 from tests.agent import flow_helpers as fh
 

@@ -140,8 +140,7 @@ def test_transfer_on_request_and_after_repeated_confusion(dm):
     other = DialogueManager(hotel=HOTEL, today=lambda: TODAY)
     other.on_user("I want to book a room")
     assert "didn't catch" in say(other.on_user("blorp"))
-    assert "didn't catch" in say(other.on_user("flibber"))
-    offer = say(other.on_user("zzz"))
+    offer = say(other.on_user("flibber"))  # a second failure on the same question: the front desk is offered
     assert "front desk" in offer
     assert call(other.on_user("yes please"), "transfer_to_human")
 

@@ -21,7 +21,7 @@ def extract(utterance, previous_agent="", today=TODAY):
     ("utterance", "expected"),
     [
         ("I need a room tomorrow", {"check_in_date": D(2026, 3, 11)}),
-        ("a room for tonight please", {"check_in_date": D(2026, 3, 10)}),
+        ("a room for tonight please", {"check_in_date": D(2026, 3, 10), "nights": 1}),
         ("checking in today", {"check_in_date": D(2026, 3, 10)}),
         ("the day after tomorrow", {"check_in_date": D(2026, 3, 12)}),
         ("next Friday", {"check_in_date": D(2026, 3, 13)}),
@@ -131,7 +131,7 @@ def test_corrections_extract_the_new_value(previous_agent, utterance, expected):
     ("utterance", "expected"),
     [
         ("me and my wife and two kids", {"adults": 2, "children": 2}),
-        ("just me", {"adults": 1}),
+        ("just me", {"adults": 1, "children": 0}),
         ("four people", {"adults": 4}),
         ("a family of five", {"adults": 5}),
         ("a family of five, three of them kids", {"adults": 2, "children": 3}),
@@ -141,7 +141,7 @@ def test_corrections_extract_the_new_value(previous_agent, utterance, expected):
         ("there are 6 of us", {"adults": 6}),
         ("a room for two", {"adults": 2}),
         ("me, my husband and our son", {"adults": 2, "children": 1}),
-        ("i'm travelling alone", {"adults": 1}),
+        ("i'm travelling alone", {"adults": 1, "children": 0}),
         ("no kids, just the two of us", {"adults": 2, "children": 0}),
     ],
 )

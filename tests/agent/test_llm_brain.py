@@ -217,11 +217,11 @@ async def test_the_tools_refuse_a_recorded_llm_that_confirms_without_a_yes(api, 
 
     assert [(t["name"], t["ok"]) for t in first.tools] == [("prepare_booking", True), ("confirm_booking", False)]
     assert [(t["name"], t["ok"]) for t in refused.tools] == [("confirm_booking", False)]
-    assert [value for name, value, error in outputs(history) if error] == [NOT_CONFIRMED, NOT_CONFIRMED]
+    assert [value for name, value, error in outputs(history) if error] == [f"{NOT_CONFIRMED} [code: not_confirmed]"] * 2
     assert state.pending_booking is not None and state.booked == [] and state.outcome is None
     assert await bookings_of(client, "Lovelace") == []
     told = [m for m in server.requests[2]["messages"] if m["role"] == "tool"]
-    assert text_of(told[-1]) == NOT_CONFIRMED  # the model hears why, and reads back instead
+    assert text_of(told[-1]) == f"{NOT_CONFIRMED} [code: not_confirmed]"  # the model hears why, and reads back instead
     assert_money_came_from_tools([first.reply, refused.reply], history)
 
 
@@ -239,7 +239,7 @@ async def test_a_recorded_llm_cannot_quote_change_or_cancel_an_unverified_bookin
     assert [(t["name"], t["ok"]) for t in turn.tools] == [
         ("quote_change", False), ("quote_cancellation", False), ("confirm_cancellation", False)]
     errors = [value for _, value, error in outputs(history) if error]
-    assert errors[:2] == [VERIFY_FIRST, VERIFY_FIRST]
+    assert errors[:2] == [f"{VERIFY_FIRST} [code: verify_first]"] * 2
     assert errors[2].startswith("There is no cancellation waiting for confirmation")
     assert state.verified == set() and state.pending_change is None and state.pending_cancellation is None
     stored = (await client.get(f"/v1/bookings/{RECORDED_NUMBER}", headers=headers("staff"))).json()
@@ -264,8 +264,8 @@ async def test_a_prompt_injection_with_made_up_details_reveals_nothing(api, clie
 
     assert [(t["name"], t["ok"]) for t in first.tools] == [("find_booking", False), ("find_booking", False)]
     assert insisted.tools == []
-    assert [value for _, value, error in outputs(history) if error] == ["No booking matches those details.",
-                                                                        PHONE_NOT_SAID]
+    assert [value for _, value, error in outputs(history) if error] == ["No booking matches those details. [code: not_found]",
+                                                                        f"{PHONE_NOT_SAID} [code: phone_not_said]"]
     assert state.verified == set() and state.verification_failures == 1
     said_and_sent = json.dumps(server.requests) + first.reply + insisted.reply
     for secret in ("Hopper", "Grace", booking["confirmation_number"], "5552223333", "555-222-3333"):

@@ -90,6 +90,7 @@ async def test_booking_flow_books_what_the_caller_said_at_the_servers_price(api,
         read_back.expect.next_event().is_message(role="assistant")
         prepared = output_of(read_back, "prepare_booking")
         assert read_back.state == "confirm_booking" and not await voice_bookings(client)
+        assert "email j o h n dot s m i t h at gmail dot com" in read_back.reply  # spelled, so a mishearing can be fixed
 
         done = await call.say("yes, that's all correct")
         done.expect.next_event().is_function_call(name="confirm_booking", arguments={})
@@ -97,6 +98,8 @@ async def test_booking_flow_books_what_the_caller_said_at_the_servers_price(api,
         done.expect.next_event().is_message(role="assistant")
         confirmed = output_of(done, "confirm_booking")
         assert confirmed["confirmation_number"] in done.reply
+        assert confirmed["confirmation_email_sent_to"] == "john.smith@gmail.com"
+        assert "I've sent the confirmation to j o h n dot s m i t h at gmail dot com" in done.reply
 
         bye = await call.say("no, that's everything, thank you")
         assert bye.tool_names == ["end_call"] and call.over
@@ -135,6 +138,32 @@ async def test_several_details_at_once_skip_the_questions_already_answered(api, 
     assert (stored["room_type_code"], stored["check_in_date"], stored["nights"]) == ("STE", "2026-01-16", 2)
     assert "king" in stored["bed"].lower()
     assert stored["guest_name"] == "Peter Parker"
+
+
+async def test_without_an_email_roomi_never_says_a_confirmation_was_sent(api, client):
+    async with conversation(api) as call:
+        await call.say("I want to book for this weekend, two adults, a suite with a king bed, "
+                       "my name is Peter Parker, phone 917 555 0101")
+        await call.script("yes", "no", "no")
+        done = await call.say("yes")
+        confirmed = output_of(done, "confirm_booking")
+    assert confirmed["confirmation_number"] in done.reply
+    assert confirmed["confirmation_email_sent_to"] is None and "do not say" in confirmed["confirmation_email_note"]
+    assert "sent the confirmation" not in done.reply and "email" not in done.reply.lower()
+
+
+async def test_with_mail_off_roomi_never_says_a_confirmation_was_sent(container, client):
+    container.mail = None  # ROOMIAI_MAIL_DELIVERY=off
+    async with fh.agent_api(create_app(container), token_for("agent")) as api:
+        async with conversation(api) as call:
+            await call.script("I want to book for this weekend, two adults, a suite with a king bed, "
+                              "my name is Peter Parker, phone 917 555 0101", "yes")
+            await call.say("peter at parker dot com")
+            await call.say("no")
+            done = await call.say("yes")
+            confirmed = output_of(done, "confirm_booking")
+    assert confirmed["email"] == "peter@parker.com" and confirmed["confirmation_email_sent_to"] is None
+    assert "sent the confirmation" not in done.reply
 
 
 async def test_corrections_mid_flow_change_what_is_booked(api, client):
@@ -692,3 +721,32 @@ async def test_the_booking_just_made_can_be_changed_without_verifying_again(api,
         number = output_of(done, "confirm_booking")["confirmation_number"]
         await call.script("actually can I change that to three nights?", "yes")
     assert (await fh.booking(client, STAFF, number))["nights"] == 3
+
+
+# ---------------------------------------------------------------------------------------------------------- guarantee
+
+
+async def test_a_hotel_that_requires_a_guarantee_takes_a_card_before_the_read_back(api, client):
+    r = await client.put("/v1/admin/settings", json={"policies": {"deposit_required": True, "deposit_percentage": 20}},
+                         headers=headers("admin"))
+    assert r.status_code == 200, r.text
+    async with conversation(api) as call:
+        await call.script("Book a standard room from the 20th for 2 nights for 2 adults", "yes", "Ann Lee", "5551112222", "no")
+        asked = await call.say("no special requests")
+        assert asked.state == "collect_payment" and "20 percent" in asked.reply and not asked.tool_names
+        saved = await call.say(f"it's {CARD}, expiry 12/28")
+        assert not saved.tool_names and "ending in 1 1 1 1" in saved.reply  # the secure step took it, not the brain
+        read_back = await call.say("great")
+        assert read_back.tool_names == ["prepare_booking"] and "card ending in 1 1 1 1" in read_back.reply
+        done = await call.say("yes")
+        number = output_of(done, "confirm_booking")["confirmation_number"]
+    booking = await fh.booking(client, STAFF, number)
+    assert booking["payment_status"] != "pending", booking["payment_status"]
+
+
+async def test_a_hotel_without_a_guarantee_policy_never_asks_for_a_card(api, client):
+    async with conversation(api) as call:
+        await call.script("Book a standard room from the 20th for 2 nights for 2 adults", "yes", "Ann Lee", "5551112222", "no")
+        read_back = await call.say("no special requests")
+        assert read_back.tool_names == ["prepare_booking"] and "card" not in read_back.reply
+        assert all(turn.state != "collect_payment" for turn in call.turns)

@@ -126,7 +126,7 @@ async def test_a_booking_is_priced_by_the_api_read_back_and_made_only_after_a_ye
 
         unsure, refusal = await ask(roomi_call, "Hmm, what was the cancellation policy again?")
         assert unsure.tools == [{"name": "confirm_booking", "arguments": {}, "ok": False}]
-        assert refusal == NOT_CONFIRMED
+        assert refusal == f"{NOT_CONFIRMED} [code: not_confirmed]"
         assert await bookings_of(client, "Lovelace") == []
 
         done, confirmed = await ask(roomi_call, "Yes, that's right, book it")
@@ -150,7 +150,7 @@ async def test_confirming_in_the_same_turn_as_the_read_back_is_refused(api, clie
         result.expect.next_event().is_function_call(name="prepare_booking")
         result.expect.next_event().is_function_call_output(is_error=False)
         result.expect.next_event().is_function_call(name="confirm_booking")
-        result.expect.next_event().is_function_call_output(output=NOT_CONFIRMED, is_error=True)
+        result.expect.next_event().is_function_call_output(output=f"{NOT_CONFIRMED} [code: not_confirmed]", is_error=True)
         result.expect.next_event().is_message(role="assistant")
         result.expect.no_more_events()
     assert await bookings_of(client, "Lovelace") == []
@@ -177,10 +177,11 @@ async def test_nothing_to_confirm_and_unbookable_requests_are_refused_with_a_rea
 
     assert [t.tools[0]["ok"] for t in (nothing, no_name, bed_and_breakfast, too_many, backwards)] == [False] * 5
     assert errors[0].startswith("There is no booking waiting for confirmation")
-    assert errors[1] == "Ask the caller for the guest's last name and a phone number or an email address before booking."
+    assert errors[1] == ("Ask the caller for the guest's last name and a phone number or an email address before booking. "
+                         "[code: missing_details]")
     assert errors[2].startswith("The PKG_BB rate cannot be booked for this stay of a Standard Room; it can be booked at")
-    assert errors[3] == "A Standard Room sleeps at most 3 guests."
-    assert errors[4] == "Check-out (2026-01-20) must be after check-in (2026-01-22)."
+    assert errors[3] == "A Standard Room sleeps at most 3 guests. [code: room_unavailable]"
+    assert errors[4] == "Check-out (2026-01-20) must be after check-in (2026-01-22). [code: invalid_request]"
     assert roomi_call.state.pending_booking is None
     assert await bookings_of(client, "Lovelace") == []
 
@@ -248,9 +249,10 @@ async def test_three_failed_verifications_offer_a_transfer(api, client):
         assert roomi_call.over
         session_id = roomi_call.state.session_id
 
-    assert errors[:2] == ["No booking matches those details."] * 2
-    assert errors[2] == "No booking matches those details. Offer to transfer the caller to the front desk."
-    assert errors[3].endswith("Offer to transfer the caller to the front desk.") and late.tools[0]["ok"] is False
+    assert errors[:2] == ["No booking matches those details. [code: not_found]"] * 2
+    assert errors[2] == "No booking matches those details. Offer to transfer the caller to the front desk. [code: verification_failed]"
+    assert errors[3].endswith("Offer to transfer the caller to the front desk. [code: verification_failed]")
+    assert late.tools[0]["ok"] is False
     assert roomi_call.state.verified == set()
     assert transferred.tools == [
         {"name": "transfer_to_human", "arguments": {"reason": "could not verify the caller"}, "ok": True},
@@ -374,7 +376,7 @@ async def test_a_service_request_needs_the_name_of_the_guest_in_the_room(api, cl
 
     assert [nameless.tools[0]["ok"], wrong.tools[0]["ok"]] == [False, False]
     assert errors[0].startswith("Ask the caller for the last name of the guest staying in the room")
-    assert errors[1] == "No guest staying in the hotel matches that room or booking and that last name."
+    assert errors[1] == "No guest staying in the hotel matches that room or booking and that last name. [code: not_found]"
     assert "checked in" not in errors[1] and room not in errors[1]
     assert (await client.get("/v1/services/requests", headers=headers("staff"))).json()["count"] == 0
 
@@ -446,5 +448,5 @@ async def test_a_yes_to_another_question_or_with_a_change_does_not_book(api, cli
         wrong, refusal = await ask(roomi_call, "yes please")
         assert wrong.tools[0]["ok"] is False and "must state the total" in refusal
         change, refusal = await ask(roomi_call, "yes, but make it a deluxe room")
-        assert change.tools[0]["ok"] is False and ("change" in refusal or refusal == NOT_CONFIRMED)
+        assert change.tools[0]["ok"] is False and ("change" in refusal or refusal.startswith(NOT_CONFIRMED))
     assert await bookings_of(client, "Lovelace") == []

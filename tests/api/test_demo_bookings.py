@@ -14,7 +14,8 @@ from roomiai.domain.lifecycle import BookingStatus
 from roomiai.domain.pricing import quote_stay
 from roomiai.domain.stay import Stay
 from roomiai.payments.local_vault import LocalVault
-from roomiai.services import catalog, demo_bookings
+from roomiai.demo import bookings as demo_bookings
+from roomiai.services import catalog
 from roomiai.store.database import Database
 from roomiai.store.tables import BookingRecord, InventoryRecord
 from roomiai.store.uow import UnitOfWork

@@ -12,7 +12,7 @@ import pytest
 from roomiai import cli
 from roomiai.api.app import build_container, create_app
 from roomiai.config import Settings
-from roomiai.services.seed import seed_demo
+from roomiai.demo.seed import seed_demo
 from roomiai.store.uow import UnitOfWork
 from tests.api.test_bookings import booking_body
 from tests.conftest import PII_KEY, SECRET, TODAY, headers

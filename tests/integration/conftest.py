@@ -18,7 +18,7 @@ from roomiai.api.deps import Container
 from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.payments.local_vault import LocalVault
-from roomiai.services.seed import seed_demo
+from roomiai.demo.seed import seed_demo
 from roomiai.store.database import Database
 from roomiai.store.uow import UnitOfWork
 from tests import pg

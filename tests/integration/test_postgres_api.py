@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
 from roomiai.clock import Clock
-from roomiai.services.seed import seed_demo
+from roomiai.demo.seed import seed_demo
 from roomiai.store.database import Database, alembic_config
 from roomiai.store.tables import (
     Base, BookingRecord, GuestRecord, HotelSettingsRecord, InventoryRecord, PaymentRecord, RoomRecord, RoomTypeRecord,

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.unit
 
 SECRETS = {"jwt_secret": "jwt-secret-0123456789abcdef0123", "vault_key": "ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5_gIGCg4Q=",
            "pii_key": "pii-key-0123456789abcdef0123456789", "llm_api_key": "gsk_llm_key_0123456789",
-           "deepgram_api_key": "dg_key_0123456789", "stripe_secret_key": "sk_test_0123456789"}
+           "deepgram_api_key": "dg_key_0123456789", "stripe_secret_key": "sk_test_0123456789",
+           "smtp_url": "smtp://hotel:Sm7-mail-pass-Qx2@mail.example.com:587"}
 
 
 def test_no_secret_is_in_the_settings_repr_or_str():
@@ -65,6 +66,11 @@ def free_port() -> int:
     ({"ROOMIAI_VAULT_KEY": "Vk2-not-a-fernet-key-Mx7-Tp4"}, "ROOMIAI_VAULT_KEY is not a valid key"),
     ({"ROOMIAI_PII_KEY": "Pq6-too-short-Lr2"}, "ROOMIAI_PII_KEY must be at least 32"),
     ({"ROOMIAI_ACCESS_TOKEN_MINUTES": "Am3-fifteen-Zx8"}, "ROOMIAI_ACCESS_TOKEN_MINUTES"),
+    ({"ROOMIAI_SMTP_URL": "smtpx://hotel:Sm7-mail-pass-Qx2@mail.example.com"}, "ROOMIAI_SMTP_URL must start with smtp://"),
+    ({"ROOMIAI_SMTP_URL": "smtp://hotel:Sm7-mail-pass-Qx2@mail.example.com:58x7"}, "ROOMIAI_SMTP_URL has a port"),
+    ({"ROOMIAI_SMTP_URL": "smtp://hotel:Sm7-mail-pass-Qx2@mail.example.com?tls=always"}, "has unknown options: tls"),
+    ({"ROOMIAI_MAIL_DELIVERY": "smtp"}, "ROOMIAI_MAIL_DELIVERY=smtp needs ROOMIAI_SMTP_URL"),
+    ({"ROOMIAI_MAIL_FROM": "Gh4-front-desk-Wq7"}, "ROOMIAI_MAIL_FROM must be an e-mail address"),
 ])
 def test_a_refused_production_configuration_names_the_variable_and_shows_no_secret(tmp_path, change, words):
     environ = {**PROD, **change}

@@ -14,6 +14,7 @@ log = logging.getLogger("roomiai.agent.recorder")
 FALLBACK_GREETING = "Thank you for calling. How can I help you today?"
 MAX_ENTITIES = 30
 MAX_TIMINGS = 500
+MAX_TOOLS = 200
 
 
 class CallRecorder:
@@ -58,7 +59,8 @@ class CallRecorder:
 
     async def end(self, *, outcome: str | None, confirmation_number: str | None = None,
                   entities_extracted: dict[str, Any] | None = None,
-                  turn_timings: list[dict[str, float]] | None = None) -> None:
+                  turn_timings: list[dict[str, float]] | None = None,
+                  tools_used: list[dict[str, Any]] | None = None) -> None:
         """Close the log once: the outcome (inquiry_only when nothing else happened), the booking, entities, timings."""
         if self.session_id is None or self.ended:
             return
@@ -69,6 +71,7 @@ class CallRecorder:
             "entities_extracted": dict(list(redact(jsonable(entities_extracted or {})).items())[:MAX_ENTITIES]),
             "errors": self.errors[-50:],
             "turn_timings": (turn_timings or [])[-MAX_TIMINGS:],
+            "tools_used": [redact(tool) for tool in (tools_used or [])[-MAX_TOOLS:]],
         }
         try:
             await self.api.voice_end(self.session_id, {k: v for k, v in body.items() if v is not None})

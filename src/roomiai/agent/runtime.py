@@ -23,7 +23,7 @@ from ..domain.caller_turns import NOT_HEARD, TOO_LONG, too_long
 from ..domain.cards import redact_card_numbers
 from ..payments.local_vault import LocalVault
 from ..services.auth import access_token, wall_clock
-from ..services.seed import seed_demo
+from ..demo.seed import seed_demo
 from ..store.uow import UnitOfWork
 from .api_client import RoomiApi
 from .brain.entities import EntityExtractor
@@ -46,6 +46,7 @@ DEMO_TIMEZONE = "America/New_York"
 CALL_TOKEN_MINUTES = 12 * 60
 MAX_TOOL_STEPS = 6
 SORRY = "I'm sorry, something went wrong on my side. Could you say that again?"
+NOT_UNDERSTOOD = ("Sorry, I didn't", "I'm sorry, I didn't", "I'm sorry, I'm having trouble understanding", SORRY)
 TEXT_TURNS = {"turn_detection": "manual", "interruption": {"enabled": False}, "preemptive_generation": {"enabled": False}}
 
 
@@ -61,7 +62,7 @@ def deterministic_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, 
         if exc.name != "roomiai.agent.brain.llm":
             raise
         raise CallSetupError("The deterministic brain (roomiai.agent.brain.llm) is not part of this build yet.") from None
-    return DeterministicLLM(hotel=hotel_facts, today=lambda: state.today)
+    return DeterministicLLM(hotel=hotel_facts, today=lambda: state.today, card=lambda: state.card)
 
 
 def llm_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any], *,
@@ -112,6 +113,7 @@ class TextCall:
         self.greeting = greeting
         self.today = today
         self.timings: list[dict[str, float]] = []
+        self.tools_used: list[dict[str, Any]] = []
         self._last_reply = greeting
         self._intents = IntentLog(recorder, today=today, session_id=lambda: state.session_id)
 
@@ -150,11 +152,14 @@ class TextCall:
             events = []
         self.timings.append({"agent_ms": round((time.perf_counter() - started) * 1000, 1)})
         self.state.tool_log = tool_calls(events)
+        self.tools_used += tool_uses(events, turn=len(self.timings))
         reply = " ".join(
             event.item.text_content for event in events
             if event.type == "message" and event.item.role == "assistant" and event.item.text_content
         ) or SORRY
         self._last_reply = reply
+        if reply.startswith(NOT_UNDERSTOOD):  # findable on the desk among the calls that went wrong
+            self.recorder.error("not_understood", f"Roomi did not understand: {text[:200]}")
         await self.recorder.agent(reply)
         return Turn(reply, brain_state(self.brain), self.state.tool_log)
 
@@ -167,6 +172,7 @@ class TextCall:
             confirmation_number=state.last_confirmation,
             entities_extracted=self._intents.entities,
             turn_timings=self.timings,
+            tools_used=self.tools_used,
         )
 
 
@@ -210,6 +216,20 @@ def tool_calls(events: list[RunEvent]) -> list[dict[str, Any]]:
     return calls
 
 
+def tool_uses(events: list[RunEvent], *, turn: int) -> list[dict[str, Any]]:
+    """The call log's record of one turn's tool calls: name, success and the start of the result, redacted."""
+    outputs = {event.item.call_id: event.item for event in events if event.type == "function_call_output"}
+    uses = []
+    for event in events:
+        if event.type != "function_call":
+            continue
+        output = outputs.get(event.item.call_id)
+        result = " ".join(str(output.output or "").split()) if output is not None else "no result"
+        uses.append({"name": event.item.name[:40], "ok": output is not None and not output.is_error, "turn": turn,
+                     "result": redact(result)[:300]})
+    return uses
+
+
 def brain_state(brain: llm.LLM) -> str:
     """The brain's conversation state, when it keeps one."""
     state = getattr(brain, "state", None)
@@ -235,8 +255,9 @@ async def _embedded(settings: Settings, today: dt.date | None, stack: AsyncExitS
     if isinstance(container.gateway, LocalVault):
         stack.callback(container.gateway.close)
     await container.db.migrate()
-    async with UnitOfWork(container.db, write=True) as uow:
-        await seed_demo(uow, now=Clock(DEMO_TIMEZONE, pinned_date=container.clock.pinned_date).now())
+    if settings.env == "dev":  # production databases are set up by `roomi init`, never with the demo
+        async with UnitOfWork(container.db, write=True) as uow:
+            await seed_demo(uow, now=Clock(DEMO_TIMEZONE, pinned_date=container.clock.pinned_date).now())
     app = create_app(container)
     await stack.enter_async_context(app.app.router.lifespan_context(app.app))
     token = access_token(secret=container.secret, subject="roomi-agent", role="agent", minutes=CALL_TOKEN_MINUTES,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,35 +15,45 @@ from starlette.types import Receive, Scope, Send
 from .. import __version__
 from ..clock import Clock
 from ..config import Settings
+from ..messaging.setup import build_messaging
 from ..payments.local_vault import LocalVault, load_or_create_key
 from ..payments.port import PaymentGateway
 from ..services import catalog
+from ..services.guest_messages import TEMPLATE_VARIABLES
 from ..store.database import Database
 from ..store.uow import UnitOfWork
-from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, payments, rooms, service_requests, users, voice
+from ..web import desk
+from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, payments, property, rooms, service_requests, users, voice
 from .deps import Container
 from .errors import problem
 from .lookup_limit import LookupLimit
 from .security import API_HEADERS, LoginThrottle, SecurityHeaders
 
+log = logging.getLogger("roomiai.api")
+
 ROUTERS = [
     auth.router, hotel.router, rooms.router, booking_lookup.router, bookings.router, guests.router, service_requests.router,
-    voice.router, admin.router, users.router, payments.router,
+    voice.router, admin.router, users.router, payments.router, property.router,
 ]
 
 
 def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
-                    gateway: PaymentGateway | None = None) -> Container:
-    """Everything the app needs, from settings; tests pass their own pieces."""
+                    gateway: PaymentGateway | None = None, email=None, sms=None) -> Container:
+    """Everything the app needs, from settings; tests pass their own pieces (`email`/`sms`: message transports)."""
+    db = db or Database(settings.database_url, pii_key=settings.resolved_pii_key())
+    clock = clock or Clock(pinned_date=settings.today)
+    mail, outbox = build_messaging(settings, db, clock, email=email, sms=sms)
     return Container(
         login_throttle=LoginThrottle(failures_allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds),
         lookup_throttle=LookupLimit(failures_allowed=settings.lookup_failures_allowed,
                                     agent_failures_allowed=settings.agent_lookup_failures_allowed),
         settings=settings,
-        db=db or Database(settings.database_url, pii_key=settings.resolved_pii_key()),
-        clock=clock or Clock(pinned_date=settings.today),
+        db=db,
+        clock=clock,
         gateway=gateway or build_gateway(settings),
         secret=settings.resolved_jwt_secret(),
+        mail=mail,
+        outbox=outbox,
     )
 
 
@@ -63,7 +75,16 @@ def create_app(container: Container) -> FastAPI:
                 container.clock.set_timezone((await catalog.hotel_settings(uow.session))["timezone"])
             except Exception:  # noqa: BLE001 - a fresh database has no hotel yet; UTC until it is set up
                 pass
-        yield
+        if container.mail is not None:
+            for problem in container.mail.templates.problems(TEMPLATE_VARIABLES):
+                log.warning("message template %s", problem)
+        sender = asyncio.create_task(container.outbox.run(), name="outbox") if container.outbox else None
+        try:
+            yield
+        finally:
+            if sender is not None:
+                sender.cancel()
+                await asyncio.gather(sender, return_exceptions=True)
         close = getattr(container.gateway, "aclose", None)
         if close is not None:
             await close()
@@ -84,6 +105,7 @@ def create_app(container: Container) -> FastAPI:
         )
     for router in ROUTERS:
         app.include_router(router)
+    desk.install(app)  # the front desk's pages at /desk
 
     @app.get("/v1/health", tags=["health"], summary="Liveness and storage; needs no token",
              responses={503: {"description": "degraded: the database cannot be read, or the last write to it failed"}})

@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse
 
 from ..domain.cards import parse_card
 from ..domain.errors import InvalidRequest
-from ..services import bookings
+from ..services import bookings, guest_messages
 from ..services.bookings import Booking, BookingDraft
 from .booking_proof import Guard, GuestLastName, check_proof, proven_booking
 from .deps import AnyRole, BookingClient, ContainerDep, ReadUow, Staff, WriteUow, booking_context
 from .schemas.bookings import (
     BookingCancel, BookingCancelled, BookingCreate, BookingCreated, BookingModified, BookingModify, BookingRead,
-    BookingSearchResult, BookingSummary, CheckIn, HistoryEntry, PricingRead,
+    BookingMessages, BookingSearchResult, BookingSummary, CheckIn, HistoryEntry, MessageRead, MessageResend, PricingRead,
 )
 from .schemas.common import money
 
@@ -59,9 +59,18 @@ async def create_booking(
     )
     result = await bookings.create(
         uow, ctx=booking_context(c, principal), draft=draft, idempotency=idem,
-        render=lambda booking: BookingCreated(booking=booking_read(booking)).model_dump(mode="json"),
+        render=lambda booking: BookingCreated(
+            booking=booking_read(booking), confirmation_email_sent=booking.email_status == "sent",
+            confirmation_email=booking.email_status, confirmation_email_to=booking.email_to,
+        ).model_dump(mode="json"),
     )
+    _wake_outbox(c)
     return JSONResponse(result.body, status_code=result.status_code)
+
+
+def _wake_outbox(c) -> None:
+    if c.outbox is not None:
+        c.outbox.wake()
 
 
 @router.get("/search", response_model=BookingSearchResult, summary="Find bookings by guest and dates")
@@ -111,6 +120,7 @@ async def modify_booking(
         uow, ctx=booking_context(c, principal), confirmation=confirmation_number, changes=body.changes(),
         reason=body.modification_reason, preview=preview,
     )
+    _wake_outbox(c)
     return BookingModified(preview=preview, price_change=summary, booking=booking_read(booking))
 
 
@@ -122,11 +132,45 @@ async def cancel_booking(
     guest_last_name: GuestLastName = None,
 ) -> BookingCancelled:
     await check_proof(uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name)
-    _, summary = await bookings.cancel(
+    booking, summary = await bookings.cancel(
         uow, ctx=booking_context(c, principal), confirmation=confirmation_number,
         reason=body.cancellation_reason if body else None, preview=preview,
     )
-    return BookingCancelled(preview=preview, **summary)
+    _wake_outbox(c)
+    return BookingCancelled(preview=preview, confirmation_email=None if preview else booking.email_status, **summary)
+
+
+@router.get("/{confirmation_number}/messages", response_model=BookingMessages, summary="The guest's messages about a booking")
+async def booking_messages(confirmation_number: Confirmation, uow: ReadUow, c: ContainerDep, _: Staff) -> BookingMessages:
+    booking = await bookings.get(uow, confirmation_number)
+    messages = await guest_messages.messages_of(uow.session, booking.record.id)
+    return BookingMessages(confirmation_number=booking.record.confirmation_number,
+                           delivery=c.mail.transport if c.mail else None, count=len(messages),
+                           messages=[message_read(m) for m in messages])
+
+
+@router.post("/{confirmation_number}/messages/{message_id}/resend", status_code=202, response_model=MessageRead,
+             summary="Send one of the guest's e-mails again (a new Message-ID), optionally to a corrected address")
+async def resend_message(
+    confirmation_number: Confirmation, message_id: Annotated[str, Path(max_length=40)], uow: WriteUow, c: ContainerDep,
+    principal: Staff, body: Annotated[MessageResend | None, Body()] = None,
+) -> MessageRead:
+    if c.outbox is None:
+        raise InvalidRequest("Guests' e-mails are off on this server (ROOMIAI_MAIL_DELIVERY); nothing can be resent.")
+    booking = await bookings.get(uow, confirmation_number, for_update=True)
+    copy = await guest_messages.resend(uow.session, booking=booking, message_id=message_id, to=body.to if body else None,
+                                       actor=principal.actor, now=c.clock.now())
+    await uow.commit()
+    _wake_outbox(c)
+    return message_read(copy)
+
+
+def message_read(m) -> MessageRead:
+    return MessageRead(
+        id=m.id, message_id=m.message_id, channel=m.channel, kind=m.kind, recipient=m.recipient, subject=m.subject,
+        status=m.status, attempts=m.attempts, next_attempt_at=m.next_attempt_at if m.status == "queued" else None,
+        last_error=m.last_error, sent_at=m.sent_at, created_by=m.created_by, created_at=m.created_at,
+    )
 
 
 @router.post("/{confirmation_number}/check-in", response_model=BookingRead, summary="Guest arrived: assign rooms")
@@ -212,4 +256,5 @@ def booking_read(booking: Booking) -> BookingRead:
             HistoryEntry(action=e.action, timestamp=e.at, modified_by=e.by, changes=e.changes, reason=e.reason)
             for e in booking.history
         ],
+        confirmation_email=booking.email_status,
     )

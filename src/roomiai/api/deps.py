@@ -12,6 +12,8 @@ from fastapi.security import OAuth2PasswordBearer
 from ..clock import Clock
 from ..config import Settings
 from ..domain.errors import Forbidden
+from ..messaging.mail import Mail
+from ..messaging.sender import OutboxSender
 from ..payments.port import PaymentGateway
 from ..services import bookings
 from ..services.auth import Principal, Unauthorized, check_current, principal_from
@@ -31,6 +33,8 @@ class Container:
     login_throttle: LoginThrottle
     lookup_throttle: LookupLimit = field(default_factory=lambda: LookupLimit(failures_allowed=30, agent_failures_allowed=300))
     booking_rate: RequestRate = field(default_factory=RequestRate)
+    mail: Mail | None = None  # None: no messages to guests are queued
+    outbox: OutboxSender | None = None  # delivers what was queued, inside this process
 
 
 def get_container(request: Request) -> Container:
@@ -103,4 +107,5 @@ def booking_context(container: Container, principal: Principal) -> bookings.Cont
         gateway=container.gateway,
         horizon_days=container.settings.booking_horizon_days,
         actor=principal.actor,
+        mail=container.mail,
     )

@@ -65,7 +65,7 @@ def guest_read(profile: guests.GuestProfile) -> GuestRead:
             total_stays=g.total_stays, total_nights=g.total_nights, total_revenue=money(g.total_revenue_cents),
             first_stay=g.first_stay, last_stay=g.last_stay,
         ),
-        notes=g.notes, tags=g.tags,
+        notes=g.notes, tags=g.tags, contact_history=g.contact_history or [],
         upcoming_bookings=[_booking(b, rt) for b, rt in profile.upcoming],
         past_bookings=[_booking(b, rt) for b, rt in profile.past],
         created_at=g.created_at, updated_at=g.updated_at,

@@ -41,6 +41,7 @@ async def get_hotel(uow: ReadUow, _: AnyRole) -> HotelInfoRead:
             smoking=policies.get("smoking_policy"),
             cancellation=hotel_info.cancellation_sentence(policies),
             deposit=hotel_info.deposit_sentence(policies),
+            guarantee_required=bool(policies.get("guarantee_required") or policies.get("deposit_required")),
         ),
         info=s.get("info") or {},
         packages=[

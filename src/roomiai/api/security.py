@@ -24,6 +24,10 @@ DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
 CALL_CSP = (b"default-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; "
             b"form-action 'none'; base-uri 'none'")
 CALL_PATHS = ("/call",)
+# the front desk: its own stylesheet and script only (no inline script or style), forms posting to itself
+DESK_CSP = (b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+DESK_PATHS = ("/desk",)
 
 
 class SecurityHeaders:
@@ -38,6 +42,7 @@ class SecurityHeaders:
             return
         docs = scope["path"].startswith(DOCS_PATHS)
         call_page = scope["path"].startswith(CALL_PATHS)
+        desk = scope["path"].startswith(DESK_PATHS)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -47,6 +52,8 @@ class SecurityHeaders:
                         value = DOCS_CSP if key == b"content-security-policy" else b"no-cache"
                     elif call_page and key == b"content-security-policy":
                         value = CALL_CSP
+                    elif desk and key == b"content-security-policy":
+                        value = DESK_CSP
                     headers.append((key, value))
                 if call_page:
                     headers.append((b"permissions-policy", b"microphone=(self), camera=(), geolocation=()"))

@@ -63,6 +63,7 @@ async def end_session(session_id: SessionId, body: SessionEnd, uow: WriteUow, c:
         uow, clock=c.clock, session_id=session_id, outcome=body.outcome, confirmation_number=body.confirmation_number,
         guest_id=body.guest_id, entities_extracted=body.entities_extracted,
         errors=[e.model_dump() for e in body.errors], turn_timings=body.turn_timings,
+        tools_used=[t.model_dump() for t in body.tools_used],
     )
     return call_read(call)
 

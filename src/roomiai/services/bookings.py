@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from ..clock import Clock
 from ..domain import cancellation, lifecycle
 from ..domain.cards import CardDetails, redact_card_data
+from ..domain.contact import clean_phone, phone_digits
 from ..domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
 from ..domain.hotel import HotelTerms
 from ..domain.lifecycle import BookingStatus
@@ -22,6 +23,7 @@ from ..domain.pricing import CancellationTerms, Quote, discount_problem, percent
 from ..domain.references import cancellation_reference, confirmation_number, escape_like, yearly_reference
 from ..domain.stay import Stay, make_stay
 from ..domain.pools import pools_for
+from ..messaging.mail import Mail
 from ..payments.port import CardToken, PaymentGateway
 from ..store.tables import (
     BookingEventRecord,
@@ -29,6 +31,7 @@ from ..store.tables import (
     GuestRecord,
     IdempotencyRecord,
     PaymentRecord,
+    RoomBlockRecord,
     RoomRecord,
     RoomTypeRecord,
 )
@@ -36,7 +39,7 @@ from ..store.locks import xact_lock
 from ..store.pii import session_keys
 from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
-from . import catalog, guests, inventory
+from . import catalog, guest_messages, guests, inventory
 
 log = logging.getLogger("roomiai.bookings")
 
@@ -78,6 +81,8 @@ class Booking:
     room_type: RoomTypeRecord
     history: list[BookingEventRecord]
     hotel: HotelTerms
+    email_status: str | None = None  # the latest e-mail to the guest about it: queued, sent, failed; None: none
+    email_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class Context:
     gateway: PaymentGateway
     horizon_days: int
     actor: str
+    mail: Mail | None = None  # None: no messages to guests
 
 
 def request_hash(payload: Any) -> str:
@@ -219,6 +225,7 @@ async def _create(
         created_at=now,
         updated_at=now,
     )
+    _keep_contact(session, record, draft.primary_guest)
     session.add(record)
     await session.flush()
     if token is not None and hotel.deposit_required and hotel.deposit_percentage > 0:
@@ -226,7 +233,11 @@ async def _create(
     history = [_event(record, "created", ctx.actor, now, {"grand_total": quote.grand_total_cents / 100})]
     session.add(history[0])
     await session.flush()
-    result = Replay(201, render(Booking(record, guest, room_type, history, hotel)))
+    booking = Booking(record, guest, room_type, history, hotel)
+    queued = await guest_messages.queue_booking_messages(
+        session, mail=ctx.mail, booking=booking, kind=guest_messages.CONFIRMED, actor=ctx.actor, now=now, tz=ctx.clock.tz)
+    booking.email_status, booking.email_to = queued.email_status, queued.email_to
+    result = Replay(201, render(booking))
     if idempotency is not None:
         session.add(
             IdempotencyRecord(
@@ -254,7 +265,17 @@ async def get(uow: UnitOfWork, confirmation: str, *, for_update: bool = False) -
             )
         ).scalars()
     )
-    return Booking(record, guest, room_type, history, await catalog.load_hotel(session))
+    email_status, email_to = await guest_messages.email_status(session, record.id)
+    return Booking(record, guest, room_type, history, await catalog.load_hotel(session), email_status, email_to)
+
+
+def _keep_contact(session, record: BookingRecord, contact: dict[str, Any]) -> None:
+    """The e-mail and phone given for this booking, as given, found again by their search hashes."""
+    keys = session_keys(session)
+    record.contact_email = contact.get("email") or None
+    record.contact_email_hash = keys.email_hash(record.contact_email)
+    record.contact_phone = clean_phone(contact["phone"]) if contact.get("phone") else None
+    record.contact_phone_tail_hash = keys.phone_tail_hash(phone_digits(record.contact_phone))
 
 
 async def search(
@@ -267,6 +288,10 @@ async def search(
     date_to: dt.date | None = None,
     status: str | None = None,
     limit: int = 50,
+    confirmation: str | None = None,
+    source: str | None = None,
+    arrival: dt.date | None = None,
+    offset: int = 0,
 ) -> list[tuple[BookingRecord, GuestRecord, RoomTypeRecord]]:
     """Bookings whose guest matches (email by its hash, phone by its last digits) and whose stay overlaps the date range."""
     keys = session_keys(uow.session)
@@ -280,21 +305,30 @@ async def search(
             pattern = f"%{escape_like(word.lower())}%"
             query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
     if email:
-        query = query.where(GuestRecord.email_hash == keys.email_hash(email))
+        wanted = keys.email_hash(email)
+        query = query.where(or_(GuestRecord.email_hash == wanted, BookingRecord.contact_email_hash == wanted))
     digits = guests.phone_search_digits(phone) if phone else None
     if digits:
-        query = query.where(GuestRecord.phone_tail_hash == keys.phone_tail_hash(digits))
+        tail = keys.phone_tail_hash(digits)
+        query = query.where(or_(GuestRecord.phone_tail_hash == tail, BookingRecord.contact_phone_tail_hash == tail))
     if date_from:
         query = query.where(BookingRecord.check_out_date > date_from)
     if date_to:
         query = query.where(BookingRecord.check_in_date <= date_to)
     if status:
         query = query.where(BookingRecord.status == status)
+    if confirmation:
+        query = query.where(BookingRecord.confirmation_number.like(f"%{escape_like(confirmation.strip().upper())}%", escape="\\"))
+    if source:
+        query = query.where(BookingRecord.booking_source == source)
+    if arrival:
+        query = query.where(BookingRecord.check_in_date == arrival)
     query = query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number)
     if not digits:
-        return [tuple(row) for row in (await uow.session.execute(query.limit(limit))).all()]
+        return [tuple(row) for row in (await uow.session.execute(query.limit(limit).offset(offset))).all()]
     rows = (await uow.session.execute(query)).all()
-    return [tuple(row) for row in rows if guests.phone_ends_with(row[1].phone, digits)][:limit]
+    return [tuple(row) for row in rows
+            if guests.phone_ends_with(row[1].phone, digits) or guests.phone_ends_with(row[0].contact_phone, digits)][offset:offset + limit]
 
 
 MODIFIABLE_FIELDS = {
@@ -374,8 +408,17 @@ async def modify(
     event = _event(record, "modified", ctx.actor, now, diff, reason)
     session.add(event)
     booking.history.append(event)
+    await _tell_guest(uow, ctx=ctx, booking=booking, kind=guest_messages.MODIFIED, now=now, summary=summary)
     await uow.commit()
     return booking, summary
+
+
+async def _tell_guest(uow: UnitOfWork, *, ctx: Context, booking: Booking, kind: str, now: dt.datetime,
+                      summary: dict[str, Any] | None = None) -> None:
+    queued = await guest_messages.queue_booking_messages(
+        uow.session, mail=ctx.mail, booking=booking, kind=kind, actor=ctx.actor, now=now, tz=ctx.clock.tz, summary=summary)
+    if queued.email_status:
+        booking.email_status, booking.email_to = queued.email_status, queued.email_to
 
 
 async def cancel(
@@ -433,6 +476,7 @@ async def cancel(
     event = _event(record, "cancelled", ctx.actor, now, {"penalty": summary["penalty"], "refund": summary["refund"]["amount"]}, reason)
     session.add(event)
     booking.history.append(event)
+    await _tell_guest(uow, ctx=ctx, booking=booking, kind=guest_messages.CANCELLED, now=now)
     await uow.commit()
     return booking, summary
 
@@ -691,7 +735,9 @@ async def _record_payment(uow, *, record: BookingRecord, kind: str, amount_cents
 
 async def _assign_rooms(uow: UnitOfWork, record: BookingRecord, wanted: list[str] | None) -> list[RoomRecord]:
     session = uow.session
-    query = select(RoomRecord).where(RoomRecord.room_type_id == record.room_type_id)
+    blocked = select(RoomBlockRecord.room_id).where(
+        RoomBlockRecord.start_date < record.check_out_date, RoomBlockRecord.end_date > record.check_in_date)
+    query = select(RoomRecord).where(RoomRecord.room_type_id == record.room_type_id, RoomRecord.id.not_in(blocked))
     candidates = list((await session.execute(query.order_by(RoomRecord.floor.desc(), RoomRecord.room_number))).scalars())
     if wanted:
         by_number = {room.room_number: room for room in candidates}
@@ -699,7 +745,8 @@ async def _assign_rooms(uow: UnitOfWork, record: BookingRecord, wanted: list[str
         for number in wanted:
             room = by_number.get(number)
             if room is None:
-                raise InvalidRequest(f"Room {number} is not a room of this booking's type.", field="room_numbers")
+                raise InvalidRequest(f"Room {number} is not a room of this booking's type, or it is blocked during "
+                                     "the stay.", field="room_numbers")
             if room.status != "available":
                 raise Conflict(f"Room {number} is {room.status.replace('_', ' ')}.")
             chosen.append(room)

@@ -127,8 +127,9 @@ async def end(
     entities_extracted: dict[str, Any] | None = None,
     errors: list[dict[str, Any]] | None = None,
     turn_timings: list[dict[str, float]] | None = None,
+    tools_used: list[dict[str, Any]] | None = None,
 ) -> Call:
-    """Close the call: duration, outcome, and the booking and guest it led to."""
+    """Close the call: duration, outcome, the booking and guest it led to, and the tools used (kept with the entities)."""
     record = await _open(uow, session_id)
     session = uow.session
     booking = None
@@ -153,7 +154,7 @@ async def end(
     record.outcome = outcome
     record.booking_id = booking.id if booking else None
     record.guest_id = guest.id if guest else None
-    record.entities_extracted = scrub(entities_extracted or {})
+    record.entities_extracted = scrub({**(entities_extracted or {}), **({"tools_used": tools_used} if tools_used else {})})
     record.errors = [scrub({**e, "timestamp": (e.get("timestamp") or now).isoformat()}) for e in errors or []]
     record.turn_timings = list(turn_timings or [])
     await session.flush()

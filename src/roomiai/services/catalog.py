@@ -17,7 +17,7 @@ from ..domain.pricing import CancellationTerms, RateTerms, RoomTypeTerms
 from ..store.tables import HotelSettingsRecord, RatePlanRecord, RoomRecord, RoomTypeRecord, SequenceRecord
 from ..store.upsert import next_sequence
 
-OUT_OF_INVENTORY = ("out_of_service",)
+OUT_OF_INVENTORY = ("out_of_service", "maintenance")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ async def snapshot(session: AsyncSession) -> Snapshot:
     if cached is not None:
         return cached
     version = (await session.execute(select(SequenceRecord.value).where(SequenceRecord.name == VERSION))).scalar() or 0
+    if session.info.get("roomiai_catalog_changed"):  # uncommitted changes: never shared, they may be rolled back
+        return await _load(session, version)
     key = str(session.bind.engine.url)
     current = _SNAPSHOTS.get(key)
     if current is None or current.version != version:
@@ -64,6 +66,7 @@ async def changed(session: AsyncSession, *, fresh: bool = False) -> None:
     else:
         await next_sequence(session, VERSION)
     session.info.pop("roomiai_catalog", None)
+    session.info["roomiai_catalog_changed"] = True
 
 
 async def _load(session: AsyncSession, version: int) -> Snapshot:

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.cards import redact_card_data
-from ..domain.contact import PHONE_TAIL_DIGITS, clean_phone, phone_digits
+from ..domain.contact import PHONE_TAIL_DIGITS, clean_phone, normal_email, phone_digits
 from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.references import digits_only, escape_like, yearly_reference
 from ..store.pii import session_keys
@@ -98,12 +98,27 @@ async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt
     record = await find_existing(session, email=data.get("email"), phone=data.get("phone"))
     if record is None or not _same_person(record, data):
         return await create(session, data=data, now=now)
-    for field in ("title", "email", "phone"):
-        if data.get(field) and not getattr(record, field):
-            setattr(record, field, clean_phone(data[field]) if field == "phone" else data[field])
+    if data.get("title") and not record.title:
+        record.title = data["title"]
+    update_contact(record, email=data.get("email"), phone=clean_phone(data["phone"]) if data.get("phone") else None, now=now)
     index_contact(session, record)
     record.updated_at = now
     return record
+
+
+def update_contact(record: GuestRecord, *, email: str | None, phone: dict[str, Any] | None, now: dt.datetime) -> None:
+    """The e-mail and phone just given become the profile's; the ones they replace go to its contact history."""
+    history = list(record.contact_history or [])
+    if email and normal_email(email) != normal_email(record.email):
+        if record.email:
+            history.append({"email": record.email, "until": now.isoformat()})
+        record.email = email
+    if phone and phone_digits(phone) != phone_digits(record.phone):
+        if record.phone:
+            history.append({"phone": record.phone, "until": now.isoformat()})
+        record.phone = phone
+    if history != (record.contact_history or []):
+        record.contact_history = history
 
 
 async def get(session: AsyncSession, guest_id: str) -> GuestRecord:

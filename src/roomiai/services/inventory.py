@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import SoldOut
-from ..domain.pools import ALL
+from ..domain.pools import ALL, pools_for
 from ..domain.stay import Stay
-from ..store.tables import InventoryRecord
+from ..store.tables import InventoryRecord, RoomBlockRecord, RoomRecord
 from ..store.locks import xact_lock
 from ..store.upsert import insert_inventory_rows
 from . import catalog
-
 
 
 async def lock(session: AsyncSession, room_type_ids: list[str]) -> None:
@@ -112,3 +113,75 @@ def _describe(pools: list[str]) -> str:
             kind, _, value = part.partition(":")
             words.append(f"a {value.lower()} bed" if kind == "bed" else f"a {value} view" if kind == "view" else "")
     return " and ".join(w for w in dict.fromkeys(words) if w)
+
+
+@dataclass(frozen=True)
+class Oversold:
+    room_type_id: str
+    pool: str
+    night: dt.date
+    total: int
+    sold: int
+    blocked: int
+
+
+async def recount(session: AsyncSession, *, room_type_ids: list[str], today: dt.date) -> list[Oversold]:
+    """Set the rooms and blocked rooms of every night from `today` to the rooms in service and their blocks now.
+
+    Returns the nights that would then be sold beyond the rooms left (the caller refuses such a change).
+    """
+    if not room_type_ids:
+        return []
+    await lock(session, room_type_ids)
+    caps: dict[str, Counter] = {rid: Counter() for rid in room_type_ids}
+    in_service = RoomRecord.status.not_in(catalog.OUT_OF_INVENTORY)
+    rooms = (
+        select(RoomRecord.room_type_id, RoomRecord.bed_configuration, RoomRecord.view, func.count())
+        .where(RoomRecord.room_type_id.in_(room_type_ids), in_service)
+        .group_by(RoomRecord.room_type_id, RoomRecord.bed_configuration, RoomRecord.view)
+    )
+    for rid, bed, view, count in await session.execute(rooms):
+        for pool in pools_for(bed, view):
+            caps[rid][pool] += count
+    blocked: Counter = Counter()
+    blocks = (
+        select(RoomRecord.room_type_id, RoomRecord.bed_configuration, RoomRecord.view, RoomBlockRecord.start_date,
+               RoomBlockRecord.end_date)
+        .join(RoomRecord, RoomRecord.id == RoomBlockRecord.room_id)
+        .where(RoomRecord.room_type_id.in_(room_type_ids), in_service, RoomBlockRecord.end_date > today)
+    )
+    for rid, bed, view, start, end in await session.execute(blocks):
+        night = max(start, today)
+        while night < end:
+            for pool in pools_for(bed, view):
+                blocked[(rid, pool, night)] += 1
+            night += dt.timedelta(days=1)
+    present = select(InventoryRecord.room_type_id, InventoryRecord.pool).where(
+        InventoryRecord.room_type_id.in_(room_type_ids), InventoryRecord.stay_date >= today).distinct()
+    pools = {(rid, pool) for rid, pool in await session.execute(present)}
+    pools |= {(rid, pool) for rid in room_type_ids for pool in caps[rid]}
+    for rid, pool in sorted(pools):
+        await session.execute(
+            update(InventoryRecord)
+            .where(InventoryRecord.room_type_id == rid, InventoryRecord.pool == pool, InventoryRecord.stay_date >= today)
+            .values(total=caps[rid][pool], blocked=0)
+            .execution_options(synchronize_session=False)
+        )
+    if blocked:
+        await insert_inventory_rows(session, [
+            {"room_type_id": rid, "stay_date": night, "pool": pool, "total": caps[rid][pool], "sold": 0, "blocked": 0}
+            for rid, pool, night in blocked
+        ])
+        for (rid, pool, night), count in blocked.items():
+            await session.execute(
+                update(InventoryRecord)
+                .where(InventoryRecord.room_type_id == rid, InventoryRecord.pool == pool, InventoryRecord.stay_date == night)
+                .values(blocked=count)
+                .execution_options(synchronize_session=False)
+            )
+    over = select(InventoryRecord).where(
+        InventoryRecord.room_type_id.in_(room_type_ids), InventoryRecord.stay_date >= today,
+        InventoryRecord.sold + InventoryRecord.blocked > InventoryRecord.total,
+    ).order_by(InventoryRecord.stay_date, InventoryRecord.room_type_id, InventoryRecord.pool)
+    rows = (await session.execute(over.execution_options(populate_existing=True))).scalars().all()
+    return [Oversold(r.room_type_id, r.pool, r.stay_date, r.total, r.sold, r.blocked) for r in rows]

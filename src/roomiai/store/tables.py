@@ -150,6 +150,8 @@ class GuestRecord(Base):
     last_stay: Mapped[dt.date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list[Any]] = mapped_column(default=list)
+    # the e-mail addresses and phones this guest gave before the current ones: [{"email"|"phone": ..., "until": iso}]
+    contact_history: Mapped[list[Any] | None] = mapped_column(Encrypted("guests.contact_history", "json"))
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
@@ -195,6 +197,11 @@ class BookingRecord(Base):
     cancellation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
     voice_session_id: Mapped[str | None] = mapped_column(String(64))
+    # the contact given for this booking, as the guest gave it (the profile may hold newer ones)
+    contact_email: Mapped[str | None] = mapped_column(Encrypted("bookings.contact_email"))
+    contact_email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    contact_phone: Mapped[dict[str, Any] | None] = mapped_column(Encrypted("bookings.contact_phone", "json"))
+    contact_phone_tail_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
@@ -210,6 +217,34 @@ class BookingEventRecord(Base):
     by: Mapped[str] = mapped_column(String(64))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessageRecord(Base):
+    """A message to a guest, written in the transaction of the change it tells about and delivered afterwards.
+
+    status: queued (due at next_attempt_at), sending (claimed by a sender at claimed_at), sent, failed (permanently).
+    `content` is the whole message as sent (an RFC 5322 e-mail, or an SMS text), encrypted like other guest data.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    booking_id: Mapped[str | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(24))
+    recipient: Mapped[str] = mapped_column(Encrypted("outbox_messages.recipient"))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Encrypted("outbox_messages.content"))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime]
+    claimed_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
 
 class IdempotencyRecord(Base):
@@ -333,3 +368,16 @@ class SequenceRecord(Base):
     __tablename__ = "sequences"
     name: Mapped[str] = mapped_column(String(48), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RoomBlockRecord(Base):
+    """A room taken out of inventory for the nights from `start_date` up to the night before `end_date`."""
+
+    __tablename__ = "room_blocks"
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_id)
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]

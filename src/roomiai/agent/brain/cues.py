@@ -6,7 +6,8 @@ import re
 
 TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("check_out", re.compile(r"\b(check ?-?out|checkout|late check|leave the room|vacate)\b")),
-    ("check_in", re.compile(r"\b(check ?-?in|checkin|early check|arrive early|what time can i (get|arrive))\b")),
+    ("check_in", re.compile(r"\b(check ?-?in|checkin|early check|arrive early|what time can (i|we) (get|arrive)|how early"
+                            r"|get into the room|room (be )?ready)\b")),
     ("parking", re.compile(r"\b(park(ing)?|valet|garage|my car)\b")),
     ("breakfast", re.compile(r"\b(breakfast|brunch)\b")),
     ("pets", re.compile(r"\b(pets?|dogs?|cats?|puppy|animals?)\b")),
@@ -15,12 +16,13 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("fitness", re.compile(r"\b(gym|fitness|workout|exercise)\b")),
     ("restaurant", re.compile(r"\b(restaurant|dinner|lunch|bar|room service|food|eat)\b")),
     ("airport", re.compile(r"\b(airport|shuttle|taxi|cab)\b")),
-    ("location", re.compile(r"\b(where are you|located|location|address|directions|how do i get|far from|near)\b")),
+    ("location", re.compile(r"\b(where are you|located|location|address|directions|how do i get|far from|near|post ?code|zip ?code|postal code)\b")),
     ("accessibility", re.compile(r"\b(accessib\w*|wheelchair|disab\w*|roll-?in)\b")),
     ("children", re.compile(r"\b(kids? stay|children stay|crib|cot|child policy|children policy)\b")),
     ("smoking", re.compile(r"\b(smok\w*|cigarettes?|vape)\b")),
-    ("cancellation", re.compile(r"\b(cancell?ation policy|cancel policy|refund policy|can i cancel|free cancell?ation)\b")),
-    ("phone", re.compile(r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back)\b")),
+    ("cancellation", re.compile(r"\b(cancell?ation (policy|fee|charge|penalty)|cancel policy|refund policy|can i cancel|free cancell?ation"
+                                r"|charged? (?:\w+ ){0,3}(?:for|if i|when i) cancel\w*|penalty for cancel\w*|cost (?:\w+ )?to cancel|if i cancel)\b")),
+    ("phone", re.compile(r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back|(your|their|the front desk'?s?) (phone )?number)\b")),
 ]
 
 VIEWS = [("ocean", re.compile(r"\b(ocean|sea|beach)[- ]?(view|front|facing|side)?\b")),
@@ -37,7 +39,7 @@ OCCASIONS = re.compile(r"\b(anniversary|birthday|honeymoon|wedding|engagement|gr
 SERVICE_TYPES = [
     ("maintenance", re.compile(r"\b(broken|not working|doesn'?t work|isn'?t working|leak\w*|repair|fix|ac|air ?con\w*|heating|heater|toilet|shower|light|tv|television|clogged|no hot water|noise|noisy)\b")),
     ("room_service", re.compile(r"\b(room service|order (some )?food|menu|hungry|sandwich|burger|coffee|drinks?|meal)\b")),
-    ("housekeeping", re.compile(r"\b(housekeeping|clean(ing)?|towels?|sheets|pillows?|blankets?|toilet paper|toiletries|shampoo|soap|make up the room|turn ?down)\b")),
+    ("housekeeping", re.compile(r"\b(housekeeping|clean(ing|ed)?|towels?|sheets|pillows?|blankets?|toilet paper|toiletries|shampoo|soap|make up the room|turn ?down)\b")),
     ("concierge", re.compile(r"\b(concierge|reservation at|tickets?|taxi|tour|recommend)\b")),
     ("amenity", re.compile(r"\b(crib|cot|iron|hair ?dryer|adapter|charger|extra bed|rollaway)\b")),
 ]
@@ -45,6 +47,7 @@ ITEMS = re.compile(
     r"\b(towels?|pillows?|blankets?|sheets|toilet paper|toiletries|shampoo|soap|crib|cot|iron|hair ?dryer|adapter"
     r"|charger|extra bed|rollaway|bathrobes?|slippers|water)\b")
 ROOM_NUMBER = re.compile(r"\broom (?:number )?(\d{3,4})\b|\b(?:in|from) (\d{3,4})\b")
+SPOKEN_ROOM = re.compile(r"\b(?:room(?: number)?|in|from|to)\s+((?:\d{1,4}|oh|o)(?:[\s-]+(?:\d{1,2}|oh|o)){0,3})\b")
 URGENT = re.compile(r"\b(urgent|emergency|right away|asap|immediately|flood\w*|no power|smoke|fire)\b")
 
 
@@ -64,4 +67,15 @@ def first_match(options: list[tuple[str, re.Pattern[str]]], text: str) -> str | 
 
 def topics_of(text: str) -> list[str]:
     """Every topic asked about, in the order of the topic list: 'parking and breakfast' → both."""
-    return [topic for topic, pattern in TOPICS if pattern.search(text)]
+    found = [(match.start(), topic) for topic, pattern in TOPICS if (match := pattern.search(text))]
+    return [topic for _, topic in sorted(found)]
+
+
+def room_number_in(norm: str) -> str | None:
+    """A room number as said, from normalised text: 'room 3 oh 5' (three oh five) → 305, 'in 4-12' → 412."""
+    for m in SPOKEN_ROOM.finditer(norm):
+        pieces = re.split(r"[\s-]+", m.group(1))
+        digits = "".join("0" if piece in ("oh", "o") else piece for piece in pieces)
+        if 3 <= len(digits) <= 4 and digits.isdigit() and digits[0] != "0" and (len(pieces) > 1 or len(digits) >= 3):
+            return digits
+    return None

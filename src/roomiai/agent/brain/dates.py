@@ -43,6 +43,12 @@ _NOT_UNIT = (
 )
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("offset_from", re.compile(
+        r"\b(?P<n>\d{1,2}|a|an|one|a couple of) (?P<unit>days?|weeks?) (?:from|after|on) "
+        r"(?P<anchor>now|today|tonight|tomorrow|" + _WEEKDAY[7:-1] + r")\b")),
+    ("week_anchor", re.compile(
+        r"\ba week (?P<anchor>today|tomorrow|tonight|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")),
+    ("weekend_after_next", re.compile(r"\b(?:the )?week ?end after next\b")),
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("slash", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\d/])")),
     ("weekday_month_day", re.compile(
@@ -92,6 +98,7 @@ _DAY_PREP_RE = re.compile(
     r"|arriv\w*|leav\w*|check(?:ing)? (?:in|out)|date|it|make|change|than|instead|not|no|rather)\s*,?\s*$|[,:]\s*$")
 _ALONE_RE = re.compile(r"^\W*(?:(?:no|yes|yeah|ok|okay|sorry|actually|um|uh|oh|well|maybe|just|only|i mean|the)\W+)*$")
 _SKIP_TODAY_BEFORE_RE = re.compile(r"\b(?:not|doing|all|done|it|enough|else|everything|that)\s+(?:for\s+)?$")
+_WHEN_BOOKED_RE = re.compile(r"\b(?:earlier|booked|made|reserved|called|spoke|rang)\b[^.?!]{0,40}$")
 _SKIP_TODAY_CLOSING_RE = re.compile(r"\b(?:for|not|all) today\b")
 _BOOKING_WORD_RE = re.compile(r"\b(?:room|rooms|book|booking|reserv\w*|check(?:ing)? (?:in|out)|stay|hotel|night|arriv\w*)\b")
 _RANGE_CONNECTOR_RE = re.compile(
@@ -205,6 +212,16 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
             return d, False, None
         y, mo = _add_months(today, 1)
         return _safe_date(y, mo, day), False, None
+    if kind in ("offset_from", "week_anchor"):
+        anchor = g["anchor"].replace("on ", "")
+        start = {"now": today, "today": today, "tonight": today, "tomorrow": today + dt.timedelta(days=1)}.get(anchor)
+        if start is None:
+            start = next_weekday(WEEKDAYS[anchor], today)
+        n, unit = (_count(g["n"]), g["unit"]) if kind == "offset_from" else (1, "week")
+        return start + dt.timedelta(days=7 * n if unit.startswith("week") else n), False, None
+    if kind == "weekend_after_next":
+        start, end = weekend(today, weeks_ahead=2)
+        return start, False, end
     if kind == "day_after_tomorrow":
         return today + dt.timedelta(days=2), False, None
     if kind == "tomorrow":
@@ -261,6 +278,8 @@ def find_dates(text: str, today: dt.date) -> list[DateMention]:
                 if (_SKIP_DAY_RE.search(before) and not suffixed) or not (
                         _DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s]) or (suffixed and starts_range)):
                     continue
+            if kind == "today" and _WHEN_BOOKED_RE.search(text[max(0, s - 50):s]):
+                continue  # "I booked it earlier today": when the booking was made, not a date of the stay
             if kind == "today" and (_SKIP_TODAY_BEFORE_RE.search(before) or (
                     _SKIP_TODAY_CLOSING_RE.search(text) and not _BOOKING_WORD_RE.search(text))):
                 continue

@@ -28,6 +28,14 @@ _NIGHTS_RE = re.compile(
     r"|a week|per|old|of the week))")
 _NIGHTS_WEEKEND_RE = re.compile(r"\b(?:for|over) the weekend\b|\bweekend stay\b")
 _NIGHTS_BEFORE_SKIP_RE = re.compile(r"\b(?:in|within|after|every|than|next|last|first|past|the|those|these|per|by)\s*$")
+_NEGATED_RE = re.compile(r"\b(?:not|rather than|instead of|than)(?: (?:checking|check|arriving|leaving|coming|staying|starting)(?: in| out)?)?"
+                         r"(?: on| for| from| until| till)?(?: the)?\s*$")
+_ONE_NIGHT_RE = re.compile(
+    r"\b(?:for|just|only) (?:this |next |the )?(?:tonight|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night)\b"
+    r"(?! (?:and|to|till|until|through)\b)")
+_PRONOUN_ONE_RE = re.compile(  # "the standard one": a pronoun, no count
+    r"\b(?:the|that|this|standard|deluxe|suite|family|cheaper|cheapest|bigger|smaller|other|same|king|queen|twin|regular)\s+1$")
+_JUST_THE_RE = re.compile(r"(?:^|\b(?:just|only|for|stay|staying)\s+)the\s*$")  # "just the one night" is a count
 _A_NIGHT_BEFORE_RE = re.compile(r"\b(?:for|just|only|stay|staying|extra|another|make it)\s*$")
 _FOR_BEFORE_RE = re.compile(r"\bfor\s*$")
 _BARE_WORD_ANSWERS = [
@@ -60,6 +68,7 @@ _CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that'
 
 
 _WRITTEN_EMAIL_RE = re.compile(r"\S+@\S+")
+_LETTERS_ONLY_RE = re.compile(r"[a-z](?:[\s.\-]+[a-z])+", re.I)
 _COUNTED_NOUN_RE = re.compile(
     r"\s*(?:adults?|grown ?ups?|kids?|children|child|people|persons?|guests?|nights?|days?|weeks?|rooms?|of us)\b")
 _TRAILING_PARTY_RE = re.compile(r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?\W*$")
@@ -79,7 +88,8 @@ class EntityExtractor:
         norm = normalise(utterance)
         out: dict[str, object] = {}
         mentions = find_dates(norm, today)
-        self._dates(norm, mentions, turn, out, today, previous_agent)
+        said = [d for d in mentions if not _NEGATED_RE.search(norm[max(0, d.start - 20):d.start])]
+        self._dates(norm, said, turn, out, today, previous_agent)
         spans = [(d.start, d.end) for d in mentions]
         self._nights(norm, turn, out, spans)
         rooms = [m for m in _ROOMS_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)]
@@ -116,7 +126,7 @@ class EntityExtractor:
         if name and email and name.lower().replace(" ", "") in email.replace(".", "").replace("_", ""):
             outside = find_name(_WRITTEN_EMAIL_RE.sub(" ", utterance), asked="guest_name" in turn.asked_slots)
             name = name if outside == name else None  # a name only spelled inside the email is not a name given
-        if name:
+        if name and not _LETTERS_ONLY_RE.fullmatch(name):  # "R-O-O-M-I" is letters being spelled, not a name
             out["guest_name"] = name
         return out
 
@@ -145,7 +155,8 @@ class EntityExtractor:
                 continue
             prev_end, prev = d.end, d
             assigned.append((d, role, explicit))
-        if len(assigned) >= 2 and all(r == "check_out_date" for _, r, _ in assigned) and not assigned[0][2]:
+        if len(assigned) >= 2 and all(r == "check_out_date" for _, r, _ in assigned) and (
+                not assigned[0][2] or assigned[0][0].value < assigned[-1][0].value):  # two departures: the first is the arrival
             assigned[0] = (assigned[0][0], "check_in_date", False)
         for d, role, _ in assigned:
             if d.value in agent_dates:
@@ -195,10 +206,12 @@ class EntityExtractor:
             if any(s <= m.start() < e for s, e in spans):
                 continue
             before = norm[max(0, m.start() - 12):m.start()]
-            if _NIGHTS_BEFORE_SKIP_RE.search(before):
+            if _NIGHTS_BEFORE_SKIP_RE.search(before) and not (_JUST_THE_RE.search(before) and m.group("n") in ("1", "one")):
                 continue
             if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30):m.start()]):
                 continue
+            if _NEGATED_RE.search(norm[max(0, m.start() - 20):m.start()]):
+                continue  # "4 nights, not 3": the value taken back
             n_word = m.group("n")
             if not n_word[0].isdigit() and n_word not in ("one",):
                 if not (asked or _A_NIGHT_BEFORE_RE.search(before)
@@ -214,6 +227,8 @@ class EntityExtractor:
                 value = n
         if value is None and _NIGHTS_WEEKEND_RE.search(norm) and "check_in_date" not in out:
             value = 2
+        if value is None and _ONE_NIGHT_RE.search(norm):
+            value = 1  # "a room for this Friday night", "just tonight"
         if value is not None:
             out["nights"] = value
 
@@ -223,7 +238,7 @@ class EntityExtractor:
         if not slots:
             return
         numbers = [m for m in _BARE_NUMBER_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)
-                   and not _COUNTED_NOUN_RE.match(norm[m.end():])]
+                   and not _COUNTED_NOUN_RE.match(norm[m.end():]) and not _PRONOUN_ONE_RE.search(norm[:m.end()])]
         n_words = len(_FILLER_WORDS_RE.findall(norm))
         if slots == ["adults", "children"] and len(numbers) == 2 and n_words <= 8:
             out["adults"], out["children"] = (int(m.group("n")) for m in numbers)
@@ -238,6 +253,8 @@ class EntityExtractor:
                 if pattern.search(norm):
                     if value == 0 and slots[0] != "children":
                         continue
+                    if slots[0] == "children" and value == 1 and "adults" in out:
+                        continue  # "just me" said the adults; it is no child
                     out[slots[0]] = value
                     return
 

@@ -11,6 +11,7 @@ from typing import Any
 from livekit.agents import llm, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from ..tools.common import refused_code
 from .dialogue import Call, DialogueManager, Say
 
 log = logging.getLogger("roomiai.brain")
@@ -19,9 +20,11 @@ log = logging.getLogger("roomiai.brain")
 class DeterministicLLM(llm.LLM):
     """Intent classifier, entity extractor and dialogue state machine behind the LLM interface; no keys, no network."""
 
-    def __init__(self, *, hotel: dict[str, Any], today: Callable[[], dt.date]):
+    def __init__(self, *, hotel: dict[str, Any], today: Callable[[], dt.date],
+                 card: Callable[[], dict[str, str] | None] | None = None):
         super().__init__()
         self.dialogue = DialogueManager(hotel=hotel, today=today)
+        self._card = card  # the card the secure step saved in this call (token, brand, last four), if any
         self._seen_outputs: set[str] = set()
 
     @property
@@ -59,12 +62,15 @@ class DeterministicLLM(llm.LLM):
                 continue
             else:
                 break
+        saved = self._card() if self._card else None
+        if saved and self.dialogue.d.card_last_four != saved["last_four"]:
+            self.dialogue.card_saved(saved["last_four"])
         fresh = [o for o in reversed(outputs) if o.call_id not in self._seen_outputs]
         if fresh:
             out = fresh[-1]
             self._seen_outputs.update(o.call_id for o in fresh)
-            parsed, error = _parse_output(out.output, out.is_error)
-            return self.dialogue.on_tool(out.name, parsed, error)
+            parsed, error, code = _parse_output(out.output, out.is_error)
+            return self.dialogue.on_tool(out.name, parsed, error, code)
         for item in reversed(items):
             if item.type == "message" and item.role == "user":
                 return self.dialogue.on_user(item.text_content or "")
@@ -96,11 +102,13 @@ class _DialogueStream(llm.LLMStream):
         self._event_ch.send_nowait(llm.ChatChunk(id=chunk_id, delta=llm.ChoiceDelta(role="assistant", content=action.text)))
 
 
-def _parse_output(output: str, is_error: bool) -> tuple[dict[str, Any] | None, str | None]:
+def _parse_output(output: str, is_error: bool) -> tuple[dict[str, Any] | None, str | None, str | None]:
+    """A tool's output as (parsed result, error words, error code); the code is what the dialogue reads."""
     if is_error:
-        return None, output.strip() or "Something went wrong."
+        detail, code = refused_code(output.strip())
+        return None, detail.strip() or "Something went wrong.", code
     try:
         value = json.loads(output)
     except (TypeError, ValueError):
-        return {"answer": output}, None
-    return (value if isinstance(value, dict) else {"value": value}), None
+        return {"answer": output}, None, None
+    return (value if isinstance(value, dict) else {"value": value}), None, None

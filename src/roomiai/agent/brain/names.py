@@ -29,12 +29,14 @@ going coming arriving leaving staying the guest caller customer from with in at 
 standard family suite room rooms king queen twin smoking non adult adults kid kids child children people
 person guest guests party group me us them it this that these those not no yes sir madam mister
 roomi dash underscore dot at hyphen email mail gmail yahoo hotmail outlook com net org number phone
+hmm hm mm er erm ah uh-huh wait sorry
 """.split())
 
 _STRONG_CUE_RE = re.compile(
     r"\b(?:my (?:full |first |last |sur)?name(?: is|'s)|(?:the )?name(?: is|'s)|name on the (?:reservation|booking)"
     r" is|(?:last|sur|first) ?name(?: is|'s)|call me|under the name(?: of)?|booked under|reserved under"
-    r"|reservation (?:is )?under|booking (?:is )?under|it's under|it is under|should be under"
+    r"|reservation(?: is|'s)? under|booking(?: is|'s)? under|it's under|it is under|should be under"
+    r"|(?:put|book|have|make|reserve) (?:it|that|the (?:room|booking|reservation)) under|(?:it'?ll|it will|that'?ll|that will) be under"
     r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+", re.I)
 _WEAK_CUE_RE = re.compile(
     r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|yep|sure|ok|okay|oh|um|uh|well|right),? )"
@@ -51,7 +53,7 @@ def _take_name(raw_tail: str) -> str | None:
     tail = _TITLE_RE.sub("", raw_tail.strip())
     tokens = tail.split()
     picked: list[str] = []
-    for tok in tokens[:4]:
+    for tok in tokens[:6]:
         word = tok.strip(",.!?;:\"()")
         if not word or not _NAME_TOKEN_RE.match(word):
             break
@@ -60,9 +62,11 @@ def _take_name(raw_tail: str) -> str | None:
         picked.append(word)
         if tok[-1:] in ",.!?;:":
             break
-    if not picked or len(picked) > 3 or len(picked[0]) < 2:
+    while picked and picked[-1].lower() in PARTICLES:
+        picked.pop()
+    if not picked or len([p for p in picked if p.lower() not in PARTICLES]) > 3 or len(picked[0]) < 2:
         return None
-    return " ".join(title_word(p) for p in picked)
+    return " ".join(p if p in PARTICLES and i < len(picked) - 1 else title_word(p) for i, p in enumerate(picked))
 
 
 def title_word(word: str) -> str:
@@ -71,7 +75,66 @@ def title_word(word: str) -> str:
     return _NAME_PART_RE.sub(lambda m: m.group(0).capitalize(), word.lower())
 
 
-_NAME_END_RE = re.compile(r",|;|\b(?:and|phone|email|e-mail|my|number|at)\b", re.I)
+PARTICLES = frozenset("van von der den de del della di da du la le ter ten bin ibn al el dos das st".split())
+LAST_NAME_CUE = re.compile(r"\b(?:last name|surname|family name)(?: is|'s)?[:,]?\s+((?:(?:van|von|der|den|de|del|la|le|di|da|du|st)\s+)*"
+                           r"[A-Za-z][A-Za-z'\-]+)", re.I)
+_SPELL_UNIT = r"(?:double [a-z]|[a-z]|space|dash|hyphen|apostrophe)"
+_SPELLED_RE = re.compile(rf"(?<![\w'])({_SPELL_UNIT}(?:[\s,.\-]+{_SPELL_UNIT}){{2,}})(?![\w'])", re.I)
+_SPELL_SAID_RE = re.compile(r"\b(?:that'?s|that is|it'?s|it is)?\s*(?:[a-z]+(?: [a-z]+){0,2} )?\b(?:spelled|spelt|spelling)\b", re.I)
+_SPELL_WORDS = {"space": " ", "dash": "-", "hyphen": "-", "apostrophe": "'"}
+
+
+def spelled(raw: str) -> tuple[str | None, str]:
+    """A name spelled letter by letter ('V A N, space, D E R' → 'van der'; 'P H I double L' → 'phill'), and the rest of the words."""
+    found = [m for m in _SPELLED_RE.finditer(raw) if re.search(r"\b[a-z]\b", m.group(1), re.I)]
+    if not found:
+        return None, raw
+    letters = []
+    for token in re.findall(r"double [a-z]|[a-z]+", found[-1].group(1), re.I):
+        token = token.lower()
+        letters.append(token[-1] * 2 if token.startswith("double ") else _SPELL_WORDS.get(token, token))
+    word = re.sub(r"\s+", " ", "".join(letters)).strip(" -'")
+    rest = raw
+    for m in reversed(found):
+        rest = rest[:m.start()] + " " + rest[m.end():]
+    rest = _SPELL_SAID_RE.sub(" ", rest)
+    return (word or None), re.sub(r"\s+", " ", rest).strip(" ,.-")
+
+
+def last_name_of(name: str) -> str:
+    """The last name in a full name: 'Grace Hopper' → 'Hopper', 'Anneke van der Berg' → 'van der Berg', 'von Trapp' kept."""
+    parts = name.split()
+    if len(parts) < 2 or parts[0].lower() in PARTICLES:
+        return name
+    rest = parts[1:]
+    return " ".join(rest)
+
+
+def name_with_spelling(raw: str) -> str | None:
+    """The name said with its spelling: the spelled letters decide the spelling of the words they match."""
+    word, rest = spelled(raw)
+    if word is None or word.replace(" ", "").replace("-", "").replace("'", "") in ("roomi", ""):
+        return None
+    said = find_name(rest, asked=True) if rest else None
+    compact = word.replace(" ", "")
+    if said:
+        parts = said.split()
+        for k in range(len(parts), 0, -1):
+            if "".join(parts[-k:]).lower() == compact:
+                return said
+        if len(parts) == 1:
+            return said if parts[0].lower() == compact else spelled_form(word)
+        return f"{parts[0]} {spelled_form(word)}"
+    return spelled_form(word)
+
+
+def spelled_form(word: str) -> str:
+    """Spelled letters as a name: 'o'brien' → "O'Brien", 'van der berg' → 'van der Berg'."""
+    parts = word.split()
+    return " ".join(p if i < len(parts) - 1 and p in PARTICLES else title_word(p) for i, p in enumerate(parts))
+
+
+_NAME_END_RE = re.compile(r",|;|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)[.?!:](?:\s|$)|\b(?:and|phone|email|e-mail|my|number|at)\b", re.I)
 
 
 def find_name(raw: str, *, asked: bool = False) -> str | None:
@@ -91,10 +154,10 @@ def find_name(raw: str, *, asked: bool = False) -> str | None:
     if asked:
         stripped = _ANSWER_PREFIX_RE.sub("", raw.strip())
         stripped = _NAME_END_RE.split(stripped, maxsplit=1)[0].strip()
-        words = [w.strip(",.!?") for w in stripped.split()]
+        words = [w.strip(",.!?") for w in stripped.split() if w.lower() not in PARTICLES]
         if 1 <= len(words) <= 3:
             name = _take_name(stripped)
-            if name and len(name.split()) == len(words):
+            if name and len([w for w in name.split() if w.lower() not in PARTICLES]) == len(words):
                 return name
     return None
 

@@ -33,18 +33,23 @@ _PEOPLE_RE = re.compile(
 _SOLO_RE = re.compile(
     r"\b(?:just (?:me|myself|1 person|1 guest|1 adult|one person)|only me|only myself|by myself|on my own"
     r"|(?:travell?ing|going|coming|staying|be) (?:alone|solo)|just for me|just the 1 of me|myself only"
-    r"|single traveller|single person|1 person|1 guest|1 adult|solo trip|i'm alone|i am alone|i'll be alone)\b")
+    r"|single traveller|single person|1 person|1 guest|1 adult|solo trip|i'm alone|i am alone|i'll be alone"
+    r"|just (?:the )?(?:1|one) of (?:me|us)|it's (?:just|only) me|(?:just|only) me (?:travell?ing|staying|coming)"
+    r"|me alone|(?:just|only) (?:for )?myself|(?:just|only) be me|be (?:just|only) me|(?:just|only) (?:the )?me)\b")
 _COUPLE_RE = re.compile(
-    r"\b(?:(?:me|myself|i),? (?:and )?(?:my|the) (?:" + _ADULT_COMPANIONS + r")"
+    r"\b(?:(?:me|myself|i),? (?:and )?(?:my|the|a) (?:" + _ADULT_COMPANIONS + r")"
     r"|(?:my|the) (?:" + _ADULT_COMPANIONS + r") and (?:i|me|myself)"
     r"|with (?:my|the) (?:" + _ADULT_COMPANIONS + r")"
     r"|(?:my|the) (?:" + _ADULT_COMPANIONS + r")(?:, | )(?:me|myself)"
     r"|(?:a|just a|we're a|we are a|for a) couple\b(?! of))")
 _ADULT_MENTION_RE = re.compile(
-    rf"\b(?:my|our|the) (?P<n>\d{{1,2}} )?(?P<who>{_ADULT_COMPANIONS}|{_ADULT_GROUPS})s?\b")
+    rf"\b(?:my|our|the|a) (?P<n>\d{{1,2}} )?(?P<who>{_ADULT_COMPANIONS}|{_ADULT_GROUPS})s?\b")
 _CHILD_MENTION_RE = re.compile(
     rf"\b(?:my|our|the|a|an|1|with) (?P<n>\d{{1,2}} )?(?:young |little |small |teenage |baby )?"
     rf"(?P<who>{_CHILD_COMPANIONS}|children|kids|sons|daughters|boys|girls|babies)\b")
+_PARENT_AND_CHILD_RE = re.compile(
+    rf"^\W*(?:just )?(?:me|myself|i),? (?:and|with) (?:my|our|the|a) (?P<n>\d{{1,2}} )?(?:young |little |small )?"
+    rf"(?:{_CHILD_COMPANIONS})s?\W*$")  # "me and my kid": one adult, with the child or children named
 _SELF_RE = re.compile(r"\b(?:me|myself|i)\b")
 _COUPLE_WORD_RE = re.compile(r"\bcouple\b(?! of)")
 _FAMILY_RE = re.compile(r"\bfamily of (?P<n>\d{1,2})\b")
@@ -84,8 +89,11 @@ def find_party(text: str) -> dict[str, int]:
             out["adults"] = total - kids if total > kids else total
         elif _COUPLE_RE.search(text):
             out.update(_companions(text, out.get("children")))
+        elif _PARENT_AND_CHILD_RE.search(text) and "children" not in out:
+            out["adults"], out["children"] = 1, _n(_PARENT_AND_CHILD_RE.search(text).group("n"))
         elif _SOLO_RE.search(text):
             out["adults"] = 1
+            out.setdefault("children", 0)  # "just me": nobody else, no children either
     return out
 
 

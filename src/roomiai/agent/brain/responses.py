@@ -109,7 +109,7 @@ def read_back(prepared: dict[str, Any]) -> str:
     if prepared.get("phone"):
         contact.append(f"phone {spell_digits(prepared['phone'])}")
     if prepared.get("email"):
-        contact.append(f"email {prepared['email']}")
+        contact.append(f"email {spell_email(prepared['email'])}")
     rooms = prepared.get("rooms") or 1
     count = f"{rooms} rooms, each a " if rooms > 1 else "a "
     extras = ""
@@ -131,11 +131,22 @@ def read_back(prepared: dict[str, Any]) -> str:
 
 def booked(result: dict[str, Any]) -> str:
     reference = result["confirmation_number"]
+    sent_to = result.get("confirmation_email_sent_to")
+    mail = f"I've sent the confirmation to {spell_email(sent_to)}. " if sent_to else ""
     return (
-        f"You're all set. Your confirmation number is {reference}, that's {spell_reference(reference)}. "
+        f"You're all set. Your confirmation number is {reference}, that's {spell_reference(reference)}. {mail}"
         f"We look forward to welcoming you on {day(result['check_in'], weekday=False)}. "
         "Is there anything else I can help you with?"
     )
+
+
+def spell_email(address: str) -> str:
+    """An address as said on the phone: the name letter by letter, the domain as words, e.g. j o e dot b at mail dot com."""
+    local, _, domain = address.partition("@")
+    said = []
+    for char in local:
+        said.append({".": "dot", "_": "underscore", "-": "dash", "+": "plus"}.get(char, char))
+    return f"{' '.join(said)} at {' dot '.join(domain.split('.'))}"
 
 
 def booking_summary(booking: dict[str, Any]) -> str:

@@ -90,9 +90,11 @@ def _spoken_domain(toks: list[str], j: int) -> str | None:
 def _spoken_local(toks: list[str], i: int) -> str:
     pieces: list[str] = []
     k = i - 1
-    while k >= 0 and len(pieces) < 8:
+    while k >= 0 and len(pieces) < 40:
         tok = toks[k]
-        if tok in _EMAIL_STOP:
+        spelling = len(tok) == 1 and len(pieces) >= 2 and len(pieces[-1]) == 1 and len(pieces[-2]) == 1 \
+            and tok != "i" or (tok == "i" and k > 0 and len(toks[k - 1]) == 1)  # "k e n j i", "e l i z a": spelled letters
+        if tok in _EMAIL_STOP and not spelling:
             break
         pieces.append(_EMAIL_SYMBOLS.get(tok) or _LOCAL_DIGITS.get(tok, tok))
         k -= 1

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .asked import Asked
+
 
 class ConversationState(StrEnum):
     GREETING = "greeting"
@@ -106,8 +108,10 @@ class Dialogue:
     change: dict[str, Any] = field(default_factory=dict)
     quote: dict[str, Any] | None = None
     # conversation
-    asked: str | None = None  # the slot or question the last reply asked for
+    asked: Asked | None = None  # the slot or question the last reply asked for
     misunderstood: int = 0
+    unclear_on: Asked | None = None  # the question the caller's misunderstood answers were to
+    card_last_four: str | None = None  # a card the secure step saved in this call (the brain never sees more)
     offered_transfer: bool = False
     last_reply: str = ""
     last_question: str = ""
@@ -119,3 +123,6 @@ class Dialogue:
     offered_rooms: list[str] = field(default_factory=list)  # room type codes of the last offer
     info_topics: list[str] = field(default_factory=list)  # hotel questions still to answer this turn
     info_answers: list[str] = field(default_factory=list)
+    resume_booking: bool = False  # after the hotel's answers, go on with the stay asked about in the same breath
+    pending_answer: str | None = None  # answers said before Roomi's next words
+    yes_after_answer: bool = False  # "yes, and is there parking?": the yes to the offer counts once it is answered

@@ -6,17 +6,18 @@ import hashlib
 import json
 from typing import Any
 
-from livekit.agents import ToolError, llm
+from livekit.agents import llm
 from pydantic import validate_email
 from pydantic_core import PydanticCustomError
 
 from ...domain.references import digits_only
 from ..api_client import RoomiApi
 from ..call_state import CallState
-from .common import api_errors, mark_read_back, redact, require_yes, result
+from .common import api_errors, mark_read_back, redact, refusal, require_yes, result
 
 NOTHING_PENDING = "There is no booking waiting for confirmation; prepare it and read it back first."
 NATIONAL_DIGITS = 10
+CONTACT_INVALID = "contact_invalid"
 
 
 async def prepare_booking(
@@ -30,7 +31,7 @@ async def prepare_booking(
     missing = [what for what, given in (("the guest's first name", first_name), ("the guest's last name", last_name),
                                         ("a phone number or an email address", phone or email)) if not given]
     if missing:
-        raise ToolError(f"Ask the caller for {' and '.join(missing)} before booking.")
+        raise refusal(f"Ask the caller for {' and '.join(missing)} before booking.", "missing_details")
     guest: dict[str, Any] = {"first_name": first_name, "last_name": last_name}
     if email:
         guest["email"] = _email(email)
@@ -92,7 +93,7 @@ async def confirm_booking(api: RoomiApi, state: CallState, history: llm.ChatCont
     """Make the pending booking once the caller said yes; a retried request books only once."""
     body = state.pending_booking
     if body is None:
-        raise ToolError(NOTHING_PENDING)
+        raise refusal(NOTHING_PENDING, "nothing_pending")
     require_yes(state, history, "booking")
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:24]
     if state.card is not None:  # the card the caller gave through the secure step guarantees the booking
@@ -119,7 +120,16 @@ async def confirm_booking(api: RoomiApi, state: CallState, history: llm.ChatCont
         "currency": booking["pricing"]["currency"],
         "email": guest.get("email"),
         "phone": phone_text(guest.get("phone")),
+        **confirmation_email(created),
     })
+
+
+def confirmation_email(created: dict) -> dict[str, str | None]:
+    """Whether a confirmation e-mail was queued, and to which address: only then may the caller be told it was sent."""
+    to = created.get("confirmation_email_to") if created.get("confirmation_email") in ("queued", "sent") else None
+    return {"confirmation_email_sent_to": to,
+            "confirmation_email_note": f"A confirmation e-mail to {to} is on its way." if to else
+            "No confirmation e-mail was sent; do not say one was."}
 
 
 def _refused(state: CallState) -> None:
@@ -134,7 +144,7 @@ def phone_text(phone: dict[str, str] | None) -> str | None:
 def _phone(text: str) -> dict[str, str]:
     digits = digits_only(text)
     if not NATIONAL_DIGITS - 3 <= len(digits) <= NATIONAL_DIGITS + 4:
-        raise ToolError("That phone number does not look complete; ask the caller to repeat it with the area code.")
+        raise refusal("That phone number does not look complete; ask the caller to repeat it with the area code.", CONTACT_INVALID)
     if len(digits) <= NATIONAL_DIGITS:
         return {"country_code": "+1", "number": digits}
     return {"country_code": "+" + digits[:-NATIONAL_DIGITS], "number": digits[-NATIONAL_DIGITS:]}
@@ -144,7 +154,7 @@ def _email(text: str) -> str:
     try:
         return validate_email(text.strip())[1]
     except PydanticCustomError:
-        raise ToolError("That email address is not valid; ask the caller to spell it again.") from None
+        raise refusal("That email address is not valid; ask the caller to spell it again.", CONTACT_INVALID) from None
 
 
 def _option(found: dict[str, Any], room_type: str) -> dict[str, Any]:
@@ -154,8 +164,8 @@ def _option(found: dict[str, Any], room_type: str) -> dict[str, Any]:
             return option
     for unavailable in found["unavailable"]:
         if wanted in (unavailable["room_type_code"].upper(), unavailable["room_type_id"].upper()):
-            raise ToolError(unavailable["reason"])
-    raise ToolError(f"The room type {room_type} is not available for this stay.")
+            raise refusal(unavailable["reason"], "room_unavailable")
+    raise refusal(f"The room type {room_type} is not available for this stay.", "room_unavailable")
 
 
 def _rate(option: dict[str, Any], rate_code: str) -> dict[str, Any]:
@@ -163,8 +173,8 @@ def _rate(option: dict[str, Any], rate_code: str) -> dict[str, Any]:
         if rate["rate_code"].upper() == rate_code.strip().upper():
             return rate
     offered = ", ".join(rate["rate_code"] for rate in option["rates"])
-    raise ToolError(f"The {rate_code} rate cannot be booked for this stay of a {option['room_type']}; "
-                    f"it can be booked at {offered}.")
+    raise refusal(f"The {rate_code} rate cannot be booked for this stay of a {option['room_type']}; "
+                  f"it can be booked at {offered}.", "rate_unavailable")
 
 
 def _wish(option: dict[str, Any], field: str, wish: str | None, what: str) -> str | None:
@@ -175,4 +185,4 @@ def _wish(option: dict[str, Any], field: str, wish: str | None, what: str) -> st
         if value.lower() == wish.strip().lower():
             return value
     choices = " or ".join(free) or "no other choice"
-    raise ToolError(f"No {option['room_type']} with that {what} ({wish}) is free for this stay; free: {choices}.")
+    raise refusal(f"No {option['room_type']} with that {what} ({wish}) is free for this stay; free: {choices}.", "wish_unavailable")

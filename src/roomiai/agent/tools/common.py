@@ -20,12 +20,27 @@ from ..brain.spoken import find_phone
 from ..call_state import CallState
 
 NOT_CONFIRMED = "The caller has not confirmed the read-back yet."
+NOT_CONFIRMED_CODE = "not_confirmed"
 LOOKUP_LIMITED = "lookup_limited"  # the API's problem code when it refuses to check a caller's details for a while
 CANNOT_CHECK_NOW = "cannot_check_now"  # a tool's result code: say so and offer the front desk
 CANNOT_CHECK_NOW_TELL = ("The hotel's system cannot check booking details right now: tell the caller you cannot check "
                          "it at the moment and offer to transfer them to the front desk.")
 _classifier = IntentClassifier()
 _extractor = EntityExtractor()
+
+
+def refusal(detail: str, code: str) -> ToolError:
+    """A ToolError saying what to do, ending with its stable code ('... [code: not_found]'): brains read the code, not the words."""
+    return ToolError(f"{detail} [code: {code}]")
+
+
+def refused_code(text: str) -> tuple[str, str | None]:
+    """A tool error's words and its code: refusal()'s text → (detail, code); other text → (text, None)."""
+    found = _CODE.search(text or "")
+    return ((text[:found.start()], found.group(1)) if found else (text, None))
+
+
+_CODE = re.compile(r"\s*\[code: ([a-z0-9_]+)\]\s*$")
 
 
 def result(data: dict[str, Any]) -> str:
@@ -41,7 +56,9 @@ def api_errors(on_refusal: Callable[[], None] | None = None) -> Iterator[None]:
     except ApiError as exc:
         if on_refusal is not None and exc.status < 500:
             on_refusal()
-        raise ToolError(CANNOT_CHECK_NOW_TELL if exc.code == LOOKUP_LIMITED else exc.detail) from None
+        if exc.code == LOOKUP_LIMITED:
+            raise refusal(CANNOT_CHECK_NOW_TELL, CANNOT_CHECK_NOW) from None
+        raise refusal(exc.detail, exc.code or ("unavailable" if exc.status >= 500 else "refused")) from None
 
 
 def cannot_check_now(**extra: Any) -> str:
@@ -110,14 +127,15 @@ def require_yes(state: CallState, history: llm.ChatContext, kind: str) -> None:
             asked = item.text_content or ""
             break
     if said is None or caller_turns(history) <= state.read_back_at.get(kind, caller_turns(history)):
-        raise ToolError(NOT_CONFIRMED)
+        raise refusal(NOT_CONFIRMED, NOT_CONFIRMED_CODE)
     if _classifier.classify(said, previous_agent=asked).intent != "confirm":
-        raise ToolError(NOT_CONFIRMED)
+        raise refusal(NOT_CONFIRMED, NOT_CONFIRMED_CODE)
     amount = state.read_back_amount.get(kind)
     if amount is not None and round(amount * 100) not in amounts_in(asked):
-        raise ToolError(f"Read the quote back first: the question the caller answered must state the total of {amount:.2f}.")
+        raise refusal(f"Read the quote back first: the question the caller answered must state the total of {amount:.2f}.",
+                      NOT_CONFIRMED_CODE)
     if _CHANGE_WORDS.search(said.lower()) or _CHANGED_SLOTS & set(_extractor.extract(said, today=state.today, previous_agent=asked)):
-        raise ToolError("The caller's yes came with a change or a doubt: apply the change and read it back again.")
+        raise refusal("The caller's yes came with a change or a doubt: apply the change and read it back again.", NOT_CONFIRMED_CODE)
 
 
 _CHANGE_WORDS = re.compile(r"\b(wait|hold on|actually|instead|rather|never ?mind|don'?t|not yet)\b")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from livekit.agents import ToolError, llm
+from livekit.agents import llm
 
 from ...domain.references import digits_only
 from ..api_client import ApiError, RoomiApi
@@ -17,11 +17,13 @@ from .common import (
     mark_read_back,
     normalise_confirmation,
     redact,
+    refusal,
     require_yes,
     result,
 )
 
 MAX_VERIFICATION_FAILURES = 3
+VERIFICATION_FAILED = "verification_failed"
 NO_MATCH = "No booking matches those details."
 OFFER_TRANSFER = "Offer to transfer the caller to the front desk."
 VERIFY_FIRST = ("Verify the caller first: find the booking with its confirmation number and the guest's last name "
@@ -44,11 +46,12 @@ async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext
     another guest's number.
     """
     if phone and not caller_said_phone(history, phone):
-        raise ToolError(PHONE_NOT_SAID)
+        raise refusal(PHONE_NOT_SAID, "phone_not_said")
     if phone and not is_caller_id(state, phone):
         return phone_proves_nothing()
     if state.verification_failures >= MAX_VERIFICATION_FAILURES:
-        raise ToolError(f"The caller could not be verified after {MAX_VERIFICATION_FAILURES} attempts. {OFFER_TRANSFER}")
+        raise refusal(f"The caller could not be verified after {MAX_VERIFICATION_FAILURES} attempts. {OFFER_TRANSFER}",
+                      VERIFICATION_FAILED)
     try:
         found = await api.lookup_bookings(confirmation_number=redact(confirmation_number),
                                           last_name=redact(last_name), phone=phone)
@@ -58,11 +61,11 @@ async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext
         if exc.code == PHONE_NOT_CALLER_ID:
             return phone_proves_nothing()
         if exc.status != 404:
-            raise ToolError(exc.detail) from None
+            raise refusal(exc.detail, exc.code or "refused") from None
         state.verification_failures += 1
         if state.verification_failures >= MAX_VERIFICATION_FAILURES:
-            raise ToolError(f"{NO_MATCH} {OFFER_TRANSFER}") from None
-        raise ToolError(NO_MATCH) from None
+            raise refusal(f"{NO_MATCH} {OFFER_TRANSFER}", VERIFICATION_FAILED) from None
+        raise refusal(NO_MATCH, "not_found") from None
     bookings = found["bookings"]
     for booking in bookings:
         state.verified.add(booking["confirmation_number"])
@@ -83,7 +86,7 @@ async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext
     if guests:
         changes["guests"] = guests
     if not changes:
-        raise ToolError("Ask what should change: the dates, the room type or the number of guests.")
+        raise refusal("Ask what should change: the dates, the room type or the number of guests.", "nothing_to_change")
     with api_errors():
         preview = await api.modify_booking(number, changes, last_name=_last_name(state, number), preview=True)
     state.pending_change = {"confirmation_number": number, "changes": changes}
@@ -97,7 +100,7 @@ async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatConte
     """Make the pending change once the caller said yes."""
     pending = state.pending_change
     if pending is None:
-        raise ToolError(NOTHING_PENDING.format("change"))
+        raise refusal(NOTHING_PENDING.format("change"), "nothing_pending")
     require_yes(state, history, "change")
     number = pending["confirmation_number"]
     with api_errors(on_refusal=lambda: setattr(state, "pending_change", None)):
@@ -131,7 +134,7 @@ async def confirm_cancellation(api: RoomiApi, state: CallState, history: llm.Cha
     """Cancel the pending booking once the caller said yes."""
     pending = state.pending_cancellation
     if pending is None:
-        raise ToolError(NOTHING_PENDING.format("cancellation"))
+        raise refusal(NOTHING_PENDING.format("cancellation"), "nothing_pending")
     require_yes(state, history, "cancellation")
     number = pending["confirmation_number"]
     with api_errors(on_refusal=lambda: setattr(state, "pending_cancellation", None)):
@@ -176,7 +179,7 @@ def phone_proves_nothing() -> str:
 def _verified(state: CallState, confirmation_number: str) -> str:
     number = normalise_confirmation(confirmation_number)
     if number not in state.verified or number not in state.verified_last_names:
-        raise ToolError(VERIFY_FIRST)
+        raise refusal(VERIFY_FIRST, "verify_first")
     return number
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from livekit.agents import ToolError
-
 from ..api_client import ApiError, RoomiApi
 from ..call_state import CallState
-from .common import LOOKUP_LIMITED, cannot_check_now, normalise_confirmation, redact, result
+from .common import LOOKUP_LIMITED, cannot_check_now, normalise_confirmation, redact, refusal, result
 
 NAME_FIRST = ("Ask the caller for the last name of the guest staying in the room first; a request is filed only for a "
               "caller who names the guest.")
@@ -20,7 +18,7 @@ async def request_service(api: RoomiApi, state: CallState, *, request_type: str,
     number = normalise_confirmation(confirmation_number) if confirmation_number else None
     proof = (last_name or "").strip() or state.verified_last_names.get(number or "")
     if not proof:
-        raise ToolError(NAME_FIRST)
+        raise refusal(NAME_FIRST, "name_first")
     details = {"items": [redact(item.strip()) for item in items or [] if item.strip()]}
     if description and description.strip():
         details["description"] = redact(description.strip())
@@ -37,7 +35,7 @@ async def request_service(api: RoomiApi, state: CallState, *, request_type: str,
     except ApiError as exc:
         if exc.code == LOOKUP_LIMITED:
             return cannot_check_now(filed=False)
-        raise ToolError(exc.detail) from None
+        raise refusal(exc.detail, exc.code or "refused") from None
     state.settle("service_request")
     return result({
         "request_id": filed["request_id"],

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_validator
 
 from .common import Code, GuestContact, Instant, LongText, Name, Request, ShortText
 
 Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+EmailStatus = Literal["queued", "sent", "failed"]
 
 
 class GuestCount(Request):
@@ -172,12 +173,17 @@ class BookingRead(BaseModel):
     booking_source: str
     created_at: Instant
     modification_history: list[HistoryEntry]
+    confirmation_email: EmailStatus | None = Field(
+        None, description="the latest e-mail to the guest about this booking: queued (not yet delivered), sent, failed; "
+                          "null when none was sent (no address, or mail is off)")
 
 
 class BookingCreated(BaseModel):
     success: bool = True
     booking: BookingRead
-    confirmation_email_sent: bool = False
+    confirmation_email_sent: bool = Field(False, description="true once the confirmation has been delivered")
+    confirmation_email: EmailStatus | None = None
+    confirmation_email_to: str | None = Field(None, description="the address the confirmation was queued for")
 
 
 class BookingModified(BaseModel):
@@ -197,6 +203,7 @@ class Refund(BaseModel):
 class BookingCancelled(BaseModel):
     success: bool = True
     preview: bool
+    confirmation_email: EmailStatus | None = None
     cancellation_reference: str
     free_cancellation: bool
     deadline: str | None
@@ -221,3 +228,30 @@ class BookingSummary(BaseModel):
 class BookingSearchResult(BaseModel):
     count: int
     bookings: list[BookingSummary]
+
+
+class MessageRead(BaseModel):
+    id: str
+    message_id: str = Field(description="the RFC 5322 Message-ID, the same on every delivery attempt")
+    channel: Literal["email", "sms"]
+    kind: str
+    recipient: str
+    subject: str
+    status: Literal["queued", "sending", "sent", "failed"]
+    attempts: int
+    next_attempt_at: Instant | None
+    last_error: str | None
+    sent_at: Instant | None
+    created_by: str
+    created_at: Instant
+
+
+class BookingMessages(BaseModel):
+    confirmation_number: str
+    delivery: str | None = Field(description="how e-mails go out: smtp or files; null when mail is off")
+    count: int
+    messages: list[MessageRead]
+
+
+class MessageResend(Request):
+    to: EmailStr | None = Field(None, description="a corrected address; left out: the message's own")

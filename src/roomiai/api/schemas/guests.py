@@ -113,6 +113,9 @@ class GuestRead(BaseModel):
     loyalty: dict[str, Any] | None
     communication_preferences: dict[str, Any]
     stay_history: StayHistory
+    contact_history: list[dict[str, Any]] = Field(
+        default_factory=list, description="e-mail addresses and phones the guest gave before the current ones, with when "
+                                          "they were replaced")
     notes: str
     tags: list[str]
     upcoming_bookings: list[GuestBooking]

@@ -23,6 +23,7 @@ class PoliciesRead(BaseModel):
     smoking: str | None
     cancellation: str
     deposit: str
+    guarantee_required: bool = False  # a card must guarantee a booking before it is confirmed
 
 
 class PackageRead(BaseModel):

@@ -93,6 +93,13 @@ class CallError(Request):
     timestamp: AwareDatetime | None = None
 
 
+class ToolUse(Request):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    ok: bool
+    turn: int = Field(ge=0, le=10_000)
+    result: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
 class SessionEnd(Request):
     outcome: Outcome
     confirmation_number: Annotated[str, StringConstraints(max_length=40)] | None = None
@@ -102,6 +109,8 @@ class SessionEnd(Request):
     turn_timings: list[Annotated[dict[Key, Millis], Field(max_length=20)]] = Field(
         default_factory=list, max_length=500, description="per turn, durations in milliseconds, e.g. {\"stt_ms\": 180}"
     )
+    tools_used: list[ToolUse] = Field(default_factory=list, max_length=200,
+                                      description="the tools Roomi called, in order, with a short result each")
 
 
 class TranscriptLine(BaseModel):

@@ -30,7 +30,7 @@ from ..payments.port import PaymentGateway
 from ..store.database import Database
 from ..store.tables import GuestRecord, InventoryRecord
 from ..store.uow import UnitOfWork
-from . import bookings, catalog
+from ..services import bookings, catalog
 
 # ---------------------------------------------------------------- what a realistic hotel sees
 

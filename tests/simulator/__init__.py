@@ -1,0 +1,1 @@
+"""Goal-driven simulated callers: generated goals, a caller that reads Roomi's replies, a grader on the API's end state."""
