@@ -178,6 +178,7 @@ def setup_logging(*, level: str | int = "INFO", log_dir: Path | str | None = Non
         logger.setLevel(logging.NOTSET)  # a server started earlier in the process may have raised it
         logger.disabled = False
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request of the embedded API client is noise
     return handlers
 
 
