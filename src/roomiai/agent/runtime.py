@@ -199,33 +199,30 @@ class IntentLog:
         await self.recorder.intent(intent.intent, intent.confidence, entities)
 
 
+def _calls_and_outputs(events: list[RunEvent]) -> list[tuple[Any, Any]]:
+    """Each tool call of one turn with its output (None when it has none)."""
+    outputs = {event.item.call_id: event.item for event in events if event.type == "function_call_output"}
+    return [(event.item, outputs.get(event.item.call_id)) for event in events if event.type == "function_call"]
+
+
 def tool_calls(events: list[RunEvent]) -> list[dict[str, Any]]:
     """The tool calls of one turn as {"name", "arguments", "ok"}, card numbers redacted."""
-    outputs = {event.item.call_id: event.item for event in events if event.type == "function_call_output"}
     calls = []
-    for event in events:
-        if event.type != "function_call":
-            continue
-        output = outputs.get(event.item.call_id)
+    for call, output in _calls_and_outputs(events):
         try:
-            arguments = json.loads(event.item.arguments or "{}")
+            arguments = json.loads(call.arguments or "{}")
         except ValueError:
-            arguments = {"raw": event.item.arguments}
-        calls.append({"name": event.item.name, "arguments": redact(arguments),
-                      "ok": output is not None and not output.is_error})
+            arguments = {"raw": call.arguments}
+        calls.append({"name": call.name, "arguments": redact(arguments), "ok": output is not None and not output.is_error})
     return calls
 
 
 def tool_uses(events: list[RunEvent], *, turn: int) -> list[dict[str, Any]]:
     """The call log's record of one turn's tool calls: name, success and the start of the result, redacted."""
-    outputs = {event.item.call_id: event.item for event in events if event.type == "function_call_output"}
     uses = []
-    for event in events:
-        if event.type != "function_call":
-            continue
-        output = outputs.get(event.item.call_id)
+    for call, output in _calls_and_outputs(events):
         result = " ".join(str(output.output or "").split()) if output is not None else "no result"
-        uses.append({"name": event.item.name[:40], "ok": output is not None and not output.is_error, "turn": turn,
+        uses.append({"name": call.name[:40], "ok": output is not None and not output.is_error, "turn": turn,
                      "result": redact(result)[:300]})
     return uses
 
