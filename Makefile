@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install postgres test-tools bench clean
+.PHONY: demo test lint install postgres test-tools bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RoomiAI needs Python 3.11 or newer")'
@@ -23,12 +23,19 @@ postgres:
 
 test-tools:
 	@bash scripts/install-test-tools.sh
+	@bash scripts/install-docker.sh
 
-test: install postgres test-tools
+test: install postgres test-tools lint
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# code health: lint, formatting and types of src/ (configured in pyproject.toml)
+lint: install
+	$(PY) -m ruff check src
+	$(PY) -m ruff format --check src
+	$(PY) -m mypy
 
 bench: install
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -50,7 +50,8 @@ import httpx  # noqa: E402
 
 from roomiai.agent.api_client import EMBEDDED_URL, RoomiApi  # noqa: E402
 from roomiai.agent.runtime import deterministic_brain, start_call  # noqa: E402
-from roomiai.api.app import build_container, create_app  # noqa: E402
+from roomiai.api.app import create_app  # noqa: E402
+from roomiai.bootstrap import build_container  # noqa: E402
 from roomiai.clock import Clock  # noqa: E402
 from roomiai.config import Settings  # noqa: E402
 from roomiai.payments.local_vault import LocalVault  # noqa: E402

@@ -51,7 +51,8 @@ from sqlalchemy import event, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 import load_year  # noqa: E402
-from roomiai.api.app import build_container, create_app  # noqa: E402
+from roomiai.api.app import create_app  # noqa: E402
+from roomiai.bootstrap import build_container  # noqa: E402
 from roomiai.clock import Clock  # noqa: E402
 from roomiai.config import Settings  # noqa: E402
 from roomiai.payments.local_vault import LocalVault  # noqa: E402

@@ -30,7 +30,8 @@ from sqlalchemy import func, select  # noqa: E402
 
 import api_bench  # noqa: E402
 import load_year  # noqa: E402
-from roomiai.api.app import build_container, create_app  # noqa: E402
+from roomiai.api.app import create_app  # noqa: E402
+from roomiai.bootstrap import build_container  # noqa: E402
 from roomiai.clock import Clock  # noqa: E402
 from roomiai.config import Settings  # noqa: E402
 from roomiai.services.auth import access_token  # noqa: E402

@@ -55,6 +55,10 @@ async def shoot(base: str) -> None:
         await page.screenshot(path=OUT / "desk-requests.png")
         await page.goto(f"{base}/desk/setup")
         await page.screenshot(path=OUT / "desk-setup.png")
+        await page.goto(f"{base}/desk/setup/rates/edit/DLX.BAR")
+        await page.get_by_label("Price (USD)", exact=True).fill("19O")
+        await page.get_by_role("button", name="Save rate plan").click()
+        await page.screenshot(path=OUT / "desk-setup-rate.png")
         await browser.close()
 
 
@@ -68,7 +72,8 @@ def main() -> int:
             del os.environ[key]
         os.environ.update(ROOMIAI_DATA_DIR=folder, ROOMIAI_TODAY=os.environ.get("DESK_SCREENSHOT_DAY", "2026-01-12"),
                           ROOMIAI_MAIL_DELIVERY="off")
-        from roomiai.api.app import build_container, create_app
+        from roomiai.api.app import create_app
+        from roomiai.bootstrap import build_container
         from roomiai.cli import _prepare, _settings
 
         settings = _settings()

@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.payments.local_vault import LocalVault

@@ -2,11 +2,16 @@
 
 For every caller turn: end of caller speech -> first audio of Roomi's answer (measured on the WAV line's own clock:
 the moment the turn's last voiced sample went in, to the moment Roomi's first reply frame came out), and where that
-time went (VAD end-of-speech + endpointing, Whisper, the brain with its tools, Piper's first audio). The word error
-rate compares Whisper's transcript of each turn with what the caller said.
+time went (VAD end-of-speech + endpointing, Whisper, the brain with its tools, Piper's first audio). Turns spoken
+with a pause mid-sentence count as cut off when Roomi took her turn in the pause. The word error rate compares
+Whisper's transcript of each turn in the call with what the caller said; every clip is also transcribed on its own,
+clean and as telephone audio (8 kHz, 300-3,400 Hz, noise at 20 dB SNR), for a WER of each line quality.
 
     .venv/bin/python bench/voice/run.py                    # every call in bench/voice/calls.json
     .venv/bin/python bench/voice/run.py --calls questions  # one call
+    .venv/bin/python bench/voice/run.py --baseline         # as before issue 12: 30 s window, no speculation, no cache
+    .venv/bin/python bench/voice/run.py --line telephone   # the calls on telephone-quality audio
+    .venv/bin/python bench/voice/run.py --concurrent 4     # the first four calls at the same time
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import platform
 import re
 import statistics
@@ -24,15 +30,22 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from roomiai.agent.runtime import deterministic_brain
 from roomiai.config import Settings
+from roomiai.voice.local_speech import SpeechUnavailable
 from roomiai.voice.speech import LocalModels
 from roomiai.voice.wav_call import run_wav_call
+from roomiai.voice.wav_io import read_caller_wav
 
 HERE = Path(__file__).parent
 RESULTS = HERE.parent / "results"
 ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen " \
        "eighteen nineteen".split()
+BASELINE = {"stt_fit_window": False, "stt_speculate_after_seconds": 0.0, "tts_cache_phrases": 0, "stt_workers": 1,
+            "unfinished_turn_seconds": 0.0}
+PHONE_SNR_DB = 20
 TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty", 9: "ninety"}
 
 
@@ -68,8 +81,54 @@ def edit_distance(reference: list[str], hypothesis: list[str]) -> int:
     return row[-1]
 
 
-def speak(text: str, voice: str, path: Path) -> Path:
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "160", "-w", str(path), text], check=True)
+def speak(text: str, voice: str, path: Path, speed: int = 160) -> Path:
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
+    return path
+
+
+def speak_turn(turn: dict, voice: str, path: Path, speed: int) -> Path:
+    """One caller turn as a WAV: `say`, or `parts` with `pause` seconds of silence between them."""
+    if "parts" not in turn:
+        return speak(turn["say"], voice, path, speed)
+    pieces, rate = [], 22050
+    for n, part in enumerate(turn["parts"]):
+        with __import__("wave").open(str(speak(part, voice, path.with_suffix(f".{n}.wav"), speed))) as wav:
+            rate = wav.getframerate()
+            pcm = np.frombuffer(wav.readframes(wav.getnframes()), np.int16)
+        if pieces:
+            pieces.append(np.zeros(int(rate * turn["pause"]), np.int16))
+        pieces.append(trim_silence(pcm, rate))
+    pieces.append(np.zeros(int(rate * 0.2), np.int16))
+    write_pcm(path, np.concatenate(pieces), rate)
+    return path
+
+
+def trim_silence(pcm: np.ndarray, rate: int) -> np.ndarray:
+    """espeak-ng ends each clip with silence: trimmed, so a turn's pause is the pause the script says."""
+    voiced = np.flatnonzero(np.abs(pcm) >= 300)
+    return pcm[: voiced[-1] + int(rate * 0.02)] if len(voiced) else pcm
+
+
+def write_pcm(path: Path, pcm: np.ndarray, rate: int) -> None:
+    import wave
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(pcm.astype(np.int16).tobytes())
+
+
+def telephone(source: Path, path: Path, seed: int) -> Path:
+    """What a SIP call delivers: 8 kHz, band-limited to 300-3,400 Hz by sox, with noise at PHONE_SNR_DB."""
+    band = path.with_suffix(".band.wav")
+    subprocess.run(["sox", str(source), "-r", "8000", str(band), "sinc", "300-3400"], check=True)
+    import wave
+    with wave.open(str(band)) as wav:
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), np.int16).astype(np.float64)
+    voiced = pcm[np.abs(pcm) >= 300]
+    level = np.sqrt(np.mean(voiced ** 2)) if len(voiced) else 1000.0
+    noise = np.random.default_rng(seed).normal(0, level / 10 ** (PHONE_SNR_DB / 20), len(pcm))
+    write_pcm(path, np.clip(pcm + noise, -32768, 32767), 8000)
     return path
 
 
@@ -78,11 +137,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(selected: list[str] | None) -> int:
+async def main(selected: list[str] | None, *, baseline: bool, line: str, concurrent: int) -> int:
     spec = json.loads((HERE / "calls.json").read_text())
     calls = [c for c in spec["calls"] if not selected or c["id"] in selected]
+    if concurrent > 1:
+        calls = calls[:concurrent]
     today = dt.date.fromisoformat(spec["today"])
     settings = Settings(_env_file=None)
+    if baseline:
+        settings = settings.model_copy(update=BASELINE)
+    load_before = os.getloadavg()
     started = time.perf_counter()
     models = LocalModels.load(settings)
     print(f"models loaded in {models.load_seconds:.2f} s ({time.perf_counter() - started:.2f} s wall)", file=sys.stderr)
@@ -90,32 +154,83 @@ async def main(selected: list[str] | None) -> int:
     outcomes: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
+        clips: dict[str, list[tuple[Path, Path]]] = {}
         for call in calls:
-            wavs = [speak(turn["say"], call["voice"], folder / f"{call['id']}_{n:02d}.wav")
-                    for n, turn in enumerate(call["turns"], 1)]
+            clean = [speak_turn(turn, call["voice"], folder / f"{call['id']}_{n:02d}.wav", call.get("speed", 160))
+                     for n, turn in enumerate(call["turns"], 1)]
+            phone = [telephone(wav, wav.with_suffix(".phone.wav"), seed=n) for n, wav in enumerate(clean)]
+            clips[call["id"]] = list(zip(clean, phone, strict=True))
+
+        async def one_call(call: dict) -> None:
+            wavs = [clean if line == "clean" else phone for clean, phone in clips[call["id"]]]
             data_dir = folder / f"var-{call['id']}"
             report = await run_wav_call(settings.model_copy(update={"data_dir": data_dir,
                                                                     "database_url": f"sqlite+aiosqlite:///{data_dir}/r.sqlite3"}),
                                         wavs, folder / f"out-{call['id']}", make_brain=deterministic_brain, today=today,
                                         models=models)
-            for turn, script in zip(report["turns"], call["turns"]):
+            for turn, script in zip(report["turns"], call["turns"], strict=True):
                 if "skipped" in turn:
                     continue
-                reference = words(script.get("reference", script["say"]))
-                heard = words(turn["caller_transcript"])
-                rows.append({"call": call["id"], "turn": turn["turn"], "said": script["say"],
-                             "heard": turn["caller_transcript"], "roomi": turn["roomi"], "errors": edit_distance(reference, heard),
-                             "reference_words": len(reference), "answered": turn["answered"], **turn["timings_ms"]})
+                rows.append(turn_row(call, turn, script))
             outcomes[call["id"]] = report["outcome"]
             print(f"{call['id']}: outcome {report['outcome']}", file=sys.stderr)
+
+        if concurrent > 1:
+            await asyncio.gather(*(one_call(call) for call in calls))
+        else:
+            for call in calls:
+                await one_call(call)
+        load_after = os.getloadavg()
+        offline = offline_wer(models, calls, clips)
     summary = summarise(rows, settings)
-    summary["outcomes"] = outcomes
+    summary.update(outcomes=outcomes, baseline=baseline, line=line, concurrent_calls=max(1, concurrent),
+                   offline_wer=offline, load_average={"before": [round(v, 2) for v in load_before],
+                                                      "after": [round(v, 2) for v in load_after]},
+                   speculation=models.speculation.__dict__, tts_cache_hits=getattr(getattr(models.voice, "cache", None),
+                                                                                   "hits", 0))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"voice-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps({"summary": summary, "turns": rows}, indent=2) + "\n")
     print_table(rows, summary)
     print(f"\nwrote {out}")
     return 0
+
+
+def turn_row(call: dict, turn: dict, script: dict) -> dict:
+    said = script.get("say") or " ".join(script["parts"])
+    reference = words(script.get("reference", said))
+    heard = words(turn["caller_transcript"])
+    e2e = turn["timings_ms"]["end_of_speech_to_first_audio"]
+    paused = "parts" in script
+    return {"call": call["id"], "voice": call["voice"], "turn": turn["turn"], "said": said,
+            "heard": turn["caller_transcript"], "roomi": turn["roomi"], "errors": edit_distance(reference, heard),
+            "reference_words": len(reference), "answered": turn["answered"], "paused_mid_sentence": paused,
+            "cut_off": paused and (turn.get("caller_turns", 1) > 1 or (e2e is not None and e2e < 0)),
+            **turn["timings_ms"]}
+
+
+def offline_wer(models: LocalModels, calls: list[dict], clips: dict[str, list[tuple[Path, Path]]]) -> dict:
+    """Every clip transcribed on its own (no VAD cut), clean and telephone: WER and Whisper's time per clip."""
+    from livekit import rtc
+
+    from roomiai.voice.local_speech import to_whisper_audio
+    result = {}
+    for index, name in enumerate(("clean", "telephone")):
+        errors = total = 0
+        times = []
+        for call in calls:
+            for script, pair in zip(call["turns"], clips[call["id"]], strict=True):
+                pcm = read_caller_wav(pair[index])
+                audio = to_whisper_audio(rtc.AudioFrame(pcm.tobytes(), 16000, 1, len(pcm)))
+                started = time.perf_counter()
+                text = models.stt.transcribe(audio)
+                times.append((time.perf_counter() - started) * 1000)
+                reference = words(script.get("reference", script.get("say") or " ".join(script.get("parts", []))))
+                errors += edit_distance(reference, words(text))
+                total += len(reference)
+        result[name] = {"wer": round(errors / max(1, total), 3), "whisper_ms_p50": round(statistics.median(times)),
+                        "whisper_ms_p95": round(percentile(times, 0.95)), "clips": len(times)}
+    return result
 
 
 def summarise(rows: list[dict], settings: Settings) -> dict:
@@ -127,11 +242,15 @@ def summarise(rows: list[dict], settings: Settings) -> dict:
         return {"p50": round(statistics.median(values)), "p95": round(percentile(values, 0.95)),
                 "mean": round(statistics.fmean(values)), "n": len(values)}
     return {
-        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} CPUs, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "settings": {"vad_silence_seconds": settings.vad_silence_seconds, "endpointing_seconds": settings.endpointing_seconds,
                      "stt_beam_size": settings.stt_beam_size, "speech_threads": settings.speech_threads,
-                     "voice": settings.local_voice},
+                     "voice": settings.local_voice, "stt_fit_window": settings.stt_fit_window,
+                     "stt_speculate_after_seconds": settings.stt_speculate_after_seconds,
+                     "stt_workers": settings.stt_workers, "tts_cache_phrases": settings.tts_cache_phrases,
+                     "unfinished_turn_seconds": settings.unfinished_turn_seconds},
         "turns": len(rows), "answered": sum(r["answered"] for r in rows),
+        "paused_turns": sum(r["paused_mid_sentence"] for r in rows), "cut_offs": sum(r["cut_off"] for r in rows),
         "wer": round(sum(r["errors"] for r in rows) / max(1, sum(r["reference_words"] for r in rows)), 3),
         "end_of_speech_to_first_audio_ms": stats("end_of_speech_to_first_audio"),
         "stt_ms (end of speech -> final transcript, includes the VAD's silence)": stats("stt"),
@@ -146,7 +265,7 @@ def print_table(rows: list[dict], summary: dict) -> None:
     for r in rows:
         cells = [r["end_of_speech_to_first_audio"], r["stt"], r["brain"], r["tts_first_audio"]]
         print(f"{r['call'][:26]:26} {r['turn']:>2} " + " ".join(f"{'-' if v is None else round(v):>6}" for v in cells)
-              + f"  {r['errors']:>3}  {r['heard'][:60]}")
+              + f"  {r['errors']:>3}  {'CUT ' if r['cut_off'] else ''}{r['heard'][:60]}")
     print()
     for key, value in summary.items():
         print(f"{key}: {value}")
@@ -155,4 +274,13 @@ def print_table(rows: list[dict], summary: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", nargs="*", help="ids from calls.json (default: all)")
-    sys.exit(asyncio.run(main(parser.parse_args().calls)))
+    parser.add_argument("--baseline", action="store_true", help="speech as before issue 12 (30 s window, no speculation, "
+                                                                "no phrase cache, one Whisper worker)")
+    parser.add_argument("--line", choices=["clean", "telephone"], default="clean", help="the audio the calls hear")
+    parser.add_argument("--concurrent", type=int, default=1, help="run the first N calls at the same time")
+    arguments = parser.parse_args()
+    try:
+        sys.exit(asyncio.run(main(arguments.calls, baseline=arguments.baseline, line=arguments.line,
+                                  concurrent=arguments.concurrent)))
+    except SpeechUnavailable as exc:
+        sys.exit(f"bench/voice: {exc}")

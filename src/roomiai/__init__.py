@@ -1,2 +1,3 @@
 """RoomiAI: an AI receptionist for hotels."""
+
 __version__ = "0.1.0"

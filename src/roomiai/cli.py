@@ -47,41 +47,41 @@ async def _demo_bookings(settings: Settings, db, clock) -> None:
     """Two weeks of history and the bookings already made for the weeks ahead, through the real use cases."""
     import datetime as dt
 
-    from .api.app import build_container
+    from .bootstrap import build_container
     from .demo.bookings import generate
 
     container = build_container(settings, db=db, clock=clock)
     print("loading demo bookings (two weeks back, a month ahead) ...", file=sys.stderr, flush=True)
-    report = await generate(db, clock=clock, gateway=container.gateway, start=clock.today() - dt.timedelta(days=14), days=45)
+    report = await generate(
+        db, clock=clock, gateway=container.gateway, start=clock.today() - dt.timedelta(days=14), days=45
+    )
     print(f"loaded {report.bookings} demo bookings for {report.guests} guests", file=sys.stderr, flush=True)
 
 
 async def _demo_calls(settings: Settings, db, clock) -> None:
     """A few days of past calls: scripted callers talking to the real receptionist, for the desk's Calls page."""
-    from .api.app import build_gateway
+    from .bootstrap import build_gateway
     from .demo.calls import make_past_calls
 
     gateway = build_gateway(settings)
     try:
-        made = await make_past_calls(settings, db, today=clock.today(), gateway=gateway)
+        made = await make_past_calls(settings, db, today=clock.today(), gateway=gateway, now=clock.now())
     finally:
         close = getattr(gateway, "close", None) or getattr(gateway, "aclose", None)
         if close is not None:
             result = close()
             if hasattr(result, "__await__"):
                 await result
-    print(f"made {made} demo calls to Roomi over the last days", file=sys.stderr, flush=True)
+    print(f"made {made} demo calls to Roomi over the last days and earlier today", file=sys.stderr, flush=True)
 
 
 async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> bool:
+    from .bootstrap import open_database
     from .clock import Clock
     from .demo.seed import seed_demo
-    from .store.database import Database
     from .store.uow import UnitOfWork
 
-    db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
-    try:
-        await db.migrate()
+    async with open_database(settings) as db:
         if not seed:
             return False
         clock = Clock("America/New_York", pinned_date=settings.today)
@@ -91,8 +91,6 @@ async def _prepare(settings: Settings, *, seed: bool, bookings: bool = True) -> 
             await _demo_bookings(settings, db, clock)
             await _demo_calls(settings, db, clock)
         return loaded
-    finally:
-        await db.dispose()
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -106,15 +104,21 @@ def _refuse_demo_in_prod(settings: Settings, command: str) -> bool:
     """True (after saying why) when ROOMIAI_ENV is not dev: demo data and demo passwords stay out of production."""
     if settings.env == "dev":
         return False
-    print(f"roomi {command}: the demo (fake bookings, demo users with published passwords) never runs with "
-          f"ROOMIAI_ENV={settings.env}. Set up your own hotel with `roomi init --hotel FILE` instead.", file=sys.stderr)
+    print(
+        f"roomi {command}: the demo (fake bookings, demo users with published passwords) never runs with "
+        f"ROOMIAI_ENV={settings.env}. Set up your own hotel with `roomi init --hotel FILE` instead.",
+        file=sys.stderr,
+    )
     return True
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
     if not args.demo:
-        print("roomi seed: say what to load; only --demo (the Grand Hotel demo property) exists. "
-              "For your own hotel: roomi init --hotel FILE, or roomi hotel import FILE.", file=sys.stderr)
+        print(
+            "roomi seed: say what to load; only --demo (the Grand Hotel demo property) exists. "
+            "For your own hotel: roomi init --hotel FILE, or roomi hotel import FILE.",
+            file=sys.stderr,
+        )
         return 2
     settings = _settings()
     if _refuse_demo_in_prod(settings, "seed --demo"):
@@ -124,27 +128,75 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def server_config(app, *, host: str, port: int, trusted_proxies: list[str], ws: str = "auto"):
-    """uvicorn's settings: client address and scheme come from X-Forwarded-For/-Proto only when a trusted proxy sent them."""
+def server_config(
+    app,
+    *,
+    host: str,
+    port: int,
+    trusted_proxies: list[str],
+    ws: str = "auto",
+    workers: int = 1,
+    access_log: bool = False,
+):
+    """uvicorn's settings: client address and scheme come from X-Forwarded-For/-Proto only when a trusted proxy sent them.
+
+    `app` is the app, or with several workers the import string of the factory each worker process calls.
+    """
     import uvicorn
 
-    # log_config=None: uvicorn's records go through the redacting JSON handlers set up in main()
-    return uvicorn.Config(app, host=host, port=port, log_level="info", log_config=None, ws=ws,
-                          proxy_headers=bool(trusted_proxies), forwarded_allow_ips=trusted_proxies or None)
+    # log_config=None: uvicorn's records go through the redacting JSON handlers set up in main() (in workers: the factory)
+    # access_log: one JSON line per request costs ~15 % of a small request's CPU; per-route figures are in /metrics
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=None,
+        ws=ws,
+        access_log=access_log,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
+        factory=isinstance(app, str),
+        workers=workers,
+    )
 
 
-def _serve(settings: Settings, host: str, port: int, *, call_page: bool = False, trusted_proxies: list[str]) -> int:
+def _serve(
+    settings: Settings, host: str, port: int, *, call_page: bool = False, trusted_proxies: list[str], workers: int = 1
+) -> int:
     import uvicorn
 
-    from .api.app import build_container, create_app
+    from .bootstrap import WORKER_APP, build_app
 
-    container = build_container(settings)
-    app = create_app(container)
-    if call_page:
-        _install_call_page(app, container, settings)
+    if workers > 1:  # each process builds its own app through the factory; the parent only binds the port
+        if not settings.redis_url:
+            print(
+                f"roomi serve: {workers} workers without ROOMIAI_REDIS_URL: rate limits and login and lookup throttles "
+                "are counted per process (each allows its own quota)",
+                file=sys.stderr,
+            )
+        from uvicorn.supervisors import Multiprocess
+
+        from .api.metrics import share_between_workers
+
+        share_between_workers()  # one folder for every worker's meters: any worker's /metrics reports them all
+
+        config = server_config(
+            WORKER_APP,
+            host=host,
+            port=port,
+            trusted_proxies=trusted_proxies,
+            workers=workers,
+            access_log=settings.access_log,
+        )
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return 0
+    app = build_app(settings, call_page=call_page)
     # the call page's WebSocket needs the websockets package (voice extra); the API alone runs without it
     ws = "websockets-sansio" if call_page else "auto"
-    uvicorn.Server(server_config(app, host=host, port=port, trusted_proxies=trusted_proxies, ws=ws)).run()
+    uvicorn.Server(
+        server_config(app, host=host, port=port, trusted_proxies=trusted_proxies, ws=ws, access_log=settings.access_log)
+    ).run()
     return 0
 
 
@@ -158,30 +210,18 @@ def _trusted_proxies(args: argparse.Namespace, settings: Settings) -> list[str]:
         raise SystemExit(f"roomi: {exc}") from None
 
 
-def _install_call_page(app, container, settings: Settings) -> None:
-    """The "Call Grand Hotel" page; the speech models load in the background while the API already answers."""
-    from .agent.runtime import CallSetupError, brain_for
-
-    try:
-        from .voice.call_page import ModelLoader, install
-        from .voice.speech import LocalModels
-    except ModuleNotFoundError as exc:
-        print(f"roomi: the call page needs the voice extra ({exc.name} is missing): pip install 'roomiai[voice,piper]'",
-              file=sys.stderr)
-        return
-    try:
-        make_brain = brain_for(settings.brain, settings)
-    except CallSetupError as exc:
-        print(f"roomi: the call page is off: {exc}", file=sys.stderr)
-        return
-    install(app.app, container, make_brain=make_brain, models=ModelLoader(lambda: LocalModels.load(settings)))
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .bootstrap import prepare_keys
+
     settings = _settings()
     trusted = _trusted_proxies(args, settings)
-    _run(lambda: _prepare(settings, seed=False))
-    return _serve(settings, args.host, args.port, trusted_proxies=trusted)
+    workers = args.workers if args.workers is not None else settings.workers
+    if not 1 <= workers <= 64:
+        print("roomi serve: --workers must be between 1 and 64.", file=sys.stderr)
+        return 2
+    _run(lambda: _prepare(settings, seed=False))  # migrated once, before any worker starts
+    prepare_keys(settings)
+    return _serve(settings, args.host, args.port, trusted_proxies=trusted, workers=workers)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -193,8 +233,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .clock import Clock
 
     today = Clock("America/New_York", pinned_date=settings.today).today()
-    print(DEMO_HELP.format(host=args.host, port=args.port, database=masked_url(settings.database_url), today=today,
-                           mail=_mail_summary(settings)), flush=True)
+    print(
+        DEMO_HELP.format(
+            host=args.host,
+            port=args.port,
+            database=masked_url(settings.database_url),
+            today=today,
+            mail=_mail_summary(settings),
+        ),
+        flush=True,
+    )
     return _serve(settings, args.host, args.port, call_page=True, trusted_proxies=trusted)
 
 
@@ -213,17 +261,20 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     settings = _settings()
     token = access_token(
-        secret=settings.resolved_jwt_secret(), subject=args.subject or f"cli-{args.role}", role=args.role,
-        minutes=args.minutes, now=wall_clock(),
+        secret=settings.resolved_jwt_secret(),
+        subject=args.subject or f"cli-{args.role}",
+        role=args.role,
+        minutes=args.minutes,
+        now=wall_clock(),
     )
     print(token)
     return 0
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from .bootstrap import open_database
     from .clock import Clock
     from .services.auth import save_user
-    from .store.database import Database
     from .store.uow import UnitOfWork
 
     if not args.disable and not args.role:
@@ -235,15 +286,16 @@ def cmd_user(args: argparse.Namespace) -> int:
         password = os.environ.get("ROOMIAI_NEW_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
 
     async def _save() -> None:
-        db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
-        try:
-            await db.migrate()
-            async with UnitOfWork(db, write=True) as uow:
-                await save_user(uow, username=args.username, password=password, role=args.role,
-                                active=not args.disable, now=Clock().now())
-                await uow.commit()
-        finally:
-            await db.dispose()
+        async with open_database(settings) as db, UnitOfWork(db, write=True) as uow:
+            await save_user(
+                uow,
+                username=args.username,
+                password=password,
+                role=args.role,
+                active=not args.disable,
+                now=Clock().now(),
+            )
+            await uow.commit()
 
     from .domain.errors import DomainError
 
@@ -268,8 +320,10 @@ def _property_file(path: str, command: str):
         return canonical(parse(read(Path(path))))
     except PropertyProblems as exc:
         count = len(exc.problems)
-        print(f"roomi {command}: {path} has {count} problem{'s' if count > 1 else ''}; nothing was imported:",
-              file=sys.stderr)
+        print(
+            f"roomi {command}: {path} has {count} problem{'s' if count > 1 else ''}; nothing was imported:",
+            file=sys.stderr,
+        )
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return None
@@ -278,34 +332,31 @@ def _property_file(path: str, command: str):
 def _print_refusal(command: str, exc) -> None:
     print(f"roomi {command}: {exc.detail} Nothing was imported.", file=sys.stderr)
     for booking in getattr(exc, "bookings", []):
-        print(f"  {booking['confirmation_number']} ({booking['status']}) {booking['check_in']} to {booking['check_out']}",
-              file=sys.stderr)
+        print(
+            f"  {booking['confirmation_number']} ({booking['status']}) {booking['check_in']} to {booking['check_out']}",
+            file=sys.stderr,
+        )
 
 
 async def _import_hotel(settings: Settings, document: dict, *, dry_run: bool, admin: tuple[str, str] | None = None):
     """Apply the document in one transaction (rolled back for a dry run); with `admin`, only into an empty database."""
+    from .bootstrap import open_database
     from .clock import Clock
     from .demo.seed import is_seeded
     from .services import property_setup
     from .services.auth import create_user, users
-    from .store.database import Database
     from .store.uow import UnitOfWork
 
-    db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
-    try:
-        await db.migrate()
-        clock = Clock(document["hotel"]["timezone"], pinned_date=settings.today)
-        async with UnitOfWork(db, write=True) as uow:
-            if admin is not None and (await is_seeded(uow) or await users(uow)):
-                return None
-            changes = await property_setup.apply(uow, document, now=clock.now(), today=clock.today())
-            if admin is not None:
-                await create_user(uow, username=admin[0], password=admin[1], role="admin", now=clock.now())
-            if not dry_run:
-                await uow.commit()
-            return changes
-    finally:
-        await db.dispose()
+    clock = Clock(document["hotel"]["timezone"], pinned_date=settings.today)
+    async with open_database(settings) as db, UnitOfWork(db, write=True) as uow:
+        if admin is not None and (await is_seeded(uow) or await users(uow)):
+            return None
+        changes = await property_setup.apply(uow, document, now=clock.now(), today=clock.today())
+        if admin is not None:
+            await create_user(uow, username=admin[0], password=admin[1], role="admin", now=clock.now())
+        if not dry_run:
+            await uow.commit()
+        return changes
 
 
 def cmd_hotel(args: argparse.Namespace) -> int:
@@ -323,8 +374,10 @@ def cmd_hotel(args: argparse.Namespace) -> int:
         _print_refusal("hotel import", exc)
         return 2
     if args.dry_run:
-        print(f"{args.file} is valid; importing it would make {len(changes)} change{'s' if len(changes) != 1 else ''}"
-              " (nothing was changed):")
+        print(
+            f"{args.file} is valid; importing it would make {len(changes)} change{'s' if len(changes) != 1 else ''}"
+            " (nothing was changed):"
+        )
     else:
         print(f"imported {args.file}: {len(changes)} change{'s' if len(changes) != 1 else ''}")
     for line in changes:
@@ -333,21 +386,16 @@ def cmd_hotel(args: argparse.Namespace) -> int:
 
 
 def _export_hotel(settings: Settings, args: argparse.Namespace) -> int:
+    from .bootstrap import open_database
     from .domain.errors import DomainError
     from .property.checks import PropertyProblems, canonical, compact, parse
     from .property.files import dumps, format_for
     from .services import property_setup
-    from .store.database import Database
     from .store.uow import UnitOfWork
 
     async def _read() -> dict:
-        db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
-        try:
-            await db.migrate()
-            async with UnitOfWork(db) as uow:
-                return await property_setup.export(uow)
-        finally:
-            await db.dispose()
+        async with open_database(settings) as db, UnitOfWork(db) as uow:
+            return await property_setup.export(uow)
 
     try:
         text = dumps(compact(canonical(parse(_run(_read)))), fmt=format_for(args.file, args.format))
@@ -355,8 +403,10 @@ def _export_hotel(settings: Settings, args: argparse.Namespace) -> int:
         print(f"roomi hotel export: {exc.detail}", file=sys.stderr)
         return 2
     except PropertyProblems as exc:  # data stored before these checks existed
-        print("roomi hotel export: the stored property does not pass the file's checks:\n  " + "\n  ".join(exc.problems),
-              file=sys.stderr)
+        print(
+            "roomi hotel export: the stored property does not pass the file's checks:\n  " + "\n  ".join(exc.problems),
+            file=sys.stderr,
+        )
         return 2
     if args.file in (None, "-"):
         sys.stdout.write(text)
@@ -386,20 +436,24 @@ def cmd_init(args: argparse.Namespace) -> int:
         _print_refusal("init", exc)
         return 2
     if changes is None:
-        print("roomi init: this database is already set up (it has a hotel or users); nothing was done. "
-              "Change the hotel with `roomi hotel import FILE` and users with `roomi user`.", file=sys.stderr)
+        print(
+            "roomi init: this database is already set up (it has a hotel or users); nothing was done. "
+            "Change the hotel with `roomi hotel import FILE` and users with `roomi user`.",
+            file=sys.stderr,
+        )
         return 2
-    print(f"initialised {masked_url(settings.database_url)}: hotel {document['hotel']['name']} "
-          f"({len(document['room_types'])} room types, {len(document['rooms'])} rooms, {len(document['rates'])} rates), "
-          f"admin user {args.admin}. Serve it with `roomi serve`.")
+    print(
+        f"initialised {masked_url(settings.database_url)}: hotel {document['hotel']['name']} "
+        f"({len(document['room_types'])} room types, {len(document['rooms'])} rooms, {len(document['rates'])} rates), "
+        f"admin user {args.admin}. Serve it with `roomi serve`."
+    )
     return 0
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from .api.app import build_gateway
+    from .bootstrap import build_gateway, open_database
     from .clock import Clock
     from .services.retention import purge_cards, purge_transcripts
-    from .store.database import Database
     from .store.uow import UnitOfWork
 
     settings = _settings()
@@ -410,19 +464,25 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return 2
 
     async def _purge():
-        db = Database(settings.database_url, pii_key=settings.resolved_pii_key())
         gateway = build_gateway(settings)
         clock = Clock(pinned_date=settings.today)
         try:
-            await db.migrate()
-            async with UnitOfWork(db, write=True) as uow:
-                transcripts = await purge_transcripts(uow, now=clock.now(), retention_days=days, dry_run=args.dry_run)
-            async with UnitOfWork(db, write=True) as uow:
-                cards = await purge_cards(uow, gateway=gateway, today=clock.today(), now=clock.now(),
-                                          retention_days=card_days, dry_run=args.dry_run)
+            async with open_database(settings) as db:
+                async with UnitOfWork(db, write=True) as uow:
+                    transcripts = await purge_transcripts(
+                        uow, now=clock.now(), retention_days=days, dry_run=args.dry_run
+                    )
+                async with UnitOfWork(db, write=True) as uow:
+                    cards = await purge_cards(
+                        uow,
+                        gateway=gateway,
+                        today=clock.today(),
+                        now=clock.now(),
+                        retention_days=card_days,
+                        dry_run=args.dry_run,
+                    )
             return transcripts, cards
         finally:
-            await db.dispose()
             close = getattr(gateway, "aclose", None) or getattr(gateway, "close", None)
             if close is not None and asyncio.iscoroutine(result := close()):
                 await result
@@ -468,6 +528,44 @@ def cmd_agent(args: argparse.Namespace) -> int:
     return worker.run(args.mode, args.livekit_args)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store.backup import BackupProblem, backup, sqlite_file
+
+    settings = _settings()
+    try:
+        report = backup(sqlite_file(settings.database_url), Path(args.file), overwrite=args.force)
+    except BackupProblem as exc:
+        print(f"roomi backup: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"backed up {masked_url(settings.database_url)} to {report.path} (migration {report.migration}, "
+        f"{report.bookings} bookings, {report.size_bytes // 1024} KiB). Guest data in it stays encrypted: keep "
+        "ROOMIAI_PII_KEY (in dev mode pii.key in the data folder) and the card vault with it."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store.backup import BackupProblem, restore, sqlite_file
+
+    settings = _settings()
+    try:
+        report = restore(Path(args.file), sqlite_file(settings.database_url), replace_existing=args.force)
+    except BackupProblem as exc:
+        print(f"roomi restore: {exc}", file=sys.stderr)
+        return 2
+    kept = f"; the database that was there is now {report.replaced}" if report.replaced else ""
+    print(
+        f"restored {args.file} (migration {report.migration}, {report.bookings} bookings) to {report.database}{kept}. "
+        "`roomi serve` brings it to the newest migration; it needs the PII key it was made with."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roomi",
@@ -484,30 +582,78 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     for name, handler, text in (
-        ("demo", cmd_demo, "Set up the database, load the Grand Hotel demo and a month of demo bookings if it is empty, and serve the API with the Call Grand Hotel page (/call)."),
+        (
+            "demo",
+            cmd_demo,
+            "Set up the database, load the Grand Hotel demo and a month of demo bookings if it is empty, and serve the API with the Call Grand Hotel page (/call).",
+        ),
         ("serve", cmd_serve, "Apply database migrations, then serve the API."),
     ):
         p = add(name, handler, text)
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-        p.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
-                       help="the TLS proxies in front (comma-separated addresses or networks, * for any) whose "
-                            "X-Forwarded-For and X-Forwarded-Proto are believed (default ROOMIAI_TRUSTED_PROXIES, "
-                            "else none)")
+        p.add_argument(
+            "--forwarded-allow-ips",
+            metavar="ADDRESSES",
+            help="the TLS proxies in front (comma-separated addresses or networks, * for any) whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed (default ROOMIAI_TRUSTED_PROXIES, "
+            "else none)",
+        )
+    sub.choices["serve"].add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="API processes sharing the port, each with its own app (default "
+        "ROOMIAI_WORKERS, else 1); with more than one, set ROOMIAI_REDIS_URL so limits hold across them",
+    )
     add("migrate", cmd_migrate, "Create or upgrade the database schema.")
+    p = add(
+        "backup",
+        cmd_backup,
+        "Copy the embedded SQLite database to FILE, consistent while the API serves (for "
+        "PostgreSQL use pg_dump: README, Backups).",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p = add(
+        "restore",
+        cmd_restore,
+        "Put a backup made by `roomi backup` in place of the embedded SQLite database. Checks "
+        "that FILE is an intact RoomiAI database at a migration this version knows; refuses "
+        "while a process has the database open; the replaced database is kept, renamed.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds a hotel's data")
     p = add("seed", cmd_seed, "Load data into the database.")
-    p.add_argument("--demo", action="store_true", help="load the Grand Hotel demo property, demo users and a month of demo bookings")
-    p = add("init", cmd_init, "First run in production: create the database schema, import your hotel file and create "
-                              "the first admin user (password from ROOMIAI_NEW_PASSWORD or a prompt). Refuses a database "
-                              "that already has a hotel or users; never creates demo users.")
-    p.add_argument("--hotel", required=True, metavar="FILE", help="the property file (YAML or JSON; README: Set up your hotel)")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the Grand Hotel demo property, demo users and a month of demo bookings",
+    )
+    p = add(
+        "init",
+        cmd_init,
+        "First run in production: create the database schema, import your hotel file and create "
+        "the first admin user (password from ROOMIAI_NEW_PASSWORD or a prompt). Refuses a database "
+        "that already has a hotel or users; never creates demo users.",
+    )
+    p.add_argument(
+        "--hotel", required=True, metavar="FILE", help="the property file (YAML or JSON; README: Set up your hotel)"
+    )
     p.add_argument("--admin", default="admin", metavar="USERNAME", help="the first admin user's name (default admin)")
-    p = add("hotel", cmd_hotel, "Import or export the hotel's property file: settings, taxes, fees, room types, rooms, "
-                                "rates, packages and discount codes (YAML or JSON, the blueprint's field names).")
+    p = add(
+        "hotel",
+        cmd_hotel,
+        "Import or export the hotel's property file: settings, taxes, fees, room types, rooms, "
+        "rates, packages and discount codes (YAML or JSON, the blueprint's field names).",
+    )
     hotel_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = hotel_sub.add_parser("import", help="make the database hold exactly this property, in one transaction",
-                             description="Check the file, then create, update or remove settings, room types, rooms and "
-                                         "rates so the database holds exactly what it describes. All or nothing.")
+    q = hotel_sub.add_parser(
+        "import",
+        help="make the database hold exactly this property, in one transaction",
+        description="Check the file, then create, update or remove settings, room types, rooms and "
+        "rates so the database holds exactly what it describes. All or nothing.",
+    )
     q.add_argument("file", metavar="FILE")
     q.add_argument("--dry-run", action="store_true", help="check the file and print what would change; change nothing")
     q = hotel_sub.add_parser("export", help="write the property file (to standard output without FILE)")
@@ -517,40 +663,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["admin", "staff", "agent"], help="role the token carries")
     p.add_argument("--minutes", type=int, default=60, help="lifetime in minutes (default 60)")
     p.add_argument("--subject", help="name recorded as the actor (default cli-ROLE)")
-    p = add("user", cmd_user, "Create a user or reset its password and role (password from ROOMIAI_NEW_PASSWORD or a "
-                              "prompt), or disable it; either way every token issued to it before is revoked.")
+    p = add(
+        "user",
+        cmd_user,
+        "Create a user or reset its password and role (password from ROOMIAI_NEW_PASSWORD or a "
+        "prompt), or disable it; either way every token issued to it before is revoked.",
+    )
     p.add_argument("username")
     p.add_argument("--role", choices=["admin", "staff", "agent"], help="the user's role (needed unless --disable)")
     p.add_argument("--disable", action="store_true", help="disable the user (enable it again with --role)")
-    p = add("purge", cmd_purge, "Delete call transcripts, recording references and the entities extracted from them once "
-                                "calls are older than ROOMIAI_TRANSCRIPT_RETENTION_DAYS (default 90); call outcomes and "
-                                "timings are kept. Delete the cards of stays that ended over ROOMIAI_CARD_RETENTION_DAYS "
-                                "(default 30) ago, and saved cards no booking used for a day.")
-    p.add_argument("--days", type=int, help="retention in days for this run instead of ROOMIAI_TRANSCRIPT_RETENTION_DAYS")
-    p.add_argument("--card-days", type=int, help="card retention in days for this run instead of ROOMIAI_CARD_RETENTION_DAYS")
+    p = add(
+        "purge",
+        cmd_purge,
+        "Delete call transcripts, recording references and the entities extracted from them once "
+        "calls are older than ROOMIAI_TRANSCRIPT_RETENTION_DAYS (default 90); call outcomes and "
+        "timings are kept. Delete the cards of stays that ended over ROOMIAI_CARD_RETENTION_DAYS "
+        "(default 30) ago, and saved cards no booking used for a day.",
+    )
+    p.add_argument(
+        "--days", type=int, help="retention in days for this run instead of ROOMIAI_TRANSCRIPT_RETENTION_DAYS"
+    )
+    p.add_argument(
+        "--card-days", type=int, help="card retention in days for this run instead of ROOMIAI_CARD_RETENTION_DAYS"
+    )
     p.add_argument("--dry-run", action="store_true", help="only print what would be purged")
     p = add("chat", cmd_chat, "Talk to Roomi, the receptionist, in the terminal against the configured database.")
-    p.add_argument("--jsonl", action="store_true",
-                   help='machine mode: read caller lines (text, {"caller": "..."} or {"hangup": true}) on stdin, '
-                        'write one JSON object per line on stdout')
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='machine mode: read caller lines (text, {"caller": "..."} or {"hangup": true}) on stdin, '
+        "write one JSON object per line on stdout",
+    )
     p.add_argument("--today", help="pin the hotel's date for the whole call (YYYY-MM-DD)")
     p.add_argument("--caller-id", help="the caller's number, e.g. +15551234567 (the call log keeps it masked)")
-    p.add_argument("--brain", choices=["deterministic", "llm"], default=None,
-                   help="what drives Roomi's tools (default ROOMIAI_BRAIN, else deterministic); llm needs GROQ_API_KEY "
-                        "or ROOMIAI_LLM_BASE_URL (an OpenAI-compatible endpoint such as Ollama), with "
-                        "ROOMIAI_LLM_MODEL, ROOMIAI_LLM_PROVIDER, ROOMIAI_LLM_API_KEY, ROOMIAI_LLM_TEMPERATURE")
+    p.add_argument(
+        "--brain",
+        choices=["deterministic", "llm"],
+        default=None,
+        help="what drives Roomi's tools (default ROOMIAI_BRAIN, else deterministic); llm needs GROQ_API_KEY "
+        "or ROOMIAI_LLM_BASE_URL (an OpenAI-compatible endpoint such as Ollama), with "
+        "ROOMIAI_LLM_MODEL, ROOMIAI_LLM_PROVIDER, ROOMIAI_LLM_API_KEY, ROOMIAI_LLM_TEMPERATURE",
+    )
     p.add_argument("--database-url", help="use this database instead of ROOMIAI_DATABASE_URL")
-    p = add("call", cmd_call, "Place a phone call from caller WAV files: each turn is played after Roomi's reply; her replies "
-                              "are written as OUT/agent_NN.wav with OUT/call.json (transcripts and timings).")
+    p = add(
+        "call",
+        cmd_call,
+        "Place a phone call from caller WAV files: each turn is played after Roomi's reply; her replies "
+        "are written as OUT/agent_NN.wav with OUT/call.json (transcripts and timings).",
+    )
     p.add_argument("--caller", nargs="+", required=True, metavar="WAV", help="the caller's turns, in order")
     p.add_argument("--out-dir", required=True, help="folder for agent_NN.wav and call.json")
     p.add_argument("--today", help="pin the hotel's date for the call (YYYY-MM-DD)")
     p.add_argument("--brain", choices=["deterministic", "llm"], default=None, help="as for roomi chat")
-    p = add("agent", cmd_agent, "Run Roomi as a LiveKit worker that answers calls (LIVEKIT_URL, LIVEKIT_API_KEY, "
-                                "LIVEKIT_API_SECRET; SIP callers, transfers by SIP REFER, DTMF).")
+    p = add(
+        "agent",
+        cmd_agent,
+        "Run Roomi as a LiveKit worker that answers calls (LIVEKIT_URL, LIVEKIT_API_KEY, "
+        "LIVEKIT_API_SECRET; SIP callers, transfers by SIP REFER, DTMF).",
+    )
     p.add_argument("mode", choices=["start", "dev"], help="start: production; dev: development (reloads, more logs)")
     p.add_argument("livekit_args", nargs=argparse.REMAINDER, help="passed on to livekit-agents, e.g. --log-level debug")
-    p = add("nlu-eval", cmd_nlu_eval, "Classify intents and extract entities of JSON lines {id, today, previous_agent, utterance}.")
+    p = add(
+        "nlu-eval",
+        cmd_nlu_eval,
+        "Classify intents and extract entities of JSON lines {id, today, previous_agent, utterance}.",
+    )
     p.add_argument("file", help="a JSON-lines file, or - for standard input")
     return parser
 

@@ -111,7 +111,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -154,15 +154,18 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 def setup_logging(*, level: str | int = "INFO", log_dir: Path | str | None = None) -> list[logging.Handler]:
     """Install the JSON handlers on the root logger (again replaces them), redact on every handler, route uvicorn to them."""
     root = logging.getLogger()
-    for handler in [handler for handler in root.handlers if isinstance(handler, _OURS)]:
-        root.removeHandler(handler)
-        handler.close()
+    for old in [handler for handler in root.handlers if isinstance(handler, _OURS)]:
+        root.removeHandler(old)
+        old.close()
     handlers: list[logging.Handler] = [StderrHandler()]
     if log_dir:
         folder = Path(log_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        handlers.append(PrivateRotatingFileHandler(
-            folder / LOG_FILE_NAME, maxBytes=ROTATE_BYTES, backupCount=ROTATE_KEEP, encoding="utf-8"))
+        handlers.append(
+            PrivateRotatingFileHandler(
+                folder / LOG_FILE_NAME, maxBytes=ROTATE_BYTES, backupCount=ROTATE_KEEP, encoding="utf-8"
+            )
+        )
     formatter, redactor = JsonFormatter(), RedactingFilter()
     for handler in handlers:
         handler.setFormatter(formatter)
@@ -184,7 +187,8 @@ def setup_logging(*, level: str | int = "INFO", log_dir: Path | str | None = Non
 
 def _every_handler() -> list[logging.Handler]:
     loggers = [logging.getLogger()] + [
-        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
     return [handler for logger in loggers for handler in logger.handlers]
 
 

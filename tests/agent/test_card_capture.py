@@ -56,6 +56,12 @@ async def test_a_card_inside_a_longer_answer_leaves_the_answer_to_the_brain_and_
     assert "ending in 1 1 1 1" in saved.reply and capture.state.card is not None
 
 
+async def test_a_yes_with_a_card_in_the_same_breath_is_saved_and_the_yes_left_to_the_brain(capture):
+    saved = await capture.take(f"yes, and put it on my card please: {CARD}, expiry 11/29")
+    assert saved.reply is None and saved.safe_text.startswith("yes, and put it on my card please: [card ending 1111]")
+    assert capture.state.card["last_four"] == "1111"
+
+
 async def test_a_number_whose_expiry_never_comes_is_forgotten(capture):
     await capture.take(f"card {CARD}")
     for _ in range(EXPIRY_TURNS):

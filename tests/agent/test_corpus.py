@@ -34,7 +34,8 @@ from livekit.agents import llm
 
 from roomiai.agent.brain.state import ConversationState
 from roomiai.agent.receptionist import Receptionist
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.payments.local_vault import LocalVault

@@ -515,3 +515,229 @@ def test_name_then_a_question_in_one_breath(dm):
     call(dm.on_user("Sure, Aisha van der Berg. one thing: can I bring my dog?"), "hotel_info")
     reply = say(dm.on_tool("hotel_info", {"answer": "Dogs are welcome."}, None))
     assert (dm.d.guest.first_name, dm.d.guest.last_name) == ("Aisha", "van der Berg") and "phone" in reply
+
+
+# -- found by the caller simulator, second round (patterns, not its phrasings) ------------------------------------------
+
+def test_collect_dates_me_and_my_kid_as_one_clause_of_a_longer_sentence(dm):
+    say(dm.on_user("Can I reserve a room please, coming in on January 20th, me and my kid"))
+    assert (dm.d.stay.adults, dm.d.stay.children) == (1, 1) and dm.d.asked == "nights"
+
+
+def test_collect_dates_this_time_next_week(dm):
+    say(dm.on_user("I'd like to book a room"))
+    say(dm.on_user("coming in this time next week, three nights"))
+    assert (dm.d.stay.check_in, dm.d.stay.nights) == (TODAY + dt.timedelta(days=7), 3)
+
+
+def test_collect_guests_a_party_corrected_in_one_breath(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    args = call(dm.on_user("one adult and one child, no wait, my wife and I and the one kid"), "check_availability")
+    assert (args["adults"], args["children"]) == (2, 1)
+
+
+def test_room_selection_a_party_corrected_with_not_and_a_room_chosen(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    call(dm.on_user("three grown-ups"), "check_availability")
+    say(dm.on_tool("check_availability", availability(), None))
+    args = call(dm.on_user("Oh wait, the two of us, not three grown-ups. the deluxe"), "check_availability")
+    assert args["adults"] == 2 and dm.d.stay.room_type == "DLX"
+
+
+def test_collect_dates_several_contradictions_in_one_breath_keep_the_last_word(dm):
+    say(dm.on_user("I'd like to book a room"))
+    call(dm.on_user("from the 20th of January, sorry, no, the 21st, for three nights, I mean four nights, two adults"),
+         "check_availability")
+    assert (dm.d.stay.check_in, dm.d.stay.resolved_check_out()) == (dt.date(2026, 1, 21), dt.date(2026, 1, 25))
+
+
+def test_name_corrected_in_one_breath_after_spelling_the_wrong_one(dm):
+    to_name(dm)
+    reply = say(dm.on_user("Sure, Olu Marsh - M A R S H, I mean, The name's Olu Le Blanc"))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == ("Olu", "Le Blanc") and "phone" in reply
+
+
+def test_collect_guest_info_the_digits_of_a_phone_number_are_no_party(dm):
+    to_name(dm)
+    say(dm.on_user("John Smith"))
+    reply = say(dm.on_user("It's three zero five seven zero four eight zero four four"))
+    assert dm.d.stay.adults == 2 and dm.d.guest.phone == "3057048044" and "email" in reply
+
+
+def test_read_back_a_yes_then_a_question_is_answered_and_booked(dm):
+    to_read_back(dm)
+    assert call(dm.on_user("correct. is breakfast included?"), "hotel_info") == {"topic": "breakfast"}
+    call(dm.on_tool("hotel_info", {"answer": "Breakfast is 28 dollars."}, None), "confirm_booking")
+
+
+def test_read_back_ok_but_a_question_is_answered_and_asked_again(dm):
+    """A control: "ok, but ..." is no yes to a booking."""
+    to_read_back(dm)
+    call(dm.on_user("ok, but what's the cancellation policy?"), "hotel_info")
+    reply = say(dm.on_tool("hotel_info", {"answer": "Free cancellation until 24 hours before arrival."}, None))
+    assert reply.startswith("Free cancellation") and "Shall I confirm" in reply
+
+
+def test_read_back_a_yes_with_a_card_given_in_the_same_breath_books(dm):
+    """A control for the brain's side; the fix is the secure step passing the yes on (test_card_capture.py)."""
+    to_read_back(dm)
+    dm.card_saved("4444")  # the secure step kept the card and passed the yes on
+    call(dm.on_user("yes, and put it on my card please: [card ending 4444], expiry [card expiry]"), "confirm_booking")
+
+
+def test_collect_dates_a_check_out_on_the_check_in_day_asks_for_the_nights(dm):
+    say(dm.on_user("I'd like to book a room"))
+    reply = say(dm.on_user("for the 20th of January, checking out January 20th"))
+    assert dm.d.asked == "nights" and dm.d.stay.check_in == dt.date(2026, 1, 20) and "nights" in reply
+
+
+def test_collect_dates_the_weekend_after_next_arriving_friday_for_five_nights(dm):
+    say(dm.on_user("I'd like to book a room"))
+    say(dm.on_user("for the weekend after next, arriving Friday, for 5 nights"))
+    assert (dm.d.stay.check_in, dm.d.stay.resolved_check_out()) == (dt.date(2026, 1, 30), dt.date(2026, 2, 4))
+
+
+@pytest.mark.parametrize("said, first, last", [("Dr. Ada Lovelace", "Ada", "Lovelace"), ("Mrs Grace Hopper", "Grace", "Hopper"),
+                                                ("Mr. Smith", None, "Smith")])
+def test_name_titles(dm, said, first, last):
+    to_name(dm)
+    reply = say(dm.on_user(said))
+    not_lost(reply)
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == (first, last)
+
+
+def test_collect_guest_info_a_phone_number_in_words_is_no_name(dm):
+    to_name(dm)
+    say(dm.on_user("John Smith"))
+    say(dm.on_user("It's seven eight six, eight eight eight two two three one"))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name, dm.d.guest.phone) == ("John", "Smith", "7868882231")
+
+
+def test_which_booking_the_room_type_picks_one_of_two(dm):
+    say(dm.on_user("Could you help me change my booking, it's under the number I'm calling from"))
+    call(dm.on_user("404 850 5172"), "find_booking")
+    two = [{**BOOKING, "confirmation_number": "ROOMI-20260112-001"},
+           {**BOOKING, "confirmation_number": "ROOMI-20260112-002", "check_in": "2026-02-25", "check_out": "2026-02-27",
+            "room_type": "Family Room", "room_type_code": "FAM"}]
+    reply = say(dm.on_tool("find_booking", {"verified": True, "bookings": two}, None))
+    assert "Deluxe Room" in reply and "Family Room" in reply and dm.d.asked == "which_booking"
+    reply = say(dm.on_user("the family room one"))
+    not_lost(reply)
+    assert dm.d.confirmation_number == "ROOMI-20260112-002"
+
+
+@pytest.mark.parametrize("said, email", [("Sure, it's p e d r o dot d u n n e at example dot com", "pedro.dunne@example.com"),
+                                         ("m e i dot a l s a y e d at example dot com", "mei.alsayed@example.com")])
+def test_collect_guest_info_an_email_spelled_with_e_and_i_among_the_letters(dm, said, email):
+    to_name(dm)
+    say(dm.on_user("John Smith"))
+    say(dm.on_user("555 123 4567"))
+    reply = say(dm.on_user(said))
+    assert dm.d.guest.email == email and "special" in reply
+
+
+def test_collect_guests_a_family_of_three_is_people_not_the_family_room(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights, one of your suites"))
+    call(dm.on_user("a family of three, two adults and one kid"), "check_availability")
+    assert dm.d.stay.room_type == "STE" and (dm.d.stay.adults, dm.d.stay.children) == (2, 1)
+
+
+def test_collect_dates_a_check_out_before_a_named_weekday_arrival_is_not_moved_a_week(dm):
+    say(dm.on_user("I'd like to book a room"))
+    reply = say(dm.on_user("arriving Saturday, January 24th, checking out January 23rd"))
+    assert dm.d.asked == "nights" and "later day" in reply
+    say(dm.on_user("Actually, correction: it should be coming in Jan 22"))
+    assert (dm.d.stay.check_in, dm.d.stay.resolved_check_out()) == (dt.date(2026, 1, 22), dt.date(2026, 1, 23))
+
+
+def test_room_selection_leaving_with_a_question_answers_it(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    call(dm.on_user("two adults"), "check_availability")
+    say(dm.on_tool("check_availability", availability(), None))
+    assert call(dm.on_user("then I'll leave it, thank you. oh, and when do we have to check out?"), "hotel_info")
+    reply = say(dm.on_tool("hotel_info", {"answer": "Check-out is by 11 AM."}, None))
+    assert "haven't booked" in reply and "Check-out is by 11 AM." in reply and dm.d.task == "none"
+
+
+def test_name_spelled_then_a_question_keeps_the_first_name(dm):
+    to_name(dm)
+    call(dm.on_user("Sure, Pedro Kim - K I M. actually, how much is breakfast?"), "hotel_info")
+    reply = say(dm.on_tool("hotel_info", {"answer": "Breakfast is 28 dollars."}, None))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == ("Pedro", "Kim") and "phone" in reply
+
+
+def test_room_selection_a_yes_to_other_rooms_and_a_question_asks_which_room(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights, the suite"))
+    call(dm.on_user("two adults"), "check_availability")
+    offer = availability()
+    offer["options"] = [o for o in offer["options"] if o["room_type_code"] != "STE"]
+    assert "Would one of those work?" in say(dm.on_tool("check_availability", offer, None))
+    call(dm.on_user("yeah, that's right. one thing: is breakfast included?"), "hotel_info")
+    reply = say(dm.on_tool("hotel_info", {"answer": "Breakfast is 28 dollars."}, None))
+    assert reply.startswith("Breakfast is 28 dollars.") and "Which would you like" in reply
+
+
+def test_what_change_a_yes_and_a_question_books_after_the_answer(dm):
+    to_read_back(dm)
+    say(dm.on_user("no"))
+    call(dm.on_user("yes please. also, when do we have to check out?"), "hotel_info")
+    call(dm.on_tool("hotel_info", {"answer": "Check-out is by 11 AM."}, None), "confirm_booking")
+
+
+def test_collect_guests_a_suite_if_you_have_one_is_no_child(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    args = call(dm.on_user("three adults. a suite if you have one"), "check_availability")
+    assert (args["adults"], args["children"]) == (3, 0)
+
+
+@pytest.mark.parametrize("said, adults", [("three adults. one of your suites", 3), ("my partner and me. one of the suites", 2)])
+def test_collect_guests_one_of_your_suites_is_no_child(dm, said, adults):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    args = call(dm.on_user(said), "check_availability")
+    assert (args["adults"], args["children"]) == (adults, 0)
+
+
+def test_room_selection_just_me_not_me_and_a_colleague(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    call(dm.on_user("me and a colleague"), "check_availability")
+    say(dm.on_tool("check_availability", availability(), None))
+    args = call(dm.on_user("Sorry, I got that wrong - it'll just be me, not me and a colleague. the deluxe"), "check_availability")
+    assert (args["adults"], args["children"]) == (1, 0)
+
+
+def test_cancel_confirm_on_second_thought_keeps_the_booking(dm):
+    say(dm.on_user("Can you cancel my reservation please"))
+    call(dm.on_user("ROOMI-20260112-001, Hopper"), "find_booking")
+    call(dm.on_tool("find_booking", {"verified": True, "bookings": [BOOKING]}, None), "quote_cancellation")
+    say(dm.on_tool("quote_cancellation", {"confirmation_number": BOOKING["confirmation_number"], "free_cancellation": True,
+                                          "penalty": 0, "refund": 745.0, "currency": "USD", "deadline": "..."}, None))
+    reply = say(dm.on_user("on second thought I'll keep it"))
+    assert "stays as it is" in reply and dm.d.task == "none"
+
+
+def test_collect_dates_a_departure_corrected_in_one_breath_stays_in_the_month_of_the_stay(dm):
+    """A control for corrections.py: the words after "actually no" are read in the month of the stay said before them."""
+    say(dm.on_user("I'd like to book a room"))
+    say(dm.on_user("starting the twenty-second of May, checking out on Tuesday, actually no, until the 24th"))
+    assert (dm.d.stay.check_in, dm.d.stay.resolved_check_out()) == (dt.date(2026, 5, 22), dt.date(2026, 5, 24))
+
+
+def test_collect_dates_the_weekend_after_next_read_the_nearer_way_when_the_departure_says_so(dm):
+    say(dm.on_user("I'd like to book a room"))
+    say(dm.on_user("the weekend after next, checking in Friday, until the 27th"))
+    assert (dm.d.stay.check_in, dm.d.stay.resolved_check_out()) == (dt.date(2026, 1, 23), dt.date(2026, 1, 27))
+
+
+def test_read_back_a_corrected_arrival_keeps_a_departure_the_caller_said(dm):
+    """A control: a departure said outright stays when only the arrival is corrected."""
+    say(dm.on_user("I'd like to book a room, checking in January 21st, checking out on the 25th"))
+    call(dm.on_user("two adults"), "check_availability")
+    say(dm.on_tool("check_availability", availability("2026-01-21", "2026-01-25"), None))
+    args = call(dm.on_user("No sorry, make that from January 20th. the deluxe"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-20", "2026-01-25")
+
+
+def test_collect_guests_one_thing_before_a_question_is_no_child(dm):
+    say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
+    call(dm.on_user("two of us. one thing: do you allow dogs?"), "hotel_info")
+    assert (dm.d.stay.adults, dm.d.stay.children) == (2, 0)

@@ -396,6 +396,17 @@ async def test_hotel_questions_are_answered_from_the_hotel_facts_read_once(api, 
     assert transport.requests.count("GET /v1/hotel") == 1
 
 
+async def test_a_question_about_what_the_rooms_have_is_answered_from_the_room_types(api):
+    async with roomi(api, call("hotel_info", topic="do rooms come with a kettle"), said,
+                     call("hotel_info", topic="is there a spa?"), said) as roomi_call:
+        _, kettle = await ask(roomi_call, "Do rooms come with a kettle?")
+        _, spa = await ask(roomi_call, "Is there a spa?")
+
+    assert kettle["topic"] == "amenities" and kettle["answer"].startswith("In every room: WiFi, TV and safe.")
+    assert "The Suite adds mini bar, espresso machine, bathrobes, soaking tub and balcony." in kettle["answer"]
+    assert spa["answer"] is None  # never invented: the dialogue says it does not know
+
+
 async def test_the_call_log_has_transcript_intents_and_outcome_without_card_or_full_caller_numbers(api, client, container):
     seen_by_brain = []
 
@@ -450,3 +461,15 @@ async def test_a_yes_to_another_question_or_with_a_change_does_not_book(api, cli
         change, refusal = await ask(roomi_call, "yes, but make it a deluxe room")
         assert change.tools[0]["ok"] is False and ("change" in refusal or refusal.startswith(NOT_CONFIRMED))
     assert await bookings_of(client, "Lovelace") == []
+
+
+async def test_a_yes_then_a_question_books_and_a_change_asked_as_a_question_does_not(api, client):
+    prepare = call("prepare_booking", **STAY, room_type="STD", rate_code="BAR", adults=1, **GUEST)
+    async with roomi(api, prepare, said, call("confirm_booking"), reread, call("confirm_booking"), said) as roomi_call:
+        await ask(roomi_call, "A standard room for one from the 20th to the 22nd, for Ada Lovelace, phone 555 987 6543")
+        change, refusal = await ask(roomi_call, "Yes. Could we switch to a deluxe room?")
+        assert change.tools[0]["ok"] is False and "change" in refusal
+        assert await bookings_of(client, "Lovelace") == []
+        done, _ = await ask(roomi_call, "Yes, that's right. Actually, what time is check-in?")  # the yes answers the read-back
+        assert done.tools == [{"name": "confirm_booking", "arguments": {}, "ok": True}]
+    assert len(await bookings_of(client, "Lovelace")) == 1

@@ -6,7 +6,9 @@ import httpx
 import pytest
 
 from roomiai.api.app import create_app
-from roomiai.api.security import RequestRate
+from roomiai.api.lookup_limit import LookupLimit
+from roomiai.api.security import RequestRate, TooManyAttempts, window_key
+from roomiai.shared_state import MemoryWindows
 from tests.conftest import headers, token_for
 
 pytestmark = pytest.mark.api
@@ -100,11 +102,24 @@ async def test_zero_turns_the_limit_off(client, container, ticks):
         assert (await book(client, i, headers("agent"))).status_code == 201
 
 
-def test_clients_idle_for_a_minute_are_forgotten():
+async def test_clients_idle_for_a_minute_are_forgotten():
     ticks = Ticks()
-    rate = RequestRate(now=ticks)
-    rate.hit(("agent:old", "10.0.0.1"), limit=5, what="booking requests")
+    windows = MemoryWindows()
+    rate = RequestRate(now=ticks, windows=windows)
+    await rate.hit(("agent:old", "10.0.0.1"), limit=5, what="booking requests")
     ticks.seconds += 61
-    for i in range(RequestRate.SWEEP_EVERY):
-        rate.hit((f"staff:{i % 3}", "10.0.0.2"), limit=RequestRate.SWEEP_EVERY, what="booking requests")
-    assert ("agent:old", "10.0.0.1") not in rate._hits and len(rate._hits) == 3
+    for i in range(MemoryWindows.SWEEP_EVERY):
+        await rate.hit((f"staff:{i % 3}", "10.0.0.2"), limit=MemoryWindows.SWEEP_EVERY, what="booking requests")
+    assert window_key("rate", "agent:old", "10.0.0.1") not in windows.keys() and len(windows.keys()) == 3
+
+
+async def test_a_lookup_failure_is_kept_for_its_own_window_when_a_shorter_limit_sweeps():
+    ticks = Ticks()
+    windows = MemoryWindows()
+    rate, lookups = RequestRate(now=ticks, windows=windows), LookupLimit(failures_allowed=1, now=ticks, windows=windows)
+    await lookups.failed([(("call", "c1"), 1)])
+    ticks.seconds += 61  # past the booking rate's minute, well inside the lookups' ten minutes
+    for i in range(MemoryWindows.SWEEP_EVERY):
+        await rate.hit(("staff", "10.0.0.2"), limit=MemoryWindows.SWEEP_EVERY, what="booking requests")
+    with pytest.raises(TooManyAttempts):
+        await lookups.check([(("call", "c1"), 1)])

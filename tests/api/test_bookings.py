@@ -6,7 +6,8 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.payments.local_vault import LocalVault
 from roomiai.payments.port import GatewayResult
 from roomiai.store.tables import BookingRecord, GuestRecord, InventoryRecord
@@ -252,6 +253,22 @@ async def test_front_desk_lifecycle(client, clock, container):
     async with container.db.session(write=False) as session:
         guest = (await session.execute(select(GuestRecord))).scalar_one()
     assert (guest.total_stays, guest.total_nights) == (1, 2)
+
+
+async def test_check_out_keeps_a_room_taken_out_of_service_during_the_stay_out_of_inventory(client, clock):
+    cn = (await book(client, room_type_id="STE", bed_configuration=None, view=None,
+                     check_in="2026-01-12", check_out="2026-01-14")).json()["booking"]["confirmation_number"]
+    room = (await client.post(f"/v1/bookings/{cn}/check-in", headers=headers("staff"))).json()["room_numbers"][0]
+    leak = await client.put(f"/v1/admin/rooms/{room}/status", headers=headers(), json={"status": "maintenance"})
+    assert leak.status_code == 200 and leak.json()["status"] == "maintenance"
+    clock.pinned_date = dt.date(2026, 1, 14)
+    query = {"check_in": "2026-01-14", "check_out": "2026-01-15", "room_type": "STE"}
+    before = (await client.get("/v1/rooms/availability", headers=AGENT, params=query)).json()["options"][0]["available_count"]
+    assert (await client.post(f"/v1/bookings/{cn}/check-out", headers=headers("staff"))).json()["status"] == "checked_out"
+    rooms = (await client.get("/v1/admin/rooms", headers=headers(), params={"room_type": "STE"})).json()
+    assert {r["room_number"]: r["status"] for r in rooms["rooms"]}[room] == "maintenance"
+    after = (await client.get("/v1/rooms/availability", headers=AGENT, params=query)).json()["options"][0]["available_count"]
+    assert after == before
 
 
 async def test_no_show_only_from_arrival_day_and_it_frees_the_rooms(client, clock):

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from sqlalchemy import text
 
-from roomiai.api.app import build_container
+from roomiai.bootstrap import build_container
 from roomiai.payments.stripe_gateway import StripeGateway
 from tests.api.test_bookings import book, require_deposit
 from tests.conftest import headers

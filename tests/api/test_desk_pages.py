@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import jwt
 import pytest
+from sqlalchemy import select
 
-from roomiai.services import calls
+from roomiai.services import auth, calls
 from roomiai.services.auth import access_token
+from roomiai.store.tables import RatePlanRecord, RefreshTokenRecord, RoomTypeRecord
 from roomiai.store.uow import UnitOfWork
 from roomiai.web.desk.session import ACCESS, CSRF, REFRESH
 from roomiai.demo.calls import make_past_calls
 from tests.api.test_bookings import book
 from tests.api.test_service_requests import checked_in, file
-from tests.conftest import SECRET, TODAY
+from tests.conftest import SECRET, TODAY, headers
 
 pytestmark = pytest.mark.api
 PASSWORDS = {"admin": "grandhotel-admin", "staff": "grandhotel-staff", "agent": "grandhotel-agent"}
@@ -83,7 +86,7 @@ async def test_the_voice_agent_account_cannot_use_the_desk(client):
     assert response.status_code == 403 and ACCESS not in client.cookies
 
 
-async def test_an_expired_access_token_is_renewed_by_rotating_the_refresh_token(client):
+async def test_an_expired_access_token_is_renewed_by_rotating_the_refresh_token(client, container):
     await sign_in(client)
     old_refresh = client.cookies[REFRESH]
     expired = access_token(secret=SECRET, subject="staff", role="staff", minutes=1, version=0,
@@ -93,9 +96,56 @@ async def test_an_expired_access_token_is_renewed_by_rotating_the_refresh_token(
     response = await client.get("/desk/calls")
     assert response.status_code == 200
     assert client.cookies[REFRESH] != old_refresh and client.cookies[ACCESS] != expired
+    await used_long_ago(container, old_refresh)
     set_session(client, access=expired, refresh=old_refresh, csrf=csrf)  # a used refresh token: its family is revoked
     again = await client.get("/desk/calls")
     assert again.status_code == 303 and "expired=1" in again.headers["location"]
+
+
+async def used_long_ago(container, refresh: str) -> None:
+    """Moves a refresh token's first use back past the grace window, as if the tabs had renewed minutes ago."""
+    jti = jwt.decode(refresh, SECRET, algorithms=["HS256"])["jti"]
+    async with UnitOfWork(container.db, write=True) as uow:
+        record = await uow.session.get(RefreshTokenRecord, jti)
+        record.used_at -= dt.timedelta(seconds=container.settings.desk_refresh_grace_seconds + 1)
+        await uow.commit()
+
+
+async def test_two_tabs_renewing_an_expired_session_at_once_both_stay_signed_in(client, container):
+    await sign_in(client)
+    old_refresh, csrf = client.cookies[REFRESH], client.cookies[CSRF]
+    expired = access_token(secret=SECRET, subject="staff", role="staff", minutes=1, version=0,
+                           now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5))
+    renewed = []
+    for _tab in range(2):  # both tabs send the same cookies before either has seen the other's answer
+        set_session(client, access=expired, refresh=old_refresh, csrf=csrf)
+        response = await client.get("/desk/calls")
+        assert response.status_code == 200, response.headers.get("location")
+        renewed.append(client.cookies[REFRESH])
+    for refresh in renewed:  # each tab's new session goes on working
+        set_session(client, access=expired, refresh=refresh, csrf=csrf)
+        assert (await client.get("/desk/bookings")).status_code == 200
+
+
+async def test_a_refresh_token_reused_inside_the_grace_window_renews_and_after_it_revokes_the_family(container):
+    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)  # tokens are checked against real time: none from the future
+    terms = dict(secret=SECRET, access_minutes=15, refresh_days=7, reuse_grace_seconds=30)
+    async with UnitOfWork(container.db, write=True) as uow:
+        first = await auth.login(uow, username="staff", password=PASSWORDS["staff"], secret=SECRET, access_minutes=15,
+                                 refresh_days=7)
+    pairs = []
+    for seconds in (0, 29):
+        async with UnitOfWork(container.db, write=True) as uow:
+            pairs.append(await auth.refresh(uow, refresh_token=first.refresh_token, now=now + dt.timedelta(seconds=seconds),
+                                            **terms))
+    assert pairs[0].refresh_token != pairs[1].refresh_token
+    async with UnitOfWork(container.db, write=True) as uow:
+        with pytest.raises(auth.Unauthorized, match="already used"):
+            await auth.refresh(uow, refresh_token=first.refresh_token, now=now + dt.timedelta(seconds=31), **terms)
+    for pair in pairs:  # the late reuse looked like a stolen token: every session of the family is over
+        async with UnitOfWork(container.db, write=True) as uow:
+            with pytest.raises(auth.Unauthorized, match="revoked"):
+                await auth.refresh(uow, refresh_token=pair.refresh_token, now=now + dt.timedelta(seconds=32), **terms)
 
 
 async def test_changes_without_the_csrf_token_are_refused(client):
@@ -220,3 +270,134 @@ async def test_demo_calls_fill_the_calls_page_and_the_filters_find_the_ones_that
     call = await client.get(f"/desk/calls/{session_id}")
     assert 'data-testid="call-booking"' in call.text and 'data-testid="tool-call"' in call.text
     assert 'data-testid="turn-latency"' in call.text and call.text.count('data-testid="transcript-line"') >= 10
+
+
+async def test_the_demo_places_calls_earlier_today_so_calls_today_is_not_zero(client, container, settings):
+    now = container.clock.now()
+    made = await make_past_calls(settings, container.db, today=TODAY, days=0, now=now, gateway=container.gateway)
+    assert made == 3
+    await sign_in(client)
+    today = await client.get("/desk")
+    assert re.search(r'data-testid="kpi-calls-today">3<', today.text)
+    assert re.search(r'data-testid="kpi-ai-bookings-today">1<', today.text)
+    listing = await client.get("/desk/calls", params={"day": TODAY.isoformat()})
+    assert listing.text.count('data-testid="call-row"') == 3
+    async with UnitOfWork(container.db) as uow:
+        _, found = await calls.search(uow, start=None, end=None, outcome=None, limit=10, offset=0)
+        assert all(call.record.call_start < now and call.record.call_end < now for call in found)  # over before the demo opens
+
+
+def test_todays_demo_calls_fit_between_midnight_and_now():
+    from roomiai.demo.calls import LONGEST_CALL, todays_starts
+
+    tz = dt.timezone(dt.timedelta(hours=-5))
+    morning = dt.datetime(2026, 1, 12, 9, 30, tzinfo=tz)
+    starts = todays_starts(morning, 3)
+    assert starts == sorted(starts) and len(starts) == 3
+    assert starts[0] == morning - dt.timedelta(hours=2) and starts[-1] + LONGEST_CALL <= morning
+    early = dt.datetime(2026, 1, 12, 0, 20, tzinfo=tz)
+    assert all(early.date() == s.date() and s + LONGEST_CALL <= early for s in todays_starts(early, 3))
+    assert todays_starts(dt.datetime(2026, 1, 12, 0, 3, tzinfo=tz), 3) == []  # no room yet: none rather than tomorrow's
+
+
+ROOM_TYPE_FORM = {"type_code": "loft", "name": "Garden Loft", "base_occupancy": "2", "max_occupancy": "3",
+                  "extra_person_charge": "30.50", "bed_configurations": "QUEEN: One queen bed", "view_options": "garden",
+                  "amenities": "Terrace\nKitchenette", "is_accessible": "on"}
+RATE_FORM = {"type_code": "LOFT", "rate_code": "bar", "name": "Best available", "base_rate": "249.90",
+             "rate_type": "per_night", "min_stay": "1", "max_stay": "30", "advance_booking_days": "0",
+             "is_refundable": "on", "is_active": "on", "day_of_week_rates.saturday": "289",
+             "cancellation_policy.type": "flexible", "cancellation_policy.free_cancellation_hours": "24",
+             "cancellation_policy.penalty_type": "first_night", "cancellation_policy.penalty_amount": "0"}
+
+
+def field_errors(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-testid="field-error" data-field="([^"]+)">([^<]+)<', html))
+
+
+async def test_an_admin_creates_a_room_type_with_rooms_and_a_rate_that_the_api_then_quotes(client, container):
+    csrf = await sign_in(client, "admin")
+    form = await client.get("/desk/setup/room-types/new")
+    assert form.status_code == 200 and 'for="f-extra-person-charge">Extra guest, per night (USD)' in form.text
+    made = await client.post("/desk/setup/room-types/new", data={"csrf": csrf, **ROOM_TYPE_FORM})
+    assert made.status_code == 303, field_errors(made.text) or made.text
+    assert made.headers["location"] == "/desk/setup?done=saved#room-types"
+    for number in ("L1", "L2"):
+        room = await client.post("/desk/setup/rooms/new", data={
+            "csrf": csrf, "room_number": number, "floor": "12", "type_code": "LOFT", "bed_configuration": "QUEEN",
+            "view": "garden", "status": "available"})
+        assert room.status_code == 303, field_errors(room.text) or room.text
+    rate = await client.post("/desk/setup/rates/new", data={"csrf": csrf, **RATE_FORM})
+    assert rate.status_code == 303, field_errors(rate.text) or rate.text
+    setup = await client.get("/desk/setup")
+    assert "Garden Loft" in setup.text and 'href="/desk/setup/rates/edit/LOFT.BAR"' in setup.text
+
+    async with UnitOfWork(container.db) as uow:
+        loft = (await uow.session.execute(select(RoomTypeRecord).where(RoomTypeRecord.type_code == "LOFT"))).scalar_one()
+        plan = (await uow.session.execute(select(RatePlanRecord).where(RatePlanRecord.room_type_id == loft.id))).scalar_one()
+        assert loft.extra_person_cents == 3050 and plan.base_rate_cents == 24990  # typed in dollars, kept in cents
+        assert plan.day_of_week_rates == {"saturday": 28900} and plan.currency == "USD"
+    friday = TODAY + dt.timedelta(days=(4 - TODAY.weekday()) % 7)
+    quote = await client.get("/v1/rooms/availability", headers=headers("agent"), params={
+        "check_in": friday.isoformat(), "check_out": (friday + dt.timedelta(days=2)).isoformat(), "adults": 2,
+        "room_type": "LOFT"})
+    assert quote.status_code == 200, quote.text
+    loft_option = next(o for o in quote.json()["options"] if o["room_type_code"] == "LOFT")
+    assert loft_option["available_count"] == 2
+    bar = next(r for r in loft_option["rates"] if r["rate_code"] == "BAR")
+    assert [n["rate"] for n in bar["nightly"]] == [249.9, 289] and bar["total"] == 538.9
+
+
+async def test_an_admin_edits_a_package_and_a_discount_code(client):
+    csrf = await sign_in(client, "admin")
+    form = await client.get("/desk/setup/packages/edit/breakfast")
+    assert form.status_code == 200
+    assert 'name="price" id="f-price"' in form.text and 'value="28.00"' in form.text
+    assert re.search(r'<input name="code" id="f-code"[^>]*value="breakfast" readonly>', form.text)
+    saved = await client.post("/desk/setup/packages/edit/breakfast", data={
+        "csrf": csrf, "code": "ignored", "name": "Breakfast buffet", "price": "31.5", "per": "person_night",
+        "description": "In the Atrium, 7 to 11."})
+    assert saved.status_code == 303, field_errors(saved.text) or saved.text
+    package = (await client.get("/v1/admin/packages/breakfast", headers=headers("admin"))).json()
+    assert package == {"code": "breakfast", "name": "Breakfast buffet", "price": 31.5, "per": "person_night",
+                       "description": "In the Atrium, 7 to 11."}
+    saved = await client.post("/desk/setup/discount-codes/edit/welcome25", data={
+        "csrf": csrf, "type": "flat", "amount": "30", "min_nights": "3", "valid_from": "", "valid_to": "2026-12-31",
+        "description": "30 off three nights"})
+    assert saved.status_code == 303, field_errors(saved.text) or saved.text
+    code = (await client.get("/v1/admin/discount-codes/WELCOME25", headers=headers("admin"))).json()
+    assert code["amount"] == 30 and code["min_nights"] == 3 and code["valid_to"] == "2026-12-31"
+    listing = await client.get("/desk/setup")
+    assert "Breakfast buffet" in listing.text and "30 off three nights" in listing.text
+
+
+async def test_a_bad_value_is_shown_next_to_its_field_and_nothing_typed_is_lost(client, container):
+    csrf = await sign_in(client, "admin")
+    typed = {**RATE_FORM, "type_code": "DLX", "rate_code": "WKND", "name": "Weekend <special>", "base_rate": "12.345",
+             "includes": "Late check-out\nParking", "max_stay": "two"}
+    bad = await client.post("/desk/setup/rates/new", data={"csrf": csrf, **typed})
+    assert bad.status_code == 422
+    assert field_errors(bad.text) == {"base_rate": "must be an amount in USD like 150 or 150.00",
+                                      "max_stay": "must be a whole number"}
+    assert 'value="12.345"' in bad.text and 'value="two"' in bad.text and 'value="Weekend &lt;special&gt;"' in bad.text
+    assert ">Late check-out\nParking</textarea>" in bad.text and 'aria-invalid="true"' in bad.text
+    assert 'data-testid="form-errors"' in bad.text and 'href="#f-base-rate"' in bad.text
+    checked = await client.post("/desk/setup/room-types/new", data={
+        "csrf": csrf, **ROOM_TYPE_FORM, "base_occupancy": "4", "max_occupancy": "2"})  # each field fine, together not
+    assert checked.status_code == 422
+    assert field_errors(checked.text) == {"max_occupancy": "2 is below base_occupancy 4"}
+    twice = await client.post("/desk/setup/discount-codes/new", data={"csrf": csrf, "code": "summer20", "type": "flat",
+                                                                      "amount": "5", "min_nights": "1"})
+    assert twice.status_code == 409 and "There is already a discount code" in field_errors(twice.text)["code"]
+    async with UnitOfWork(container.db) as uow:
+        plans = (await uow.session.execute(select(RatePlanRecord).where(RatePlanRecord.rate_code == "WKND"))).all()
+        assert plans == [] and (await uow.session.execute(
+            select(RoomTypeRecord).where(RoomTypeRecord.type_code == "LOFT"))).first() is None
+
+
+async def test_only_admins_may_open_the_setup_forms(client):
+    await sign_in(client, "staff")
+    assert (await client.get("/desk/setup/rates/new")).status_code == 403
+    client.cookies.clear()
+    await sign_in(client, "admin")
+    assert (await client.get("/desk/setup/rates/edit/DLX.NOPE")).status_code == 404
+    assert (await client.get("/desk/setup/rates/edit/nodot")).status_code == 404

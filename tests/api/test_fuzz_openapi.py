@@ -16,7 +16,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.python import asgi
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.api.booking_proof import PROOF_HEADER
 from roomiai.clock import Clock
 from roomiai.config import Settings

@@ -41,6 +41,7 @@ async def test_the_demo_hotel_facts(client):
     assert set(types) == {"STD", "DLX", "STE", "FAM"}
     assert types["DLX"]["beds"] == [{"code": "KING", "description": "One King Bed"}, {"code": "TWIN", "description": "Two Twin Beds"}] and types["DLX"]["views"] == ["city", "garden", "pool"]
     assert types["FAM"]["max_occupancy"] == 5
+    assert types["STE"]["amenities"] == ["WiFi", "TV", "Safe", "Mini Bar", "Espresso machine", "Bathrobes", "Soaking tub", "Balcony"]
     assert facts["voice_agent_settings"] == {
         "greeting_name": "Roomi", "transfer_number": "+13055550100", "voice_id": "aura-2-thalia-en", "language": "en-US",
     }

@@ -1,6 +1,7 @@
 import pytest
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from tests.conftest import headers
 
 pytestmark = pytest.mark.api
@@ -38,7 +39,7 @@ async def test_repeated_failed_logins_are_throttled_and_a_success_resets(client,
     assert "Too many failed logins" in blocked.json()["detail"]
     other_user = await client.post("/v1/auth/token", data={"username": "staff", "password": "grandhotel-staff"})
     assert other_user.status_code == 200
-    container.login_throttle.succeeded("127.0.0.1", "admin")
+    await container.login_throttle.succeeded("127.0.0.1", "admin")
     assert (await client.post("/v1/auth/token", data={"username": "admin", "password": "grandhotel-admin"})).status_code == 200
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from roomiai import cli
-from roomiai.api.app import build_container
+from roomiai.bootstrap import build_container
 from roomiai.payments.local_vault import LocalVault
 from tests.api.test_bookings import CARD, book, require_deposit
 from tests.conftest import TODAY, headers

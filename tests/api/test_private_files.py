@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from roomiai import cli
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.config import Settings
 from roomiai.demo.seed import seed_demo
 from roomiai.store.uow import UnitOfWork

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from roomiai import cli
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.payments.local_vault import LocalVault
 from roomiai.property import checks, files
 from roomiai.services import property_setup

@@ -14,7 +14,8 @@ import pytest
 import uvicorn
 from sqlalchemy import event
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.payments.local_vault import LocalVault
 from roomiai.store.database import Database
 from tests.api.test_bookings import booking_body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -16,12 +17,14 @@ import pytest
 import uvicorn
 from playwright.async_api import async_playwright, expect
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.services import calls
 from roomiai.services.auth import access_token
 from roomiai.store.uow import UnitOfWork
 from roomiai.web.desk.session import ACCESS, REFRESH
 from tests.api.test_bookings import booking_body
+from tests.api.test_desk_pages import used_long_ago
 from tests.conftest import SECRET, TODAY, headers
 
 from .test_call_page import free_port, launch
@@ -144,7 +147,7 @@ async def test_no_show_and_check_out_from_the_booking_page(desk, browser):
 
 
 async def test_an_expired_session_sends_the_browser_back_to_sign_in(desk, browser):
-    base, _ = desk
+    base, container = desk
     page = await signed_in(browser, base, "staff")
     context = page.context
     cookies = {c["name"]: c for c in await context.cookies()}
@@ -155,6 +158,7 @@ async def test_an_expired_session_sends_the_browser_back_to_sign_in(desk, browse
     await context.add_cookies([{**cookies[ACCESS], "value": expired}])
     await page.goto(f"{base}/desk/bookings")  # the refresh token rotates: still signed in
     await expect(page.get_by_role("heading", level=1)).to_have_text("Bookings")
+    await used_long_ago(container, used_refresh)  # past the grace window for two tabs renewing at once
     await context.add_cookies([{**cookies[ACCESS], "value": expired}, {**cookies[REFRESH], "value": used_refresh}])
     await page.goto(f"{base}/desk/bookings")  # a refresh token used twice: the whole session is over
     await expect(page.get_by_test_id("session-expired")).to_be_visible()
@@ -229,6 +233,12 @@ async def test_admin_sets_up_the_voice_adds_a_user_and_moves_a_service_request(d
     await page.get_by_role("button", name="Save voice settings").click()
     await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
     await expect(page.get_by_label("Greeting name")).to_have_value("Rosa")
+    for record in (False, True):  # recording off and on again (later tests read call transcripts)
+        await page.get_by_test_id("record-calls").set_checked(record)
+        await page.get_by_role("button", name="Save voice settings").click()
+        await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+        await (expect(page.get_by_test_id("record-calls")).to_be_checked() if record else
+               expect(page.get_by_test_id("record-calls")).not_to_be_checked())
     await page.get_by_label("New user name").fill("night-clerk")
     await page.locator("form[action='/desk/setup/users'] input[name=password]").fill("a long password 1")
     await page.get_by_role("button", name="Add user").click()
@@ -248,3 +258,99 @@ async def test_admin_sets_up_the_voice_adds_a_user_and_moves_a_service_request(d
     await request.get_by_label("New status").select_option("in_progress")
     await request.get_by_role("button", name="Save").click()
     await expect(page.get_by_test_id("request-status").first).to_have_text("in progress")
+
+
+async def test_admin_creates_a_room_type_with_a_room_and_a_rate_and_the_api_quotes_it(desk, browser):
+    base, _ = desk
+    page = await signed_in(browser, base, "admin")
+    await page.get_by_role("link", name="Setup").click()
+    await page.get_by_role("link", name="Add room type").click()
+    await page.get_by_label("Code").fill("LOFT")
+    await page.get_by_label("Name").fill("Garden Loft")
+    await page.get_by_label("Guests in the price").fill("2")
+    await page.get_by_label("Most guests").fill("3")
+    await page.get_by_label("Extra guest, per night (USD)").fill("30.50")
+    await page.get_by_label("Bed configurations").fill("QUEEN: One queen bed")
+    await page.get_by_label("Views").fill("garden")
+    await page.get_by_label("Code").press("Enter")  # keyboard only: Enter in a field submits the form
+    await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+    await expect(page.get_by_test_id("room-type-row").filter(has_text="LOFT")).to_contain_text("Garden Loft")
+
+    await page.get_by_role("link", name="Add room", exact=True).click()
+    await page.get_by_label("Room number").fill("L1")
+    await page.get_by_label("Floor").fill("12")
+    await page.get_by_label("Room type").select_option("LOFT")
+    await page.get_by_label("Beds").select_option("QUEEN")
+    await page.get_by_label("View", exact=True).select_option("garden")
+    await page.get_by_role("button", name="Create room").click()
+    await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+
+    await page.get_by_role("link", name="Add rate plan").click()
+    await page.get_by_label("Room type").select_option("LOFT")
+    await page.get_by_label("Rate code").fill("BAR")
+    await page.get_by_label("Name").fill("Best available")
+    await page.get_by_label("Price (USD)", exact=True).fill("249.9O")  # a letter O for a zero
+    await page.get_by_role("button", name="Create rate plan").click()
+    error = page.get_by_test_id("field-error")
+    await expect(error).to_have_text("must be an amount in USD like 150 or 150.00")
+    await expect(page.get_by_label("Price (USD)", exact=True)).to_have_attribute("aria-invalid", "true")
+    await expect(page.get_by_label("Price (USD)", exact=True)).to_be_focused()
+    await expect(page.get_by_label("Name")).to_have_value("Best available")  # nothing typed is lost
+    await expect(page.get_by_label("Rate code")).to_have_value("BAR")
+    await page.get_by_label("Price (USD)", exact=True).fill("249.90")
+    await page.get_by_role("button", name="Create rate plan").click()
+    await expect(page.get_by_test_id("rate-row").filter(has_text="LOFT")).to_contain_text("249.90 USD")
+
+    quote = httpx.get(f"{base}/v1/rooms/availability", headers=headers("agent"), params={
+        "check_in": (TODAY + dt.timedelta(days=7)).isoformat(), "check_out": (TODAY + dt.timedelta(days=8)).isoformat(),
+        "adults": 2, "room_type": "LOFT"})
+    assert quote.status_code == 200, quote.text
+    loft = next(o for o in quote.json()["options"] if o["room_type_code"] == "LOFT")
+    assert loft["available_count"] == 1 and [r["total"] for r in loft["rates"]] == [249.9]
+    assert page.dialogs == []
+
+
+async def test_admin_edits_a_package_and_a_discount_code(desk, browser):
+    base, _ = desk
+    page = await signed_in(browser, base, "admin")
+    await page.goto(f"{base}/desk/setup")
+    await page.get_by_role("link", name="Edit package Breakfast").click()
+    await expect(page.get_by_label("Code")).to_have_value("breakfast")
+    await expect(page.get_by_label("Price (USD)")).to_have_value("28.00")
+    await page.get_by_label("Price (USD)").fill("31.50")
+    await page.get_by_label("Charged per").select_option("person_night")
+    await page.get_by_role("button", name="Save package").click()
+    await expect(page.get_by_test_id("package-row").filter(has_text="Breakfast")).to_contain_text("31.50 per person night")
+
+    await page.get_by_role("link", name="Edit discount code SUMMER20").click()
+    await page.get_by_label("Amount").fill("120")
+    await page.get_by_label("Description").fill("Summer: a fifth off")
+    await page.get_by_role("button", name="Save discount code").click()
+    await expect(page.get_by_test_id("form-errors")).to_contain_text("a percentage discount is at most 100")
+    await expect(page.get_by_label("Description")).to_have_value("Summer: a fifth off")
+    await page.get_by_label("Amount").fill("25")
+    await page.get_by_role("button", name="Save discount code").click()
+    await expect(page.get_by_test_id("discount-row").filter(has_text="SUMMER20")).to_contain_text("25% · 2026-05-01 to 2026-09-30")
+    stored = httpx.get(f"{base}/v1/admin/discount-codes/SUMMER20", headers=headers("admin")).json()
+    assert stored["amount"] == 25 and stored["description"] == "Summer: a fifth off"
+
+
+async def test_two_tabs_renewing_an_expired_session_at_the_same_moment_stay_signed_in(desk, browser):
+    base, _ = desk
+    context = await browser.new_context()
+    first, second = await context.new_page(), await context.new_page()
+    await first.goto(f"{base}/desk/login")
+    await first.get_by_label("User name").fill("staff")
+    await first.get_by_label("Password").fill(PASSWORDS["staff"])
+    await first.get_by_role("button", name="Sign in").click()
+    await expect(first).to_have_url(f"{base}/desk")
+    access = next(c for c in await first.context.cookies() if c["name"] == ACCESS)
+    expired = access_token(secret=SECRET, subject="staff", role="staff", minutes=1, version=0,
+                           now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+    await first.context.add_cookies([{**access, "value": expired}])
+    await asyncio.gather(first.goto(f"{base}/desk/calls"), second.goto(f"{base}/desk/bookings"))  # both renew with one token
+    await expect(first.get_by_role("heading", level=1)).to_have_text("Calls")
+    await expect(second.get_by_role("heading", level=1)).to_have_text("Bookings")
+    await first.reload()
+    await expect(first.get_by_role("heading", level=1)).to_have_text("Calls")
+    await context.close()

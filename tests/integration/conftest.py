@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.api.deps import Container
 from roomiai.clock import Clock
 from roomiai.config import Settings

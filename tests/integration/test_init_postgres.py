@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from roomiai import cli
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.config import Settings
 from tests.unit.test_property_file import BNB
 

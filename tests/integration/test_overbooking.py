@@ -23,7 +23,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.api.deps import Container
 from roomiai.domain.lifecycle import HOLDS_INVENTORY, BookingStatus
 from roomiai.domain.pools import pools_for

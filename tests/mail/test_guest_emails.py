@@ -8,7 +8,8 @@ import shutil
 import httpx
 import pytest
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.domain.delivery import RetryPolicy
 from roomiai.messaging.eml_files import EmlFiles
 from roomiai.messaging.smtp import SmtpTransport, parse_smtp_url

@@ -160,6 +160,7 @@ class Caller:
     kept: bool = False
     last_line: str = ""
     heard: dict[str, int] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)  # facts said in words people read two ways ("the weekend after next")
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"caller/{self.goal.label}")
@@ -205,7 +206,10 @@ class Caller:
     def _say_fact(self, fact: str, value: object | None) -> str:
         g, rng = self.goal, self.rng
         if fact == "check_in":
-            return say.say_check_in(value if value is not None else self.stay_check_in(), g.today, rng)
+            text = say.say_check_in(value if value is not None else self.stay_check_in(), g.today, rng)
+            if "weekend after next" in text:
+                self.ambiguous.add("check_in")
+            return text
         if fact == "nights":
             nights = value if value is not None else self.stay_nights()
             return say.say_nights(nights, self.stay_check_in(), g.today, rng)
@@ -261,7 +265,7 @@ class Caller:
                 ("", ". I don't have the confirmation number with me", ", it's under the number I'm calling from"))
         if g.kind == "service_request":
             self.given["room_number"] = 0
-            what, _ = g.service
+            what = g.service[0]
             return rng.choice((f"Hi, I'm in room {say.say_room_number(g.room_number, rng)} and we need {what}",
                                f"This is room {say.say_room_number(g.room_number, rng)}, could we get {what}?",
                                f"Hello, room {say.say_room_number(g.room_number, rng)} here. I'd like {what} please"))
@@ -339,6 +343,14 @@ class Caller:
             corrected = True
             if fact in self.said_wrong:
                 parts.append(self.correction_text(fact))
+            elif fact not in self.given or fact in self.ambiguous:  # a length Roomi assumed, or a date said ambiguously
+                if fact in self.ambiguous:
+                    self.ambiguous.discard(fact)
+                    self.given[fact] = self.turn
+                    said = "arriving " + say.say_day(self.stay_check_in(), self.goal.today, self.rng)
+                else:
+                    said = self.fact_text(fact)
+                parts.append(self.rng.choice(("Actually, ", "Oh, I mean ")) + said + ".")
             else:
                 self.problems.append(f"misunderstood {fact}: {reply[:160]}")
                 parts.append(self.rng.choice(("No, that's not right: ", "Hmm, no - ")) + self._say_fact(fact, None) + ".")
@@ -377,6 +389,8 @@ class Caller:
                 continue  # "is 305 555 0188 the best number?" confirms, it does not re-ask
             if fact == "room_type" and self.goal.kind == "sold_out":
                 continue
+            if fact in ("check_in", "nights") and {"check_in", "nights"} & set(self.said_wrong):
+                continue  # the caller's own dates are still wrong ("from the 7th, leaving the 7th"): asking again is fair
             if fact == "check_in" and "nights" in self.given and g.kind in ("change_dates", "caller_id") and not self.given.get("new_dates"):
                 continue
             self.problems.append(f"re-asked {fact} (given at turn {self.given[fact]}) at turn {self.turn}")
@@ -512,6 +526,8 @@ class Caller:
         if g.kind == "cancel_keep":
             self.kept = True
             return rng.choice(say.KEEP)
+        if self.booking_kind:  # a new booking read back as wanted: nothing to change
+            return rng.choice(("nothing, it's all fine, go ahead", "no, nothing, please book it"))
         return rng.choice(("I want to cancel it", "cancel it please"))
 
     def _card(self) -> str:
@@ -534,8 +550,9 @@ class Caller:
         if g.kind == "questions" and re.search(r"\b(book|reserv)", reply, re.I):
             return rng.choice(("no thanks, I'm just gathering information", "not right now, just checking prices",
                                "no, I was only asking"))
-        if g.kind == "sold_out" and g.alternative is None and re.search(r"\b(book|reserv|instead|would you like)", reply, re.I) \
-                and not ROOM_NAMES["STE"].search(reply):
+        others = [code for code, cue in ROOM_NAMES.items() if code != "STE" and cue.search(reply)]
+        if g.kind == "sold_out" and g.alternative is None and re.search(r"\b(book|reserv|instead|would you like|work)", reply, re.I) \
+                and (others or not ROOM_NAMES["STE"].search(reply)):  # "I can't offer the Suite ... Would one of those work?"
             self.kept = True
             return rng.choice(("no thanks, only a suite would do", "no, that's ok. Thanks anyway"))
         if g.kind == "failed_verification" and self.transfer_offered:
@@ -552,8 +569,12 @@ class Caller:
         days = days_mentioned(reply, g.today.year) | days_mentioned(reply, g.today.year + 1)
         if days and "check_in" in self.given and check_in not in days and g.kind != "change_room":
             errors.append("check_in")
+        check_out = check_in + dt.timedelta(days=nights)
+        if len(days_mentioned(reply, g.today.year)) >= 2 and check_in in days and check_out not in days and self.booking_kind \
+                and not errors:
+            errors.append("nights")  # "Friday the 30th to Sunday the 8th": a departure the caller never wanted
         said_nights = re.findall(r"\b(\d+) nights?\b", reply)
-        if said_nights and "nights" in self.given and int(said_nights[0]) != nights and g.kind != "change_room":
+        if said_nights and int(said_nights[0]) != nights and g.kind != "change_room" and "nights" not in errors:
             errors.append("nights" if "check_in" not in errors else "check_in")
         adults = re.findall(r"\b(\d+) adults?\b", reply)
         if adults and "party" in self.given:

@@ -26,9 +26,20 @@ AREA_CODES = ("305", "786", "212", "646", "415", "312", "617", "713", "404", "20
 DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
 FITS = {"STD": (3, 3), "DLX": (3, 3), "STE": (3, 4), "FAM": (4, 5)}  # (most adults, most people)
 PARTIES = ((1, 0), (2, 0), (2, 0), (1, 0), (2, 1), (2, 2), (3, 0), (1, 1))
-SERVICE_ASKS = (("more towels", "housekeeping"), ("extra pillows", "housekeeping"), ("the room cleaned", "housekeeping"),
-                ("a toothbrush", "amenity"), ("the air conditioning fixed, it's not working", "maintenance"),
-                ("a club sandwich sent up", "room_service"), ("an extra blanket", "housekeeping"))
+SERVICE_ASKS = (  # (what the caller asks for, the department that handles it, its priority)
+    ("more towels", "housekeeping", "normal"), ("extra pillows", "housekeeping", "normal"),
+    ("the room cleaned", "housekeeping", "normal"), ("a toothbrush", "amenity", "normal"),
+    ("the air conditioning fixed, it's not working", "maintenance", "normal"),
+    ("a club sandwich sent up", "room_service", "normal"), ("an extra blanket", "housekeeping", "normal"),
+    ("someone to look at a leak under the sink", "maintenance", "urgent"),
+    ("the TV fixed, it won't turn on", "maintenance", "normal"), ("fresh sheets on the bed", "housekeeping", "normal"),
+    ("somebody to fix the shower, there's no hot water", "maintenance", "urgent"),
+    ("a wake-up call at six tomorrow morning", "concierge", "normal"), ("a taxi to the airport at eight", "concierge", "normal"),
+    ("a bottle of red wine and two glasses brought up", "room_service", "normal"),
+    ("a new light bulb, the bedside lamp is out", "maintenance", "normal"),
+    ("a hair dryer", "amenity", "normal"), ("help with our luggage", "concierge", "normal"),
+    ("two coffees and some orange juice", "room_service", "normal"),
+)
 CARDS = ("4111 1111 1111 1111", "5555 5555 5555 4444", "4012 8888 8888 1881")
 TOPICS = tuple(phrasing.QUESTIONS)
 
@@ -59,7 +70,7 @@ class Goal:
     corrections: list[tuple[str, object, str]] = field(default_factory=list)  # (fact, wrong value, when)
     alternative: str | None = None  # sold out: the room type accepted instead, None to decline
     card: str | None = None
-    service: tuple[str, str] | None = None  # (what the caller asks for, the request type it is)
+    service: tuple[str, str, str] | None = None  # (what the caller asks for, the request type it is, its priority)
     wrong: str | None = None  # failed verification: "confirmation" or "last_name"
     ask_human_at: int = 0
     volunteer_p: float = 0.3

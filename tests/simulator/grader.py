@@ -22,7 +22,7 @@ class Before:
 
     bookings: set[str]
     existing: dict[str, Any] | None
-    requests: int
+    requests: set[str]  # ids of the service requests the room already had
 
 
 @dataclass
@@ -44,7 +44,8 @@ class Verdict:
                     "new_check_in": g.new_check_in.isoformat() if g.new_check_in else None, "new_nights": g.new_nights,
                     "new_room_type": g.new_room_type, "corrections": [(f, str(w), when) for f, w, when in g.corrections],
                     "questions": g.questions, "alternative": g.alternative, "wrong": g.wrong,
-                    "caller_id": bool(g.caller_id), "existing": g.existing_number, "room": g.room_number},
+                    "caller_id": bool(g.caller_id), "existing": g.existing_number, "room": g.room_number,
+                    "service": g.service},
                 "transcript": [{"caller": x.caller, "roomi": x.roomi, "state": x.state, "tools": x.tools} for x in self.lines]}
 
 
@@ -72,15 +73,20 @@ async def booking(staff: httpx.AsyncClient, number: str) -> dict[str, Any]:
 async def requests_for(staff: httpx.AsyncClient, room: str | None) -> list[dict[str, Any]]:
     if not room:
         return []
-    response = await staff.get("/v1/services/requests", params={"room_number": room, "limit": 200})
-    response.raise_for_status()
-    return response.json()["requests"]
+    found: list[dict[str, Any]] = []
+    while True:  # every page: a room hosts many simulated calls
+        response = await staff.get("/v1/services/requests", params={"room_number": room, "limit": 200, "offset": len(found)})
+        response.raise_for_status()
+        page = response.json()["requests"]
+        found += page
+        if len(page) < 200:
+            return found
 
 
 async def before_call(staff: httpx.AsyncClient, goal: Goal) -> Before:
     existing = await booking(staff, goal.existing_number) if goal.existing_number else None
     return Before(bookings=await caller_bookings(staff, goal), existing=existing,
-                  requests=len(await requests_for(staff, goal.room_number)))
+                  requests={r["request_id"] for r in await requests_for(staff, goal.room_number)})
 
 
 def stay_problems(stored: dict[str, Any], *, check_in, nights: int, room_type: str, adults: int, children: int,
@@ -97,6 +103,23 @@ def stay_problems(stored: dict[str, Any], *, check_in, nights: int, room_type: s
     if not same_name(stored["guest_name"], first, last):
         wrong.append(f"name {stored['guest_name']!r}, wanted {first} {last!r}")
     return wrong
+
+
+def service_problems(goal: Goal, filed: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with the requests this call filed (by id, not by recency: rooms and pinned clocks repeat)."""
+    if not filed:
+        return ["no service request filed for the room"]
+    if len(filed) > 1:
+        return [f"{len(filed)} service requests filed"]
+    if not goal.service:
+        return []
+    _, wanted, priority = goal.service
+    problems = []
+    if filed[0]["request_type"] not in SIMILAR_REQUESTS.get(wanted, {wanted}):
+        problems.append(f"service request filed as {filed[0]['request_type']}, wanted {wanted}")
+    if filed[0]["priority"] != priority:
+        problems.append(f"service request filed as {filed[0]['priority']}, wanted {priority}")
+    return problems
 
 
 def card_leaks(card: str | None, texts: list[str]) -> list[str]:
@@ -168,13 +191,8 @@ async def grade(staff: httpx.AsyncClient, goal: Goal, caller: Caller, lines: lis
     if kind == "transfer" and outcome != "transferred":
         reasons.append(f"not transferred (outcome {outcome})")
     if kind == "service_request":
-        after = await requests_for(staff, goal.room_number)
-        filed = after[: max(0, len(after) - before.requests)]  # newest first
-        wanted = goal.service[1] if goal.service else None
-        if not filed:
-            reasons.append("no service request filed for the room")
-        elif wanted and filed[0]["request_type"] not in SIMILAR_REQUESTS.get(wanted, {wanted}):
-            reasons.append(f"service request filed as {filed[0]['request_type']}, wanted {wanted}")
+        reasons += service_problems(goal, [r for r in await requests_for(staff, goal.room_number)
+                                           if r["request_id"] not in before.requests])
     texts = spoken + [t.get("text", "") for t in log.get("transcript", [])] + [json.dumps(b) for b in new] + (
         [json.dumps(existing)] if existing else []) + [json.dumps(log)]
     leaks = card_leaks(goal.card, texts)

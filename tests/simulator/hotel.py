@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 
 from roomiai.agent.api_client import EMBEDDED_URL, RoomiApi
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.clock import Clock
 from roomiai.config import Settings
 from roomiai.demo.seed import seed_demo

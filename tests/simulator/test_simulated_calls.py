@@ -21,9 +21,6 @@ pytestmark = pytest.mark.simulator
 SEEDS = (101, 102, 103)
 # (kind, seed) → why the call fails today (the grader's first reasons, from a run on the brain as it is)
 KNOWN_FAILURES: dict[tuple[str, int], str] = {
-    ("book_corrections", 101): "re-asked nights (given at turn 2) at turn 3",
-    ("change_dates", 101): "re-asked confirmation_number (given at turn 1) at turn 2; re-asked last (given at turn 1) at turn 2",
-    ("book_one_breath", 103): "re-asked party (given at turn 0) at turn 1; re-asked party (given at turn 1) at turn 2",
 }
 
 

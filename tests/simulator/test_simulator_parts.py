@@ -12,7 +12,7 @@ from tests.agent.scripted_llm import ScriptedLLM, call
 from tests.simulator import phrasing as say
 from tests.simulator.caller import Ask, Caller, asks_of, days_mentioned
 from tests.simulator.goals import KINDS, make_goal
-from tests.simulator.grader import card_leaks
+from tests.simulator.grader import card_leaks, service_problems
 from tests.simulator.hotel import sim_hotel
 from tests.simulator.runner import run_call
 
@@ -121,3 +121,15 @@ def test_the_grader_fails_a_call_that_books_nothing(tmp_path):
 
     verdict = asyncio.run(go())
     assert not verdict.passed and "no booking made" in verdict.reasons
+
+
+def test_the_grader_judges_only_the_request_the_call_filed():
+    """The call's own request decides, by id: a room reused by many calls under a pinned clock has older ones."""
+    goal = make_goal("service_request", seed=1, index=0)
+    goal.service = ("someone to look at a leak under the sink", "maintenance", "urgent")
+    right = {"request_id": "SRV-2026-00009", "request_type": "maintenance", "priority": "urgent"}
+    assert service_problems(goal, [right]) == []
+    assert service_problems(goal, []) == ["no service request filed for the room"]
+    assert service_problems(goal, [right, {**right, "request_id": "SRV-2026-00010"}]) == ["2 service requests filed"]
+    assert service_problems(goal, [{**right, "request_type": "housekeeping", "priority": "normal"}]) == [
+        "service request filed as housekeeping, wanted maintenance", "service request filed as normal, wanted urgent"]

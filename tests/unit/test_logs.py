@@ -206,7 +206,7 @@ def free_port() -> int:
 
 def test_roomi_serve_writes_uvicorn_and_access_logs_as_redacted_json(tmp_path):
     port = free_port()
-    env = {"ROOMIAI_DATA_DIR": str(tmp_path), "ROOMIAI_LOG_DIR": str(tmp_path / "logs")}
+    env = {"ROOMIAI_DATA_DIR": str(tmp_path), "ROOMIAI_LOG_DIR": str(tmp_path / "logs"), "ROOMIAI_ACCESS_LOG": "true"}
     code = f"import sys\nfrom roomiai.cli import main\nsys.exit(main(['serve', '--port', '{port}']))\n"
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ROOMIAI_")}
     clean.update(env, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "src"), clean.get("PYTHONPATH")])))

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from roomiai.api.app import build_container
+from roomiai.bootstrap import build_container
 from roomiai.config import Settings
 from roomiai.domain.cards import parse_card
 from roomiai.domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined

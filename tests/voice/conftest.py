@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.config import Settings
 from roomiai.voice.speech import LocalModels
 

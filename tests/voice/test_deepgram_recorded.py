@@ -21,7 +21,7 @@ from livekit.plugins import deepgram
 from roomiai.agent.runtime import deterministic_brain
 from roomiai.config import Settings
 from roomiai.voice.call import SORRY_TRANSFER, SORRY_TRY_AGAIN
-from roomiai.voice.speech import DEEPGRAM_URL_ENV, KEYTERMS, speech_for
+from roomiai.voice.speech import DEEPGRAM_URL_ENV, KEYTERMS, STAFF_KEYTERMS, hotel_keyterms, speech_for
 from roomiai.voice.wav_call import run_wav_call
 from roomiai.voice.wav_io import LINE_RATE, read_caller_wav
 
@@ -92,6 +92,8 @@ async def test_deepgram_ears_from_speech_for_hear_the_recorded_transcript(deepgr
             listen.param("channels")) == ("en-US", "linear16", "16000", "1")
     assert (listen.param("interim_results"), listen.param("vad_events"), listen.param("punctuate")) == \
         ("true", "true", "true")
+    # low latency: interim results while the caller speaks, the final 25 ms into a pause (livekit's VAD ends turns)
+    assert (listen.param("endpointing"), listen.param("no_delay")) == ("25", "true")
     assert abs(listen.audio_seconds - sum(frame.duration for frame in caller_frames(pcm))) < 0.06
     assert listen.controls[-1] == "CloseStream"
     assert [message["type"] for message in listen.sent] == \
@@ -157,12 +159,42 @@ async def test_a_call_with_deepgram_speech_answers_the_caller(deepgram_settings,
     assert "11" in turn["roomi"] and not report["transferred"]
     assert report["speech"]["stt"].startswith("deepgram nova-3")
     (listen,) = replay.listens
-    assert listen.param("model") == "nova-3" and listen.query["keyterm"] == KEYTERMS
+    assert listen.param("model") == "nova-3"
+    keyterms = listen.query["keyterm"]  # the hotel's own words first, as the call's hotel_info gave them
+    assert keyterms[:5] == ["Grand Hotel", "Standard Room", "Deluxe Room", "Suite", "Family Room"]
+    assert "Ocean Drive" in keyterms and set(KEYTERMS + STAFF_KEYTERMS) <= set(keyterms)
     assert listen.sent_of("Results")[-1]["is_final"]
     spoken = [text.strip() for speak in replay.speaks for text in speak.flushed_texts if text.strip()]
     assert spoken[0].startswith("Thank you for calling Grand Hotel")  # the greeting
     assert spoken[-1] == turn["roomi"]  # her answer, in Deepgram's voice
     assert [item["file"] for item in report["agent_wavs"]] == ["agent_00.wav", "agent_01.wav"]
+
+
+def test_hotel_keyterms_are_its_name_rooms_packages_and_street_then_common_words():
+    facts = {"name": "Harbour View B&B", "address": "12 Kade Street, Harlingen, 8861 AB",
+             "room_types": [{"name": "Harbour Room"}, {"name": "Attic  Suite"}], "packages": [{"name": "Wadden Tour"}]}
+    terms = hotel_keyterms(facts)
+    assert terms[:5] == ["Harbour View B&B", "Harbour Room", "Attic Suite", "Wadden Tour", "Kade Street"]
+    assert terms[5:] == [term for term in KEYTERMS + STAFF_KEYTERMS]
+    assert hotel_keyterms({})[0] == KEYTERMS[0]  # nothing known: the common words alone
+
+
+async def test_a_confirmation_number_deepgram_is_unsure_of_is_read_back_before_the_lookup(
+        deepgram_settings, local_models, say, tmp_path, monkeypatch):
+    """Deepgram's confidence (0.41 on the number and name) reaches the brain, which asks before it looks anything up."""
+    lines = ["I would like to cancel my booking.", "It is ROOMI 2026 0112 001 last name Bennett.", "Yes."]
+    async with DeepgramReplay(listen="listen_unsure_booking_lookup") as replay:
+        monkeypatch.setenv(DEEPGRAM_URL_ENV, replay.url)
+        report = await run_wav_call(deepgram_settings, [say(line) for line in lines], tmp_path / "out",
+                                    make_brain=deterministic_brain, today=TODAY, models=local_models)
+
+    first, unsure, yes = report["turns"]
+    assert first["answered"] and "confirmation number" in first["roomi"], json.dumps(report["turns"], indent=1)
+    assert unsure["caller_transcript"] == "It's Roomi 2026 0112 001, last name Bennett."
+    assert unsure["roomi"] == ("Just to be sure, I heard the confirmation number R O O M I, 2 0 2 6 0 1 1 2, 0 0 1 and "
+                               "the last name Bennett, B E N N E T T. Is that right?")
+    assert unsure["tools"] == []  # nothing was looked up on a guess
+    assert yes["tools"] == ["find_booking"]
 
 
 async def test_the_recorder_for_new_fixtures_speaks_both_protocols(say):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -17,6 +16,7 @@ from roomiai.voice.worker import Keypad
 
 from ..conftest import SECRET, TODAY
 from .conftest import call_log
+from .manual_clock import ManualClock, settle
 
 pytestmark = pytest.mark.voice
 CARD = "4111111111111111"
@@ -51,12 +51,14 @@ async def test_the_keypad_sends_on_hash_clears_on_star_and_after_a_pause():
     async def send(keys: str) -> None:
         sent.append(keys)
 
-    keypad = Keypad(send, pause=0.2)
+    clock = ManualClock()
+    keypad = Keypad(send, pause=3.0, clock=clock)
     for key in "12*34#":
         keypad.press(key)
-    await asyncio.sleep(0.01)
+    await settle()
     assert sent == ["34"]
-    for key in "0":
-        keypad.press(key)
-    await asyncio.sleep(0.3)
+    keypad.press("0")
+    await clock.advance(2.5)
+    assert sent == ["34"]
+    await clock.advance(0.5)
     assert sent == ["34", "0"]

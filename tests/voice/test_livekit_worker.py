@@ -36,6 +36,7 @@ from roomiai.voice.worker import (
 )
 
 from ..conftest import SECRET, TODAY
+from .manual_clock import ManualClock, settle
 
 pytestmark = pytest.mark.voice
 
@@ -117,44 +118,38 @@ class Typed:
         self.entries.append(keys)
 
 
-async def settle(seconds: float = 0.0) -> None:
-    await asyncio.sleep(seconds)
-    for _ in range(3):  # let the send tasks the keypad scheduled run
-        await asyncio.sleep(0)
-
-
 async def test_digits_typed_quicker_than_the_pause_are_one_entry():
-    typed = Typed()
-    keypad = Keypad(typed, pause=0.05)
+    typed, clock = Typed(), ManualClock()
+    keypad = Keypad(typed, pause=3.0, clock=clock)
     for key in "1204":
         keypad.press(key)
-        await settle(0.01)
+        await clock.advance(2.9)
     assert typed.entries == []
 
-    await settle(0.1)
+    await clock.advance(0.1)
     assert typed.entries == ["1204"]
 
 
 async def test_hash_sends_at_once_and_the_pause_does_not_send_it_again():
-    typed = Typed()
-    keypad = Keypad(typed, pause=0.05)
+    typed, clock = Typed(), ManualClock()
+    keypad = Keypad(typed, pause=3.0, clock=clock)
     for key in "42#":
         keypad.press(key)
     await settle()
     assert typed.entries == ["42"]
 
-    await settle(0.1)
+    await clock.advance(10)
     assert typed.entries == ["42"]
 
 
 @pytest.mark.parametrize(("keys", "entries"), [("59*7#", ["7"]), ("3*", []), ("#", []), ("12#0", ["12", "0"]),
                                                ("0105#", ["0105"])])
 async def test_star_clears_hash_sends_a_pause_sends(keys, entries):
-    typed = Typed()
-    keypad = Keypad(typed, pause=0.05)
+    typed, clock = Typed(), ManualClock()
+    keypad = Keypad(typed, pause=3.0, clock=clock)
     for key in keys:
         keypad.press(key)
-    await settle(0.1)
+    await clock.advance(3.0)
     assert typed.entries == entries
 
 

@@ -1,45 +1,118 @@
-"""Roomi's speech plays at the pace of a real speaker, and a barge-in cuts it where the caller came in."""
+"""Roomi's speech plays at the pace of a real speaker, a pause holds it, and a barge-in cuts it where the caller came in.
+
+The playout runs on a clock the tests move by hand: nothing here sleeps or reads the wall clock.
+"""
 
 from __future__ import annotations
-
-import asyncio
-import time
 
 import pytest
 from livekit import rtc
 
+from roomiai.voice.playout import PacedAudioOutput
 from roomiai.voice.wav_io import ReplyRecorder
+
+from .manual_clock import ManualClock, settle
 
 pytestmark = pytest.mark.voice
 
 
-def frame(seconds: float = 0.1, rate: int = 16000) -> rtc.AudioFrame:
+def frame(seconds: float = 0.1, rate: int = 16000, value: int = 1) -> rtc.AudioFrame:
     samples = int(rate * seconds)
-    return rtc.AudioFrame(b"\1\0" * samples, rate, 1, samples)
+    return rtc.AudioFrame(value.to_bytes(2, "little") * samples, rate, 1, samples)
+
+
+class Speaker(PacedAudioOutput):
+    """A remote player: frames delivered ahead of the playout clock, as the call page gets them."""
+
+    def __init__(self, clock: ManualClock, lead: float):
+        super().__init__(label="test-speaker", lead=lead, clock=clock)
+        self.delivered: list[int] = []
+        self.events: list[str] = []
+
+    async def deliver(self, frame: rtc.AudioFrame) -> None:
+        self.delivered.append(int.from_bytes(bytes(frame.data)[:2], "little"))
+
+    async def paused(self) -> None:
+        self.events.append("paused")
+
+    async def resumed(self) -> None:
+        self.events.append("resumed")
 
 
 async def test_a_segment_finishes_when_it_has_played_not_when_it_was_handed_over():
-    out = ReplyRecorder()
-    started = time.monotonic()
+    clock = ManualClock()
+    out = ReplyRecorder(clock=clock)
     for _ in range(5):
         await out.capture_frame(frame(0.1))
     out.flush()
-    handed_over = time.monotonic() - started
+    await clock.advance(0.45)
+    assert out.interrupted == [False] and len(out.segments[0]) == 5  # all handed over, not yet played
+    assert out.position == pytest.approx(0.45)
+    await clock.advance(0.1)
     finished = await out.wait_for_playout()
-    assert handed_over < 0.45 <= time.monotonic() - started
     assert finished.interrupted is False and finished.playback_position == pytest.approx(0.5)
-    assert out.interrupted == [False] and len(out.segments[0]) == 5
 
 
 async def test_clearing_the_buffer_interrupts_the_segment_at_the_current_position():
-    out = ReplyRecorder()
+    clock = ManualClock()
+    out = ReplyRecorder(clock=clock)
     for _ in range(20):
         await out.capture_frame(frame(0.1))
-    await asyncio.sleep(0.3)
+    await clock.advance(0.35)
     out.clear_buffer()
     finished = await out.wait_for_playout()
     assert finished.interrupted is True
-    assert 0.2 < finished.playback_position < 0.6
-    await asyncio.sleep(0.05)
+    assert finished.playback_position == pytest.approx(0.35)
+    await settle()
     assert out.interrupted == [True]
-    assert len(out.segments[0]) < 20  # what was never played was dropped
+    assert len(out.segments[0]) == 4  # what was never played was dropped
+
+
+async def test_a_pause_holds_the_playout_and_a_resume_goes_on_where_it_stopped():
+    clock = ManualClock()
+    out = ReplyRecorder(clock=clock)
+    for _ in range(10):
+        await out.capture_frame(frame(0.1))
+    out.flush()
+    await clock.advance(0.25)
+    out.pause()
+    await clock.advance(2.0)  # the caller said "uh-huh": nothing plays meanwhile
+    assert out.position == pytest.approx(0.25)
+    assert len(out.segments[0]) == 3
+    out.resume()
+    await clock.advance(0.5)
+    assert out.position == pytest.approx(0.75)
+    await clock.advance(0.3)
+    finished = await out.wait_for_playout()
+    assert finished.interrupted is False and finished.playback_position == pytest.approx(1.0)
+    assert len(out.segments[0]) == 10
+
+
+async def test_what_a_remote_player_had_buffered_at_a_pause_is_delivered_again_on_resume():
+    clock = ManualClock()
+    out = Speaker(clock, lead=0.25)
+    for number in range(1, 11):
+        await out.capture_frame(frame(0.1, value=number))
+    await clock.advance(0.15)  # frame 2 is playing; frames up to 4 are already on the page
+    assert out.delivered == [1, 2, 3, 4]
+    out.pause()
+    await settle()
+    await clock.advance(1.0)
+    assert out.delivered == [1, 2, 3, 4] and out.events == ["paused"]
+    out.resume()
+    await settle()
+    assert out.delivered[4:6] == [2, 3]  # the page dropped them at the pause: sent again, from the one playing
+    assert out.events == ["paused", "resumed"]
+
+
+async def test_a_barge_in_during_a_pause_ends_the_segment_where_the_pause_began():
+    clock = ManualClock()
+    out = ReplyRecorder(clock=clock)
+    for _ in range(10):
+        await out.capture_frame(frame(0.1))
+    await clock.advance(0.3)
+    out.pause()
+    await clock.advance(1.0)
+    out.clear_buffer()
+    finished = await out.wait_for_playout()
+    assert finished.interrupted is True and finished.playback_position == pytest.approx(0.3)

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from roomiai.agent.runtime import deterministic_brain
-from roomiai.api.app import build_container, create_app
+from roomiai.api.app import create_app
+from roomiai.bootstrap import build_container
 from roomiai.config import Settings
 from roomiai.voice.wav_call import run_wav_call
 

@@ -9,7 +9,12 @@ from typing import Any
 from ..domain.references import mask_phone
 
 OUTCOME_RANK = {
-    "booking_failed": 1, "service_request": 2, "booking_modified": 3, "booking_cancelled": 3, "transferred": 4,
+    "abandoned": 0,
+    "booking_failed": 1,
+    "service_request": 2,
+    "booking_modified": 3,
+    "booking_cancelled": 3,
+    "transferred": 4,
     "booking_completed": 5,
 }
 
@@ -43,6 +48,12 @@ class CallState:
         """The caller's number as logs may show it."""
         return mask_phone(self.caller_id)
 
+    def date(self) -> dt.date:
+        """The hotel's date for this call, which every call is started with."""
+        if self.today is None:
+            raise RuntimeError("the call was started without the hotel's date (CallState.today)")
+        return self.today
+
     def settle(self, outcome: str, confirmation_number: str | None = None) -> None:
         """Record what the call achieved; a weightier outcome (a completed booking) is never replaced by a lesser one."""
         if confirmation_number:
@@ -51,5 +62,7 @@ class CallState:
             self.outcome = outcome
 
     def __repr__(self) -> str:
-        return (f"CallState(session_id={self.session_id!r}, caller={self.masked_caller!r}, outcome={self.outcome!r}, "
-                f"verified={sorted(self.verified)!r}, booked={self.booked!r})")
+        return (
+            f"CallState(session_id={self.session_id!r}, caller={self.masked_caller!r}, outcome={self.outcome!r}, "
+            f"verified={sorted(self.verified)!r}, booked={self.booked!r})"
+        )

@@ -85,22 +85,34 @@ class CardCapture:
         code = security_code_in(words)
         month, year = expiry[1]
         try:
-            saved = await self.api.save_card(card_number=number, expiry=f"{month:02d}/{year}", cvv=code[1] if code else None)
+            saved = await self.api.save_card(
+                card_number=number, expiry=f"{month:02d}/{year}", cvv=code[1] if code else None
+            )
         except ApiError as exc:
             log.info("a card given in call %s was refused: %s", self.state.session_id, exc.detail)
-            return Captured(safe, f"I'm sorry, {exc.detail[0].lower()}{exc.detail[1:]} Could you give me the card again?")
-        self.state.card = {"payment_token": saved["payment_token"], "brand": saved["brand"],
-                           "last_four": saved["last_four"]}
+            return Captured(
+                safe, f"I'm sorry, {exc.detail[0].lower()}{exc.detail[1:]} Could you give me the card again?"
+            )
+        self.state.card = {
+            "payment_token": saved["payment_token"],
+            "brand": saved["brand"],
+            "last_four": saved["last_four"],
+        }
         if not only_about_the_card(safe):
             return Captured(safe, None)  # saved; the rest of what the caller said is the brain's to answer
         brand = BRAND_NAMES.get(saved["brand"], "card")
-        return Captured(safe, f"Thank you, I've saved the {brand} ending in {' '.join(saved['last_four'])}. "
-                              "It will guarantee your booking.")
+        return Captured(
+            safe,
+            f"Thank you, I've saved the {brand} ending in {' '.join(saved['last_four'])}. "
+            "It will guarantee your booking.",
+        )
 
 
 def only_about_the_card(safe_text: str) -> bool:
     """Whether the caller said nothing but the card ('my card is [card ending 1111]', 'use this card: ...')."""
     words = re.findall(r"[a-z']+", PLACEHOLDER.sub(" ", safe_text.lower()))
+    if words[:1] in (["yes"], ["yeah"], ["yep"], ["yup"]):
+        return False  # "yes, and put it on my card": the yes answers Roomi's question, so the brain must hear it
     return sum(word not in ABOUT_A_CARD for word in words) <= 1
 
 
@@ -111,8 +123,10 @@ def safe_words(text: str, *, after_a_card: bool = True) -> str:
     otherwise it may be a date of the stay.
     """
     safe = redact_card_numbers(text)
-    for find, placeholder in ((security_code_in, "[security code]"),
-                              (partial(expiry_in, uncued=after_a_card), "[card expiry]")):
+    for find, placeholder in (
+        (security_code_in, "[security code]"),
+        (partial(expiry_in, uncued=after_a_card), "[card expiry]"),
+    ):
         while (found := find(without_placeholders(safe))) is not None and found[0] in safe:
             safe = safe.replace(found[0], placeholder)
     return safe

@@ -29,7 +29,9 @@ def run(settings: Settings, *, jsonl: bool, brain: str | None, today: str | None
         print(f"roomi chat: --today must be a date as YYYY-MM-DD, not {today!r}", file=sys.stderr)
         return 2
     if caller_id and not CALLER_ID_RE.fullmatch(caller_id):
-        print(f"roomi chat: --caller-id must be a phone number such as +15551234567, not {caller_id!r}", file=sys.stderr)
+        print(
+            f"roomi chat: --caller-id must be a phone number such as +15551234567, not {caller_id!r}", file=sys.stderr
+        )
         return 2
     try:
         make_brain = brain_for(brain or settings.brain, settings)
@@ -50,10 +52,13 @@ def run(settings: Settings, *, jsonl: bool, brain: str | None, today: str | None
     return 0
 
 
-async def _call(settings: Settings, *, out: TextIO, jsonl: bool, make_brain: MakeBrain, today: dt.date | None,
-                caller_id: str | None) -> None:
-    async with connect_api(settings, today=today) as (api, hotel_today), \
-            start_call(api, today=hotel_today, make_brain=make_brain, caller_id=caller_id) as call:
+async def _call(
+    settings: Settings, *, out: TextIO, jsonl: bool, make_brain: MakeBrain, today: dt.date | None, caller_id: str | None
+) -> None:
+    async with (
+        connect_api(settings, today=today) as (api, hotel_today),
+        start_call(api, today=hotel_today, make_brain=make_brain, caller_id=caller_id) as call,
+    ):
         lines = read_lines(sys.stdin)
         await (chat_jsonl if jsonl else chat_terminal)(call, lines, out)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from .. import metrics
 from ..config import PLACEHOLDER_SECRETS, Settings
 
 if TYPE_CHECKING:
@@ -44,22 +45,29 @@ def require_configured(settings: Settings) -> None:
     if base_url:
         parsed = urlparse(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise LLMNotConfigured(f"ROOMIAI_LLM_BASE_URL must be an http(s) URL such as http://127.0.0.1:11434/v1, "
-                                   f"not {base_url!r}.")
+            raise LLMNotConfigured(
+                f"ROOMIAI_LLM_BASE_URL must be an http(s) URL such as http://127.0.0.1:11434/v1, not {base_url!r}."
+            )
     key = settings.resolved_llm_api_key()
     if key and _placeholder(key):
-        raise LLMNotConfigured("The LLM API key is a placeholder; set ROOMIAI_LLM_API_KEY (or GROQ_API_KEY / "
-                               "OPENAI_API_KEY) to a real key.")
+        raise LLMNotConfigured(
+            "The LLM API key is a placeholder; set ROOMIAI_LLM_API_KEY (or GROQ_API_KEY / "
+            "OPENAI_API_KEY) to a real key."
+        )
     if not settings.llm_configured():
         provider = settings.resolved_llm_provider()
         if provider == "openai":
-            raise LLMNotConfigured("The LLM brain is not configured: set OPENAI_API_KEY (or ROOMIAI_LLM_API_KEY) for "
-                                   "OpenAI, or ROOMIAI_LLM_BASE_URL for another OpenAI-compatible endpoint; "
-                                   "or use --brain deterministic.")
+            raise LLMNotConfigured(
+                "The LLM brain is not configured: set OPENAI_API_KEY (or ROOMIAI_LLM_API_KEY) for "
+                "OpenAI, or ROOMIAI_LLM_BASE_URL for another OpenAI-compatible endpoint; "
+                "or use --brain deterministic."
+            )
         raise LLMNotConfigured(f"The LLM brain is not configured: {HOW_TO_CONFIGURE}.")
     if settings.resolved_llm_provider() == "openai" and not base_url and model == GROQ_DEFAULT_MODEL:
-        raise LLMNotConfigured(f"OpenAI does not serve {GROQ_DEFAULT_MODEL}: set ROOMIAI_LLM_MODEL (e.g. gpt-4.1-mini), "
-                               "or ROOMIAI_LLM_PROVIDER=groq.")
+        raise LLMNotConfigured(
+            f"OpenAI does not serve {GROQ_DEFAULT_MODEL}: set ROOMIAI_LLM_MODEL (e.g. gpt-4.1-mini), "
+            "or ROOMIAI_LLM_PROVIDER=groq."
+        )
 
 
 def make_llm(settings: Settings) -> llm.LLM:
@@ -91,10 +99,14 @@ def llm_brain_factory(settings: Settings) -> Callable[[RoomiApi, CallState, dict
 
         log.info("the LLM brain is %s, with the deterministic brain as its fallback", describe(settings))
         # a provider that fails or stalls does not leave the caller in silence: the offline brain answers that turn
-        return livekit_llm.FallbackAdapter(
-            [make_llm(settings), DeterministicLLM(hotel=hotel_facts, today=lambda: state.today)],
-            attempt_timeout=settings.provider_timeout_seconds, max_retry_per_llm=1, retry_interval=0.3,
+        brain = livekit_llm.FallbackAdapter(
+            [make_llm(settings), DeterministicLLM(hotel=hotel_facts, today=state.date)],
+            attempt_timeout=settings.provider_timeout_seconds,
+            max_retry_per_llm=1,
+            retry_interval=0.3,
         )
+        brain.on("llm_availability_changed", metrics.fallback_counter("llm"))
+        return brain
 
     return make_brain
 
@@ -102,8 +114,11 @@ def llm_brain_factory(settings: Settings) -> Callable[[RoomiApi, CallState, dict
 def describe(settings: Settings) -> str:
     """Which LLM the settings configure, for logs: provider, model and host; never the key."""
     provider = settings.resolved_llm_provider()
-    host = urlparse(settings.llm_base_url).netloc if settings.llm_base_url.strip() else (
-        "api.groq.com" if provider == "groq" else "api.openai.com")
+    host = (
+        urlparse(settings.llm_base_url).netloc
+        if settings.llm_base_url.strip()
+        else ("api.groq.com" if provider == "groq" else "api.openai.com")
+    )
     return f"{provider} {settings.llm_model} at {host}"
 
 

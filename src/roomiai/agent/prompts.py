@@ -30,8 +30,11 @@ Always read the details back and get a clear yes before booking, changing or can
 
 def policy_topics() -> list[str]:
     """The policy topics, from the markdown files in the policies folder."""
-    names = [entry.name.removesuffix(".md") for entry in _policy_dir().iterdir()
-             if entry.name.endswith(".md") and entry.is_file()]
+    names = [
+        entry.name.removesuffix(".md")
+        for entry in _policy_dir().iterdir()
+        if entry.name.endswith(".md") and entry.is_file()
+    ]
     ranked = [name for name in POLICY_ORDER if name in names]
     return ranked + sorted(name for name in names if name not in POLICY_ORDER)
 
@@ -69,9 +72,11 @@ def _demote(markdown: str) -> str:
 def _today(facts: dict[str, Any], today: dt.date) -> str:
     zone = facts.get("timezone")
     where = f" (time zone {zone})" if zone else ""
-    return (f"Today is {today:%A} {today.day} {today:%B %Y} ({today.isoformat()}) at the hotel{where}. "
-            "Give tools dates as YYYY-MM-DD, working out words such as tomorrow, next Friday or the 20th from today; "
-            "a stay starts today or later. If a date is unclear, ask.")
+    return (
+        f"Today is {today:%A} {today.day} {today:%B %Y} ({today.isoformat()}) at the hotel{where}. "
+        "Give tools dates as YYYY-MM-DD, working out words such as tomorrow, next Friday or the 20th from today; "
+        "a stay starts today or later. If a date is unclear, ask."
+    )
 
 
 def _hotel(facts: dict[str, Any]) -> list[str]:
@@ -90,8 +95,11 @@ def _hotel(facts: dict[str, Any]) -> list[str]:
         lines.append("Hotel policies, in the hotel's words:")
         lines += [f"- {_topic(name).capitalize()}: {text}" for name, text in hotel_policies.items() if text]
     topics = [*BASIC_TOPICS, *(facts.get("info") or {}), *hotel_policies]
-    lines.append("hotel_info answers these topics in the hotel's words: "
-                 + ", ".join(_topic(name) for name in dict.fromkeys(topics)) + ".")
+    lines.append(
+        "hotel_info answers these topics in the hotel's words: "
+        + ", ".join(_topic(name) for name in dict.fromkeys(topics))
+        + "."
+    )
     return lines
 
 
@@ -134,5 +142,3 @@ def _topic(name: str) -> str:
 def _amount(amount: float, currency: str) -> str:
     number = f"{amount:.2f}".removesuffix(".00")
     return f"{number} {info.currency_name(currency)}"
-
-

@@ -8,15 +8,17 @@ from livekit.agents import Agent, RunContext, StopResponse, function_tool, llm
 
 from ..domain.cards import redact_card_numbers
 from .api_client import RoomiApi
-from .card_capture import CardCapture
 from .call_state import CallState
+from .card_capture import CardCapture
 from .tools import availability, booking, existing_booking, handoff, info, service
+
 
 class Receptionist(Agent):
     """The hotel's receptionist; the brain (deterministic or an LLM) decides which tool to call."""
 
-    def __init__(self, *, api: RoomiApi, state: CallState, instructions: str,
-                 on_transfer: handoff.TransferHook | None = None) -> None:
+    def __init__(
+        self, *, api: RoomiApi, state: CallState, instructions: str, on_transfer: handoff.TransferHook | None = None
+    ) -> None:
         super().__init__(instructions=instructions)
         self.api = api
         self.state = state
@@ -27,8 +29,9 @@ class Receptionist(Agent):
         """A card the caller speaks goes to the gateway (the secure step); the brain sees only its last four."""
         captured = await self.cards.take(new_message.text_content or "")
         if captured is None:
-            new_message.content = [redact_card_numbers(part) if isinstance(part, str) else part
-                                   for part in new_message.content]
+            new_message.content = [
+                redact_card_numbers(part) if isinstance(part, str) else part for part in new_message.content
+            ]
             return
         new_message.content = [captured.safe_text]
         if captured.reply:
@@ -36,8 +39,16 @@ class Receptionist(Agent):
             raise StopResponse()
 
     @function_tool
-    async def check_availability(self, context: RunContext[CallState], check_in: str, check_out: str, adults: int,
-                                 children: int = 0, rooms: int = 1, room_type: str | None = None) -> str:
+    async def check_availability(
+        self,
+        context: RunContext[CallState],
+        check_in: str,
+        check_out: str,
+        adults: int,
+        children: int = 0,
+        rooms: int = 1,
+        room_type: str | None = None,
+    ) -> str:
         """Find which room types and rates are free for a stay, with their prices from the hotel's system.
 
         Args:
@@ -48,15 +59,35 @@ class Receptionist(Agent):
             rooms: number of rooms
             room_type: only this room type code (e.g. STD, DLX, STE, FAM); leave empty for all
         """
-        return await availability.check_availability(self.api, check_in=check_in, check_out=check_out, adults=adults,
-                                                      children=children, rooms=rooms, room_type=room_type)
+        return await availability.check_availability(
+            self.api,
+            check_in=check_in,
+            check_out=check_out,
+            adults=adults,
+            children=children,
+            rooms=rooms,
+            room_type=room_type,
+        )
 
     @function_tool
     async def prepare_booking(
-        self, context: RunContext[CallState], check_in: str, check_out: str, room_type: str, rate_code: str,
-        adults: int, first_name: str, last_name: str, children: int = 0, rooms: int = 1, phone: str | None = None,
-        email: str | None = None, bed: str | None = None, view: str | None = None,
-        special_requests: list[str] | None = None, special_occasion: str | None = None,
+        self,
+        context: RunContext[CallState],
+        check_in: str,
+        check_out: str,
+        room_type: str,
+        rate_code: str,
+        adults: int,
+        first_name: str,
+        last_name: str,
+        children: int = 0,
+        rooms: int = 1,
+        phone: str | None = None,
+        email: str | None = None,
+        bed: str | None = None,
+        view: str | None = None,
+        special_requests: list[str] | None = None,
+        special_occasion: str | None = None,
     ) -> str:
         """Price a new booking and hold its details for the read-back; nothing is booked yet.
 
@@ -80,10 +111,24 @@ class Receptionist(Agent):
             special_occasion: e.g. anniversary or birthday
         """
         return await booking.prepare_booking(
-            self.api, self.state, context.session.history, check_in=check_in, check_out=check_out,
-            room_type=room_type, rate_code=rate_code, adults=adults, first_name=first_name, last_name=last_name,
-            children=children, rooms=rooms, phone=phone, email=email, bed=bed, view=view,
-            special_requests=special_requests, special_occasion=special_occasion,
+            self.api,
+            self.state,
+            context.session.history,
+            check_in=check_in,
+            check_out=check_out,
+            room_type=room_type,
+            rate_code=rate_code,
+            adults=adults,
+            first_name=first_name,
+            last_name=last_name,
+            children=children,
+            rooms=rooms,
+            phone=phone,
+            email=email,
+            bed=bed,
+            view=view,
+            special_requests=special_requests,
+            special_occasion=special_occasion,
         )
 
     @function_tool
@@ -92,8 +137,13 @@ class Receptionist(Agent):
         return await booking.confirm_booking(self.api, self.state, context.session.history)
 
     @function_tool
-    async def find_booking(self, context: RunContext[CallState], confirmation_number: str | None = None,
-                           last_name: str | None = None, phone: str | None = None) -> str:
+    async def find_booking(
+        self,
+        context: RunContext[CallState],
+        confirmation_number: str | None = None,
+        last_name: str | None = None,
+        phone: str | None = None,
+    ) -> str:
         """Verify the caller and find their bookings: give the confirmation number with the guest's last name. A phone
         number works only when the caller said it and the call comes from that number. Use only details the caller
         said in this call.
@@ -103,14 +153,26 @@ class Receptionist(Agent):
             last_name: the guest's last name
             phone: the phone number on the booking, as the caller said it
         """
-        return await existing_booking.find_booking(self.api, self.state, context.session.history,
-                                                   confirmation_number=confirmation_number, last_name=last_name,
-                                                   phone=phone)
+        return await existing_booking.find_booking(
+            self.api,
+            self.state,
+            context.session.history,
+            confirmation_number=confirmation_number,
+            last_name=last_name,
+            phone=phone,
+        )
 
     @function_tool
-    async def quote_change(self, context: RunContext[CallState], confirmation_number: str, check_in: str | None = None,
-                           check_out: str | None = None, room_type: str | None = None, adults: int | None = None,
-                           children: int | None = None) -> str:
+    async def quote_change(
+        self,
+        context: RunContext[CallState],
+        confirmation_number: str,
+        check_in: str | None = None,
+        check_out: str | None = None,
+        room_type: str | None = None,
+        adults: int | None = None,
+        children: int | None = None,
+    ) -> str:
         """Price a change to a verified booking without making it; read it back, then call confirm_change.
 
         Args:
@@ -122,8 +184,15 @@ class Receptionist(Agent):
             children: new number of children
         """
         return await existing_booking.quote_change(
-            self.api, self.state, context.session.history, confirmation_number=confirmation_number,
-            check_in=check_in, check_out=check_out, room_type=room_type, adults=adults, children=children,
+            self.api,
+            self.state,
+            context.session.history,
+            confirmation_number=confirmation_number,
+            check_in=check_in,
+            check_out=check_out,
+            room_type=room_type,
+            adults=adults,
+            children=children,
         )
 
     @function_tool
@@ -138,8 +207,9 @@ class Receptionist(Agent):
         Args:
             confirmation_number: the verified booking
         """
-        return await existing_booking.quote_cancellation(self.api, self.state, context.session.history,
-                                                         confirmation_number=confirmation_number)
+        return await existing_booking.quote_cancellation(
+            self.api, self.state, context.session.history, confirmation_number=confirmation_number
+        )
 
     @function_tool
     async def confirm_cancellation(self, context: RunContext[CallState], reason: str | None = None) -> str:
@@ -148,8 +218,7 @@ class Receptionist(Agent):
         Args:
             reason: why the guest cancels, if they said
         """
-        return await existing_booking.confirm_cancellation(self.api, self.state, context.session.history,
-                                                           reason=reason)
+        return await existing_booking.confirm_cancellation(self.api, self.state, context.session.history, reason=reason)
 
     @function_tool
     async def hotel_info(self, context: RunContext[CallState], topic: str) -> str:
@@ -163,10 +232,14 @@ class Receptionist(Agent):
 
     @function_tool
     async def request_service(
-        self, context: RunContext[CallState],
+        self,
+        context: RunContext[CallState],
         request_type: Literal["housekeeping", "room_service", "maintenance", "concierge", "amenity"],
-        room_number: str | None = None, confirmation_number: str | None = None, last_name: str | None = None,
-        items: list[str] | None = None, description: str | None = None,
+        room_number: str | None = None,
+        confirmation_number: str | None = None,
+        last_name: str | None = None,
+        items: list[str] | None = None,
+        description: str | None = None,
         priority: Literal["normal", "urgent"] = "normal",
     ) -> str:
         """File a service request for a guest staying in the hotel now, once the caller gave the guest's last name.
@@ -180,9 +253,17 @@ class Receptionist(Agent):
             description: what is needed or what is wrong
             priority: urgent only for safety, leaks or no access to the room
         """
-        return await service.request_service(self.api, self.state, request_type=request_type, room_number=room_number,
-                                             confirmation_number=confirmation_number, last_name=last_name, items=items,
-                                             description=description, priority=priority)
+        return await service.request_service(
+            self.api,
+            self.state,
+            request_type=request_type,
+            room_number=room_number,
+            confirmation_number=confirmation_number,
+            last_name=last_name,
+            items=items,
+            description=description,
+            priority=priority,
+        )
 
     @function_tool
     async def transfer_to_human(self, context: RunContext[CallState], reason: str) -> str:

@@ -26,16 +26,19 @@ class CallRecorder:
         self.session_id: str | None = None
         self.errors: list[dict[str, str]] = []
         self.ended = False
+        self.voice_settings: dict[str, Any] = {}  # the hotel's voice settings, as the call log's start gave them
 
     async def start(self, *, caller_id: str | None = None, livekit_room: str | None = None) -> str:
         """Open the call log; returns the greeting the hotel wants callers to hear."""
         try:
-            started = await self.api.voice_start(caller_id=caller_id, livekit_room=livekit_room,
-                                                 agent_version=self.agent_version)
+            started = await self.api.voice_start(
+                caller_id=caller_id, livekit_room=livekit_room, agent_version=self.agent_version
+            )
         except Exception as exc:  # noqa: BLE001 - the call goes on without a log
             log.warning("could not open the call log for caller %s: %s", mask_phone(caller_id), exc)
             return FALLBACK_GREETING
         self.session_id = started["session_id"]
+        self.voice_settings = started.get("settings") or {}
         return started["greeting"]
 
     async def guest(self, text: str, *, confidence: float | None = None) -> None:
@@ -48,8 +51,9 @@ class CallRecorder:
         if self.session_id is None:
             return
         try:
-            await self.api.voice_intent(self.session_id, intent=name, confidence=round(confidence, 3),
-                                        entities=redact(jsonable(entities)))
+            await self.api.voice_intent(
+                self.session_id, intent=name, confidence=round(confidence, 3), entities=redact(jsonable(entities))
+            )
         except Exception as exc:  # noqa: BLE001
             log.warning("could not log intent %s on %s: %s", name, self.session_id, exc)
 
@@ -57,10 +61,15 @@ class CallRecorder:
         """Note something that went wrong; it is stored with the outcome."""
         self.errors.append({"type": kind, "message": redact(message)[:1000]})
 
-    async def end(self, *, outcome: str | None, confirmation_number: str | None = None,
-                  entities_extracted: dict[str, Any] | None = None,
-                  turn_timings: list[dict[str, float]] | None = None,
-                  tools_used: list[dict[str, Any]] | None = None) -> None:
+    async def end(
+        self,
+        *,
+        outcome: str | None,
+        confirmation_number: str | None = None,
+        entities_extracted: dict[str, Any] | None = None,
+        turn_timings: list[dict[str, float]] | None = None,
+        tools_used: list[dict[str, Any]] | None = None,
+    ) -> None:
         """Close the log once: the outcome (inquiry_only when nothing else happened), the booking, entities, timings."""
         if self.session_id is None or self.ended:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -12,18 +13,17 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from livekit.agents import AgentSession, llm
+from livekit.agents import AgentSession, TurnHandlingOptions, llm
 from livekit.agents.voice.run_result import RunEvent
 
 from .. import __version__
-from ..api.app import build_container, create_app
+from ..bootstrap import app_running, opened_container
 from ..clock import Clock
 from ..config import Settings
+from ..demo.seed import seed_demo
 from ..domain.caller_turns import NOT_HEARD, TOO_LONG, too_long
 from ..domain.cards import redact_card_numbers
-from ..payments.local_vault import LocalVault
 from ..services.auth import access_token, wall_clock
-from ..demo.seed import seed_demo
 from ..store.uow import UnitOfWork
 from .api_client import RoomiApi
 from .brain.entities import EntityExtractor
@@ -32,8 +32,8 @@ from .call_state import CallState
 from .card_capture import CardCapture
 from .prompts import system_prompt
 from .receptionist import Receptionist
-from .session import RoomiSession
 from .recorder import CallRecorder
+from .session import RoomiSession
 from .tools.common import redact
 from .tools.handoff import TransferHook
 
@@ -47,26 +47,36 @@ CALL_TOKEN_MINUTES = 12 * 60
 MAX_TOOL_STEPS = 6
 SORRY = "I'm sorry, something went wrong on my side. Could you say that again?"
 NOT_UNDERSTOOD = ("Sorry, I didn't", "I'm sorry, I didn't", "I'm sorry, I'm having trouble understanding", SORRY)
-TEXT_TURNS = {"turn_detection": "manual", "interruption": {"enabled": False}, "preemptive_generation": {"enabled": False}}
+TEXT_TURNS: TurnHandlingOptions = {
+    "turn_detection": "manual",
+    "interruption": {"enabled": False},
+    "preemptive_generation": {"enabled": False},
+}
 
 
 class CallSetupError(Exception):
     """The call cannot start: a missing brain, configuration or connection; the message says what to do."""
 
 
-def deterministic_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any]) -> llm.LLM:
+def deterministic_brain(
+    api: RoomiApi, state: CallState, hotel_facts: dict[str, Any], *, settings: Settings | None = None
+) -> llm.LLM:
     """The offline dialogue engine (intent classifier, entity extractor, state machine) as an llm.LLM."""
     try:
         from .brain.llm import DeterministicLLM
     except ModuleNotFoundError as exc:
         if exc.name != "roomiai.agent.brain.llm":
             raise
-        raise CallSetupError("The deterministic brain (roomiai.agent.brain.llm) is not part of this build yet.") from None
-    return DeterministicLLM(hotel=hotel_facts, today=lambda: state.today, card=lambda: state.card)
+        raise CallSetupError(
+            "The deterministic brain (roomiai.agent.brain.llm) is not part of this build yet."
+        ) from None
+    read_back = {"read_back_below": settings.read_back_below} if settings is not None else {}
+    return DeterministicLLM(hotel=hotel_facts, today=state.date, card=lambda: state.card, **read_back)
 
 
-def llm_brain(api: RoomiApi, state: CallState, hotel_facts: dict[str, Any], *,
-              settings: Settings | None = None) -> llm.LLM:
+def llm_brain(
+    api: RoomiApi, state: CallState, hotel_facts: dict[str, Any], *, settings: Settings | None = None
+) -> llm.LLM:
     """A configured LLM (Groq, or an OpenAI-compatible endpoint) driving the same tools; see roomiai.agent.llm_brain."""
     from .llm_brain import LLMNotConfigured, make_llm
 
@@ -81,6 +91,8 @@ BRAINS: dict[str, MakeBrain] = {"deterministic": deterministic_brain, "llm": llm
 
 def brain_for(name: str, settings: Settings) -> MakeBrain:
     """The brain factory for `name` with these settings; an unconfigured LLM brain fails here, before the call starts."""
+    if name == "deterministic":
+        return functools.partial(deterministic_brain, settings=settings)
     if name != "llm":
         return BRAINS[name]
     from .llm_brain import LLMNotConfigured, llm_brain_factory
@@ -103,8 +115,17 @@ class Turn:
 class TextCall:
     """One call in text: caller lines in, Roomi's replies out, the call log written as it goes."""
 
-    def __init__(self, *, session: AgentSession, brain: llm.LLM, state: CallState, recorder: CallRecorder,
-                 greeting: str, today: dt.date, cards: CardCapture):
+    def __init__(
+        self,
+        *,
+        session: AgentSession,
+        brain: llm.LLM,
+        state: CallState,
+        recorder: CallRecorder,
+        greeting: str,
+        today: dt.date,
+        cards: CardCapture,
+    ):
         self.session = session
         self.cards = cards
         self.brain = brain
@@ -153,10 +174,14 @@ class TextCall:
         self.timings.append({"agent_ms": round((time.perf_counter() - started) * 1000, 1)})
         self.state.tool_log = tool_calls(events)
         self.tools_used += tool_uses(events, turn=len(self.timings))
-        reply = " ".join(
-            event.item.text_content for event in events
-            if event.type == "message" and event.item.role == "assistant" and event.item.text_content
-        ) or SORRY
+        reply = (
+            " ".join(
+                event.item.text_content
+                for event in events
+                if event.type == "message" and event.item.role == "assistant" and event.item.text_content
+            )
+            or SORRY
+        )
         self._last_reply = reply
         if reply.startswith(NOT_UNDERSTOOD):  # findable on the desk among the calls that went wrong
             self.recorder.error("not_understood", f"Roomi did not understand: {text[:200]}")
@@ -174,7 +199,6 @@ class TextCall:
             turn_timings=self.timings,
             tools_used=self.tools_used,
         )
-
 
 
 class IntentLog:
@@ -213,17 +237,30 @@ def tool_calls(events: list[RunEvent]) -> list[dict[str, Any]]:
             arguments = json.loads(call.arguments or "{}")
         except ValueError:
             arguments = {"raw": call.arguments}
-        calls.append({"name": call.name, "arguments": redact(arguments), "ok": output is not None and not output.is_error})
+        calls.append(
+            {"name": call.name, "arguments": redact(arguments), "ok": output is not None and not output.is_error}
+        )
     return calls
 
 
 def tool_uses(events: list[RunEvent], *, turn: int) -> list[dict[str, Any]]:
     """The call log's record of one turn's tool calls: name, success and the start of the result, redacted."""
+    return uses_of(_calls_and_outputs(events), turn=turn)
+
+
+def uses_of(pairs: list[tuple[Any, Any]], *, turn: int) -> list[dict[str, Any]]:
+    """Tool calls paired with their outputs (None when none came) as the call log records them."""
     uses = []
-    for call, output in _calls_and_outputs(events):
+    for call, output in pairs:
         result = " ".join(str(output.output or "").split()) if output is not None else "no result"
-        uses.append({"name": call.name[:40], "ok": output is not None and not output.is_error, "turn": turn,
-                     "result": redact(result)[:300]})
+        uses.append(
+            {
+                "name": call.name[:40],
+                "ok": output is not None and not output.is_error,
+                "turn": turn,
+                "result": redact(result)[:300],
+            }
+        )
     return uses
 
 
@@ -234,8 +271,9 @@ def brain_state(brain: llm.LLM) -> str:
 
 
 @asynccontextmanager
-async def connect_api(settings: Settings, *, today: dt.date | None = None,
-                      environ: Mapping[str, str] = os.environ) -> AsyncIterator[tuple[RoomiApi, dt.date]]:
+async def connect_api(
+    settings: Settings, *, today: dt.date | None = None, environ: Mapping[str, str] = os.environ
+) -> AsyncIterator[tuple[RoomiApi, dt.date]]:
     """The API client and the hotel's date: API_URL with ROOMIAI_AGENT_TOKEN, else the embedded app on the database."""
     async with AsyncExitStack() as stack:
         url = environ.get(API_URL_ENV)
@@ -247,25 +285,23 @@ async def connect_api(settings: Settings, *, today: dt.date | None = None,
 
 
 async def _embedded(settings: Settings, today: dt.date | None, stack: AsyncExitStack) -> tuple[RoomiApi, dt.date]:
-    container = build_container(settings, clock=Clock(pinned_date=today or settings.today))
-    stack.push_async_callback(container.db.dispose)
-    if isinstance(container.gateway, LocalVault):
-        stack.callback(container.gateway.close)
-    await container.db.migrate()
+    clock = Clock(pinned_date=today or settings.today)
+    container = await stack.enter_async_context(opened_container(settings, clock=clock))
     if settings.env == "dev":  # production databases are set up by `roomi init`, never with the demo
         async with UnitOfWork(container.db, write=True) as uow:
             await seed_demo(uow, now=Clock(DEMO_TIMEZONE, pinned_date=container.clock.pinned_date).now())
-    app = create_app(container)
-    await stack.enter_async_context(app.app.router.lifespan_context(app.app))
-    token = access_token(secret=container.secret, subject="roomi-agent", role="agent", minutes=CALL_TOKEN_MINUTES,
-                         now=wall_clock())
+    app = await stack.enter_async_context(app_running(container))
+    token = access_token(
+        secret=container.secret, subject="roomi-agent", role="agent", minutes=CALL_TOKEN_MINUTES, now=wall_clock()
+    )
     api = RoomiApi.embedded(app, token)
     stack.push_async_callback(api.aclose)
     return api, container.clock.today()
 
 
-async def _remote(url: str, token: str | None, today: dt.date | None,
-                  stack: AsyncExitStack) -> tuple[RoomiApi, dt.date]:
+async def _remote(
+    url: str, token: str | None, today: dt.date | None, stack: AsyncExitStack
+) -> tuple[RoomiApi, dt.date]:
     if today is not None:
         raise CallSetupError(f"--today pins the embedded hotel's clock; with {API_URL_ENV} the API keeps its own date.")
     if not token:
@@ -276,25 +312,46 @@ async def _remote(url: str, token: str | None, today: dt.date | None,
 
 
 @asynccontextmanager
-async def start_call(api: RoomiApi, *, today: dt.date, make_brain: MakeBrain, caller_id: str | None = None,
-                     livekit_room: str | None = None, on_transfer: TransferHook | None = None) -> AsyncIterator[TextCall]:
+async def start_call(
+    api: RoomiApi,
+    *,
+    today: dt.date,
+    make_brain: MakeBrain,
+    caller_id: str | None = None,
+    livekit_room: str | None = None,
+    on_transfer: TransferHook | None = None,
+) -> AsyncIterator[TextCall]:
     """Open the call log, start Roomi with the brain, greet; the log is finalised however the call ends."""
     async with AsyncExitStack() as stack:
         facts = await api.hotel_info()
         state = CallState(caller_id=caller_id, hotel_facts=facts, today=today)
         brain = make_brain(api, state, facts)
         stack.push_async_callback(brain.aclose)
-        agent = Receptionist(api=api, state=state, on_transfer=on_transfer,
-                             instructions=system_prompt(facts, today=today))
-        session = RoomiSession(llm=brain, userdata=state, max_tool_steps=MAX_TOOL_STEPS, vad=None,
-                               turn_handling=TEXT_TURNS, user_away_timeout=None)
+        agent = Receptionist(
+            api=api, state=state, on_transfer=on_transfer, instructions=system_prompt(facts, today=today)
+        )
+        session = RoomiSession(
+            llm=brain,
+            userdata=state,
+            max_tool_steps=MAX_TOOL_STEPS,
+            vad=None,
+            turn_handling=TEXT_TURNS,
+            user_away_timeout=None,
+        )
         await stack.enter_async_context(session)
         await session.start(agent, record=False)
         recorder = CallRecorder(api, agent_version=__version__)
         greeting = await recorder.start(caller_id=caller_id, livekit_room=livekit_room)
         state.session_id = recorder.session_id
-        call = TextCall(session=session, brain=brain, state=state, recorder=recorder, greeting=greeting, today=today,
-                        cards=agent.cards)
+        call = TextCall(
+            session=session,
+            brain=brain,
+            state=state,
+            recorder=recorder,
+            greeting=greeting,
+            today=today,
+            cards=agent.cards,
+        )
         stack.push_async_callback(call.hang_up)
         await call.greet()
         yield call

@@ -15,8 +15,9 @@ class RoomiSession(AgentSession):
         if isinstance(user_input, str):
             user_input = safe_words(user_input, after_a_card=False)
         elif isinstance(user_input, llm.ChatMessage):
-            user_input.content = [safe_words(part, after_a_card=False) if isinstance(part, str) else part
-                                  for part in user_input.content]
+            user_input.content = [
+                safe_words(part, after_a_card=False) if isinstance(part, str) else part for part in user_input.content
+            ]
         if user_input is None:
             return super().generate_reply(**options)
         return super().generate_reply(user_input=user_input, **options)

@@ -13,7 +13,13 @@ from ..services import calls, dashboard, hotel_settings
 from .deps import Admin, ContainerDep, ReadUow, Staff, WriteUow
 from .errors import describe_validation
 from .schemas.admin import (
-    CallList, DashboardRead, HotelSettingsDocument, HotelSettingsRead, HotelSettingsUpdate, RevenueStats, TodayStats,
+    CallList,
+    DashboardRead,
+    HotelSettingsDocument,
+    HotelSettingsRead,
+    HotelSettingsUpdate,
+    RevenueStats,
+    TodayStats,
     VoiceAgentStats,
 )
 from .schemas.common import money
@@ -29,11 +35,16 @@ async def get_dashboard(uow: ReadUow, c: ContainerDep, _: Staff) -> DashboardRea
     return DashboardRead(
         date=d.date,
         today=TodayStats(
-            arrivals=d.arrivals, departures=d.departures, in_house=d.in_house, available_rooms=d.available_rooms,
+            arrivals=d.arrivals,
+            departures=d.departures,
+            in_house=d.in_house,
+            available_rooms=d.available_rooms,
             occupancy_rate=d.occupancy_rate,
         ),
         voice_agent=VoiceAgentStats(
-            calls_today=d.calls_today, bookings_completed=d.bookings_completed, conversion_rate=d.conversion_rate,
+            calls_today=d.calls_today,
+            bookings_completed=d.bookings_completed,
+            conversion_rate=d.conversion_rate,
             avg_call_duration=d.avg_call_duration,
         ),
         revenue=RevenueStats(today=money(d.revenue_today_cents), mtd=money(d.revenue_mtd_cents)),

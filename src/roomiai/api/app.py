@@ -4,70 +4,61 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from .. import __version__
-from ..clock import Clock
-from ..config import Settings
-from ..messaging.setup import build_messaging
-from ..payments.local_vault import LocalVault, load_or_create_key
-from ..payments.port import PaymentGateway
 from ..services import catalog
 from ..services.guest_messages import TEMPLATE_VARIABLES
-from ..store.database import Database
 from ..store.uow import UnitOfWork
 from ..web import desk
-from . import admin, auth, booking_lookup, bookings, errors, guests, hotel, payments, property, rooms, service_requests, users, voice
+from . import (
+    admin,
+    auth,
+    booking_lookup,
+    bookings,
+    errors,
+    guests,
+    hotel,
+    payments,
+    property,
+    rooms,
+    service_requests,
+    users,
+    voice,
+)
+from . import metrics as metrics_api
 from .deps import Container
 from .errors import problem
-from .lookup_limit import LookupLimit
-from .security import API_HEADERS, LoginThrottle, SecurityHeaders
+from .security import API_HEADERS, SecurityHeaders
 
 log = logging.getLogger("roomiai.api")
+SWITCH_INTERVAL_S = 0.0005
+NOT_READY = "not_ready"
 
 ROUTERS = [
-    auth.router, hotel.router, rooms.router, booking_lookup.router, bookings.router, guests.router, service_requests.router,
-    voice.router, admin.router, users.router, payments.router, property.router,
+    auth.router,
+    hotel.router,
+    rooms.router,
+    booking_lookup.router,
+    bookings.router,
+    guests.router,
+    service_requests.router,
+    voice.router,
+    admin.router,
+    users.router,
+    payments.router,
+    property.router,
 ]
 
 
-def build_container(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
-                    gateway: PaymentGateway | None = None, email=None, sms=None) -> Container:
-    """Everything the app needs, from settings; tests pass their own pieces (`email`/`sms`: message transports)."""
-    db = db or Database(settings.database_url, pii_key=settings.resolved_pii_key())
-    clock = clock or Clock(pinned_date=settings.today)
-    mail, outbox = build_messaging(settings, db, clock, email=email, sms=sms)
-    return Container(
-        login_throttle=LoginThrottle(failures_allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds),
-        lookup_throttle=LookupLimit(failures_allowed=settings.lookup_failures_allowed,
-                                    agent_failures_allowed=settings.agent_lookup_failures_allowed),
-        settings=settings,
-        db=db,
-        clock=clock,
-        gateway=gateway or build_gateway(settings),
-        secret=settings.resolved_jwt_secret(),
-        mail=mail,
-        outbox=outbox,
-    )
-
-
-def build_gateway(settings: Settings) -> PaymentGateway:
-    """The configured payment gateway: Stripe, or the local card vault."""
-    if settings.payment_gateway == "stripe":
-        from ..payments.stripe_gateway import StripeGateway  # imported, and constructed, only when chosen
-
-        return StripeGateway(settings.stripe_secret_key)
-    key = settings.vault_key or load_or_create_key(settings.data_dir / "vault.key")
-    return LocalVault(settings.vault_path, key=key)
-
-
-def create_app(container: Container) -> FastAPI:
+def create_app(container: Container) -> BodyLimit:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         async with UnitOfWork(container.db) as uow:
@@ -79,15 +70,23 @@ def create_app(container: Container) -> FastAPI:
             for problem in container.mail.templates.problems(TEMPLATE_VARIABLES):
                 log.warning("message template %s", problem)
         sender = asyncio.create_task(container.outbox.run(), name="outbox") if container.outbox else None
+        metrics_port = metrics_api.serve_port(container.settings)
+        # the database drivers' threads hand each result back under the GIL: with the loop busy they would wait up to
+        # 5 ms (Python's default) per statement, which starves bookings (~50 hand-backs) behind a storm of searches
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         try:
             yield
         finally:
+            if metrics_port is not None:
+                metrics_port.shutdown()
             if sender is not None:
                 sender.cancel()
                 await asyncio.gather(sender, return_exceptions=True)
         close = getattr(container.gateway, "aclose", None)
         if close is not None:
             await close()
+        if container.redis is not None:
+            await container.redis.aclose()
 
     app = FastAPIOffline(  # docs assets served locally: no CDN, no network
         title="RoomiAI",
@@ -98,24 +97,55 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     errors.install(app, db=container.db)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(metrics_api.RequestMetrics)  # outside the error handlers: times every answer, 500s included
     if container.settings.cors_origin_list:
         app.add_middleware(
-            CORSMiddleware, allow_origins=container.settings.cors_origin_list, allow_credentials=False,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"], allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            CORSMiddleware,
+            allow_origins=container.settings.cors_origin_list,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
     for router in ROUTERS:
         app.include_router(router)
     desk.install(app)  # the front desk's pages at /desk
+    metrics_api.install(app)  # GET /metrics (admin token)
 
-    @app.get("/v1/health", tags=["health"], summary="Liveness and storage; needs no token",
-             responses={503: {"description": "degraded: the database cannot be read, or the last write to it failed"}})
+    @app.get(
+        "/v1/health",
+        tags=["health"],
+        summary="Liveness and storage; needs no token",
+        responses={503: {"description": "degraded: the database cannot be read, or the last write to it failed"}},
+    )
     async def health():
         state = {"version": __version__, "today": container.clock.today().isoformat()}
         trouble = await container.db.storage_problem()
         if trouble is None:
             return {"status": "ok", **state}
-        return JSONResponse({"status": "degraded", "code": errors.STORAGE_UNAVAILABLE, "detail": f"Storage: {trouble}.",
-                             **state}, status_code=503)
+        return JSONResponse(
+            {"status": "degraded", "code": errors.STORAGE_UNAVAILABLE, "detail": f"Storage: {trouble}.", **state},
+            status_code=503,
+        )
+
+    @app.get(
+        "/v1/ready",
+        tags=["health"],
+        summary="Readiness: the database and, when configured, Redis answer; needs no token",
+        responses={
+            503: {
+                "description": "not ready: the database or Redis does not answer (problem+json, code "
+                "not_ready, with each check's state)"
+            }
+        },
+    )
+    async def ready():
+        checks = {"database": await container.db.storage_problem() or "ok"}
+        if container.redis is not None:
+            checks["redis"] = await container.redis.problem() or "ok"
+        trouble = [f"{state}." for state in checks.values() if state != "ok"]
+        if not trouble:
+            return {"status": "ready", "checks": checks}
+        return problem(503, "Not ready: " + " ".join(trouble), title="Not ready", code=NOT_READY, checks=checks)
 
     return BodyLimit(app, max_bytes=container.settings.max_body_bytes)
 
@@ -138,7 +168,7 @@ class BodyLimit:
             return
         received = 0
 
-        async def limited() -> dict:
+        async def limited() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":

@@ -30,23 +30,32 @@ async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, uow: WriteUow, c: ContainerDep
 ) -> TokenResponse:
     client = client_address(request)
-    c.login_throttle.check(client, form.username)
+    await c.login_throttle.check(client, form.username)
     try:
         pair = await auth.login(
-            uow, username=form.username, password=form.password, secret=c.secret,
-            access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
+            uow,
+            username=form.username,
+            password=form.password,
+            secret=c.secret,
+            access_minutes=c.settings.access_token_minutes,
+            refresh_days=c.settings.refresh_token_days,
         )
     except auth.Unauthorized:
-        c.login_throttle.failed(client, form.username)
+        await c.login_throttle.failed(client, form.username)
         raise
-    c.login_throttle.succeeded(client, form.username)
+    await c.login_throttle.succeeded(client, form.username)
     return _response(pair)
 
 
 @router.post("/refresh", response_model=TokenResponse, summary="Rotate a refresh token (each can be used once)")
-async def refresh(refresh_token: Annotated[str, Form(max_length=2048)], uow: WriteUow, c: ContainerDep) -> TokenResponse:
+async def refresh(
+    refresh_token: Annotated[str, Form(max_length=2048)], uow: WriteUow, c: ContainerDep
+) -> TokenResponse:
     pair = await auth.refresh(
-        uow, refresh_token=refresh_token, secret=c.secret,
-        access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days,
+        uow,
+        refresh_token=refresh_token,
+        secret=c.secret,
+        access_minutes=c.settings.access_token_minutes,
+        refresh_days=c.settings.refresh_token_days,
     )
     return _response(pair)

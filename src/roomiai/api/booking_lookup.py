@@ -27,7 +27,7 @@ class BookingLookup(Request):
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[\d\s().-]{4,24}$")] | None = None
 
     @model_validator(mode="after")
-    def _combination(self) -> "BookingLookup":
+    def _combination(self) -> BookingLookup:
         if not ((self.confirmation_number and self.last_name) or self.phone):
             raise ValueError("give confirmation_number with last_name, or phone")
         return self
@@ -41,25 +41,35 @@ class PhoneNotCallerId(Forbidden):
     code = "phone_not_caller_id"
 
 
-PHONE_NOT_CALLER_ID = ("A phone number proves who the caller is only when the call comes from it: the agent looks bookings "
-                       f"up by phone only for the caller ID of its call ({CALL_SESSION_HEADER} and {CALL_KEY_HEADER}). "
-                       "Otherwise ask for the confirmation number and the guest's last name.")
+PHONE_NOT_CALLER_ID = (
+    "A phone number proves who the caller is only when the call comes from it: the agent looks bookings "
+    f"up by phone only for the caller ID of its call ({CALL_SESSION_HEADER} and {CALL_KEY_HEADER}). "
+    "Otherwise ask for the confirmation number and the guest's last name."
+)
 
 
-@router.post("/lookup", response_model=BookingLookupResult, summary="Find a caller's open bookings to verify them",
-             responses={429: {"description": "too many lookups that found nothing from this caller; see Retry-After"}})
-async def lookup_bookings(body: BookingLookup, uow: ReadUow, c: ContainerDep, principal: AnyRole, guard: Guard,
-                          call: CallDep) -> BookingLookupResult:
+@router.post(
+    "/lookup",
+    response_model=BookingLookupResult,
+    summary="Find a caller's open bookings to verify them",
+    responses={429: {"description": "too many lookups that found nothing from this caller; see Retry-After"}},
+)
+async def lookup_bookings(
+    body: BookingLookup, uow: ReadUow, c: ContainerDep, principal: AnyRole, guard: Guard, call: CallDep
+) -> BookingLookupResult:
     """Lookups that find nothing are counted (lookup_limit.py); the agent finds bookings by phone only for its caller ID."""
     if body.phone and principal.role == "agent" and not (call and call.comes_from(body.phone)):
         raise PhoneNotCallerId(PHONE_NOT_CALLER_ID, field="phone")
-    guard.check()
+    await guard.check()
     try:
         found = await booking_lookup.lookup(
-            uow, today=c.clock.today(), confirmation_number=body.confirmation_number, last_name=body.last_name,
+            uow,
+            today=c.clock.today(),
+            confirmation_number=body.confirmation_number,
+            last_name=body.last_name,
             phone=body.phone,
         )
     except NotFound:  # a success never resets the count: a shared agent token must not clear a guesser's failures
-        guard.failed()
+        await guard.failed()
         raise
     return BookingLookupResult(bookings=[booking_read(booking) for booking in found])

@@ -15,8 +15,21 @@ from ..services.bookings import Booking, BookingDraft
 from .booking_proof import Guard, GuestLastName, check_proof, proven_booking
 from .deps import AnyRole, BookingClient, ContainerDep, ReadUow, Staff, WriteUow, booking_context
 from .schemas.bookings import (
-    BookingCancel, BookingCancelled, BookingCreate, BookingCreated, BookingModified, BookingModify, BookingRead,
-    BookingMessages, BookingSearchResult, BookingSummary, CheckIn, HistoryEntry, MessageRead, MessageResend, PricingRead,
+    BookingCancel,
+    BookingCancelled,
+    BookingCreate,
+    BookingCreated,
+    BookingMessages,
+    BookingModified,
+    BookingModify,
+    BookingRead,
+    BookingSearchResult,
+    BookingSummary,
+    CheckIn,
+    HistoryEntry,
+    MessageRead,
+    MessageResend,
+    PricingRead,
 )
 from .schemas.common import money
 
@@ -25,10 +38,19 @@ Confirmation = Annotated[str, Path(max_length=40, description="e.g. ROOMI-202601
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
-@router.post("", status_code=201, response_model=BookingCreated, summary="Create a reservation",
-             responses={429: {"description": "too many booking requests from this client; see Retry-After"}})
+@router.post(
+    "",
+    status_code=201,
+    response_model=BookingCreated,
+    summary="Create a reservation",
+    responses={429: {"description": "too many booking requests from this client; see Retry-After"}},
+)
 async def create_booking(
-    body: BookingCreate, principal: BookingClient, uow: WriteUow, c: ContainerDep, idempotency_key: IdempotencyKey = None
+    body: BookingCreate,
+    principal: BookingClient,
+    uow: WriteUow,
+    c: ContainerDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     card = card_token = None
     if body.payment is not None and body.payment_token is not None:
@@ -37,8 +59,11 @@ async def create_booking(
         card_token = await c.gateway.card(body.payment_token)
     if body.payment is not None:
         card = parse_card(
-            number=body.payment.card_number, expiry=body.payment.expiry, cvv=body.payment.cvv,
-            name_on_card=body.payment.name_on_card, today=c.clock.today(),
+            number=body.payment.card_number,
+            expiry=body.payment.expiry,
+            cvv=body.payment.cvv,
+            name_on_card=body.payment.name_on_card,
+            today=c.clock.today(),
         )
     idem = None
     if idempotency_key:
@@ -46,22 +71,41 @@ async def create_booking(
         fingerprint["card"] = f"{card.brand}:{card.last_four}:{card.exp_month}/{card.exp_year}" if card else None
         idem = bookings.Idempotency(principal.actor, idempotency_key, bookings.request_hash(fingerprint))
     draft = BookingDraft(
-        check_in=body.check_in, check_out=body.check_out, room_type=body.room_type_id, rate_code=body.rate_code,
-        adults=body.guests.adults, children=body.guests.children, infants=body.guests.infants, rooms=body.rooms,
+        check_in=body.check_in,
+        check_out=body.check_out,
+        room_type=body.room_type_id,
+        rate_code=body.rate_code,
+        adults=body.guests.adults,
+        children=body.guests.children,
+        infants=body.guests.infants,
+        rooms=body.rooms,
         primary_guest=body.primary_guest.model_dump(mode="json", exclude_none=True),
-        bed_configuration=body.bed_configuration, view=body.view,
+        bed_configuration=body.bed_configuration,
+        view=body.view,
         additional_guests=[g.model_dump(exclude_none=True) for g in body.additional_guests],
-        special_requests=body.special_requests, special_occasion=body.special_occasion,
+        special_requests=body.special_requests,
+        special_occasion=body.special_occasion,
         estimated_arrival=body.estimated_arrival,
         room_preferences=body.room_preferences.model_dump(exclude_none=True) if body.room_preferences else {},
-        packages=body.packages, discount_code=body.discount_code, card=card, card_token=card_token, accept_policies=body.accept_policies,
-        voice_session_id=body.voice_session_id, booking_source=body.booking_source, booking_channel=body.booking_channel,
+        packages=body.packages,
+        discount_code=body.discount_code,
+        card=card,
+        card_token=card_token,
+        accept_policies=body.accept_policies,
+        voice_session_id=body.voice_session_id,
+        booking_source=body.booking_source,
+        booking_channel=body.booking_channel,
     )
     result = await bookings.create(
-        uow, ctx=booking_context(c, principal), draft=draft, idempotency=idem,
+        uow,
+        ctx=booking_context(c, principal),
+        draft=draft,
+        idempotency=idem,
         render=lambda booking: BookingCreated(
-            booking=booking_read(booking), confirmation_email_sent=booking.email_status == "sent",
-            confirmation_email=booking.email_status, confirmation_email_to=booking.email_to,
+            booking=booking_read(booking),
+            confirmation_email_sent=booking.email_status == "sent",
+            confirmation_email=booking.email_status,
+            confirmation_email_to=booking.email_to,
         ).model_dump(mode="json"),
     )
     _wake_outbox(c)
@@ -82,19 +126,34 @@ async def search_bookings(
     phone: Annotated[str | None, Query(max_length=32)] = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    status: Annotated[str | None, Query(pattern="^(pending|confirmed|checked_in|checked_out|cancelled|no_show)$")] = None,
+    status: Annotated[
+        str | None, Query(pattern="^(pending|confirmed|checked_in|checked_out|cancelled|no_show)$")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> BookingSearchResult:
     rows = await bookings.search(
-        uow, guest_name=guest_name, email=email, phone=phone, date_from=date_from, date_to=date_to, status=status, limit=limit
+        uow,
+        guest_name=guest_name,
+        email=email,
+        phone=phone,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        limit=limit,
     )
     return BookingSearchResult(
         count=len(rows),
         bookings=[
             BookingSummary(
-                confirmation_number=b.confirmation_number, status=b.status, check_in_date=b.check_in_date,
-                check_out_date=b.check_out_date, nights=b.nights, room_type=rt.name,
-                guest_name=f"{g.first_name} {g.last_name}", grand_total=money(b.grand_total_cents), currency=b.currency,
+                confirmation_number=b.confirmation_number,
+                status=b.status,
+                check_in_date=b.check_in_date,
+                check_out_date=b.check_out_date,
+                nights=b.nights,
+                room_type=rt.name,
+                guest_name=f"{g.first_name} {g.last_name}",
+                grand_total=money(b.grand_total_cents),
+                currency=b.currency,
             )
             for b, g, rt in rows
         ],
@@ -103,22 +162,40 @@ async def search_bookings(
 
 @router.get("/{confirmation_number}", response_model=BookingRead, summary="A booking by confirmation number")
 async def get_booking(
-    confirmation_number: Confirmation, uow: ReadUow, principal: AnyRole, guard: Guard, guest_last_name: GuestLastName = None
+    confirmation_number: Confirmation,
+    uow: ReadUow,
+    principal: AnyRole,
+    guard: Guard,
+    guest_last_name: GuestLastName = None,
 ) -> BookingRead:
-    return booking_read(await proven_booking(
-        uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name))
+    return booking_read(
+        await proven_booking(
+            uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name
+        )
+    )
 
 
 @router.put("/{confirmation_number}", response_model=BookingModified, summary="Change dates, room, guests or requests")
 async def modify_booking(
-    confirmation_number: Confirmation, body: BookingModify, uow: WriteUow, c: ContainerDep, principal: AnyRole,
-    guard: Guard, preview: Annotated[bool, Query(description="price the change without making it")] = False,
+    confirmation_number: Confirmation,
+    body: BookingModify,
+    uow: WriteUow,
+    c: ContainerDep,
+    principal: AnyRole,
+    guard: Guard,
+    preview: Annotated[bool, Query(description="price the change without making it")] = False,
     guest_last_name: GuestLastName = None,
 ) -> BookingModified:
-    await check_proof(uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name)
+    await check_proof(
+        uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name
+    )
     booking, summary = await bookings.modify(
-        uow, ctx=booking_context(c, principal), confirmation=confirmation_number, changes=body.changes(),
-        reason=body.modification_reason, preview=preview,
+        uow,
+        ctx=booking_context(c, principal),
+        confirmation=confirmation_number,
+        changes=body.changes(),
+        reason=body.modification_reason,
+        preview=preview,
     )
     _wake_outbox(c)
     return BookingModified(preview=preview, price_change=summary, booking=booking_read(booking))
@@ -126,40 +203,70 @@ async def modify_booking(
 
 @router.delete("/{confirmation_number}", response_model=BookingCancelled, summary="Cancel a booking")
 async def cancel_booking(
-    confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: AnyRole, guard: Guard,
+    confirmation_number: Confirmation,
+    uow: WriteUow,
+    c: ContainerDep,
+    principal: AnyRole,
+    guard: Guard,
     body: Annotated[BookingCancel | None, Body()] = None,
     preview: Annotated[bool, Query(description="show penalty and refund without cancelling")] = False,
     guest_last_name: GuestLastName = None,
 ) -> BookingCancelled:
-    await check_proof(uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name)
+    await check_proof(
+        uow, principal=principal, guard=guard, confirmation=confirmation_number, last_name=guest_last_name
+    )
     booking, summary = await bookings.cancel(
-        uow, ctx=booking_context(c, principal), confirmation=confirmation_number,
-        reason=body.cancellation_reason if body else None, preview=preview,
+        uow,
+        ctx=booking_context(c, principal),
+        confirmation=confirmation_number,
+        reason=body.cancellation_reason if body else None,
+        preview=preview,
     )
     _wake_outbox(c)
     return BookingCancelled(preview=preview, confirmation_email=None if preview else booking.email_status, **summary)
 
 
-@router.get("/{confirmation_number}/messages", response_model=BookingMessages, summary="The guest's messages about a booking")
-async def booking_messages(confirmation_number: Confirmation, uow: ReadUow, c: ContainerDep, _: Staff) -> BookingMessages:
+@router.get(
+    "/{confirmation_number}/messages", response_model=BookingMessages, summary="The guest's messages about a booking"
+)
+async def booking_messages(
+    confirmation_number: Confirmation, uow: ReadUow, c: ContainerDep, _: Staff
+) -> BookingMessages:
     booking = await bookings.get(uow, confirmation_number)
     messages = await guest_messages.messages_of(uow.session, booking.record.id)
-    return BookingMessages(confirmation_number=booking.record.confirmation_number,
-                           delivery=c.mail.transport if c.mail else None, count=len(messages),
-                           messages=[message_read(m) for m in messages])
+    return BookingMessages(
+        confirmation_number=booking.record.confirmation_number,
+        delivery=c.mail.transport if c.mail else None,
+        count=len(messages),
+        messages=[message_read(m) for m in messages],
+    )
 
 
-@router.post("/{confirmation_number}/messages/{message_id}/resend", status_code=202, response_model=MessageRead,
-             summary="Send one of the guest's e-mails again (a new Message-ID), optionally to a corrected address")
+@router.post(
+    "/{confirmation_number}/messages/{message_id}/resend",
+    status_code=202,
+    response_model=MessageRead,
+    summary="Send one of the guest's e-mails again (a new Message-ID), optionally to a corrected address",
+)
 async def resend_message(
-    confirmation_number: Confirmation, message_id: Annotated[str, Path(max_length=40)], uow: WriteUow, c: ContainerDep,
-    principal: Staff, body: Annotated[MessageResend | None, Body()] = None,
+    confirmation_number: Confirmation,
+    message_id: Annotated[str, Path(max_length=40)],
+    uow: WriteUow,
+    c: ContainerDep,
+    principal: Staff,
+    body: Annotated[MessageResend | None, Body()] = None,
 ) -> MessageRead:
     if c.outbox is None:
         raise InvalidRequest("Guests' e-mails are off on this server (ROOMIAI_MAIL_DELIVERY); nothing can be resent.")
     booking = await bookings.get(uow, confirmation_number, for_update=True)
-    copy = await guest_messages.resend(uow.session, booking=booking, message_id=message_id, to=body.to if body else None,
-                                       actor=principal.actor, now=c.clock.now())
+    copy = await guest_messages.resend(
+        uow.session,
+        booking=booking,
+        message_id=message_id,
+        to=body.to if body else None,
+        actor=principal.actor,
+        now=c.clock.now(),
+    )
     await uow.commit()
     _wake_outbox(c)
     return message_read(copy)
@@ -167,19 +274,34 @@ async def resend_message(
 
 def message_read(m) -> MessageRead:
     return MessageRead(
-        id=m.id, message_id=m.message_id, channel=m.channel, kind=m.kind, recipient=m.recipient, subject=m.subject,
-        status=m.status, attempts=m.attempts, next_attempt_at=m.next_attempt_at if m.status == "queued" else None,
-        last_error=m.last_error, sent_at=m.sent_at, created_by=m.created_by, created_at=m.created_at,
+        id=m.id,
+        message_id=m.message_id,
+        channel=m.channel,
+        kind=m.kind,
+        recipient=m.recipient,
+        subject=m.subject,
+        status=m.status,
+        attempts=m.attempts,
+        next_attempt_at=m.next_attempt_at if m.status == "queued" else None,
+        last_error=m.last_error,
+        sent_at=m.sent_at,
+        created_by=m.created_by,
+        created_at=m.created_at,
     )
 
 
 @router.post("/{confirmation_number}/check-in", response_model=BookingRead, summary="Guest arrived: assign rooms")
 async def check_in(
-    confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: Staff,
+    confirmation_number: Confirmation,
+    uow: WriteUow,
+    c: ContainerDep,
+    principal: Staff,
     body: Annotated[CheckIn | None, Body()] = None,
 ) -> BookingRead:
     booking = await bookings.check_in(
-        uow, ctx=booking_context(c, principal), confirmation=confirmation_number,
+        uow,
+        ctx=booking_context(c, principal),
+        confirmation=confirmation_number,
         room_numbers=body.room_numbers if body else None,
     )
     return booking_read(booking)
@@ -187,12 +309,16 @@ async def check_in(
 
 @router.post("/{confirmation_number}/check-out", response_model=BookingRead, summary="Guest departed")
 async def check_out(confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: Staff) -> BookingRead:
-    return booking_read(await bookings.check_out(uow, ctx=booking_context(c, principal), confirmation=confirmation_number))
+    return booking_read(
+        await bookings.check_out(uow, ctx=booking_context(c, principal), confirmation=confirmation_number)
+    )
 
 
 @router.post("/{confirmation_number}/no-show", response_model=BookingRead, summary="Guest did not arrive")
 async def no_show(confirmation_number: Confirmation, uow: WriteUow, c: ContainerDep, principal: Staff) -> BookingRead:
-    return booking_read(await bookings.mark_no_show(uow, ctx=booking_context(c, principal), confirmation=confirmation_number))
+    return booking_read(
+        await bookings.mark_no_show(uow, ctx=booking_context(c, principal), confirmation=confirmation_number)
+    )
 
 
 def booking_read(booking: Booking) -> BookingRead:
@@ -225,7 +351,9 @@ def booking_read(booking: Booking) -> BookingRead:
             packages=money(p["packages_cents"]),
             package_lines=[{"code": x["code"], "name": x["name"], "price": money(x["cents"])} for x in p["packages"]],
             discounts=money(p["discount_cents"]),
-            discount_lines=[{"code": x["code"], "type": x["type"], "amount": -money(x["cents"])} for x in p["discounts"]],
+            discount_lines=[
+                {"code": x["code"], "type": x["type"], "amount": -money(x["cents"])} for x in p["discounts"]
+            ],
             taxes=money(p["taxes_cents"]),
             tax_lines=[{"name": x["name"], "amount": money(x["cents"])} for x in p["taxes"]],
             fees=money(p["fees_cents"]),

@@ -44,7 +44,9 @@ def _field_name(part) -> str:
     if isinstance(part, int):
         return str(part)
     text = str(part)
-    plain = 0 < len(text) <= 40 and text.replace("_", "a").isalnum() and text.isascii() and sum(map(str.isdigit, text)) <= 4
+    plain = (
+        0 < len(text) <= 40 and text.replace("_", "a").isalnum() and text.isascii() and sum(map(str.isdigit, text)) <= 4
+    )
     return text if plain else "<key>"
 
 
@@ -100,9 +102,12 @@ class RefuseControlCharacters:
         from .errors import problem  # errors.install adds this middleware, so errors is imported by then
 
         what, name = place
-        detail = (f"{what} {name}: control characters (such as a NUL byte or an escape code) are not allowed in this "
-                  "text; send plain text." if name else
-                  f"{what}: control characters (such as a NUL byte or an escape code) are not allowed; send plain text.")
+        detail = (
+            f"{what} {name}: control characters (such as a NUL byte or an escape code) are not allowed in this "
+            "text; send plain text."
+            if name
+            else f"{what}: control characters (such as a NUL byte or an escape code) are not allowed; send plain text."
+        )
         response = problem(422, detail[0].upper() + detail[1:], code=CODE, field=name or None)
         await response(scope, receive, send)
 
@@ -114,9 +119,9 @@ class RefuseControlCharacters:
         for name, value in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace"):
             if bad_character(name) or bad_character(value):
                 return ("query parameter", _field_name(name))
-        for name, value in scope.get("headers", []):
-            if name.lower().startswith(INPUT_HEADERS) and bad_character(_header_text(value)):
-                return ("header", name.decode("latin-1").title())
+        for header, raw in scope.get("headers", []):
+            if header.lower().startswith(INPUT_HEADERS) and bad_character(_header_text(raw)):
+                return ("header", header.decode("latin-1").title())
         return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -22,6 +22,9 @@ from ..store.uow import UnitOfWork
 from .lookup_limit import LookupLimit
 from .security import LoginThrottle, RequestRate
 
+if TYPE_CHECKING:
+    from ..shared_state.redis_link import RedisLink
+
 
 @dataclass
 class Container:
@@ -31,13 +34,16 @@ class Container:
     gateway: PaymentGateway
     secret: str
     login_throttle: LoginThrottle
-    lookup_throttle: LookupLimit = field(default_factory=lambda: LookupLimit(failures_allowed=30, agent_failures_allowed=300))
+    lookup_throttle: LookupLimit = field(
+        default_factory=lambda: LookupLimit(failures_allowed=30, agent_failures_allowed=300)
+    )
     booking_rate: RequestRate = field(default_factory=RequestRate)
+    redis: RedisLink | None = None  # set with ROOMIAI_REDIS_URL: the limits above are shared through it
     mail: Mail | None = None  # None: no messages to guests are queued
     outbox: OutboxSender | None = None  # delivers what was queued, inside this process
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:  # async: sync dependencies run in a thread pool
     return request.app.state.container
 
 
@@ -65,13 +71,16 @@ async def current_principal(container: ContainerDep, token: Annotated[str | None
     if not token:
         raise Unauthorized("Log in first: send 'Authorization: Bearer <access token>' (POST /v1/auth/token).")
     principal = principal_from(token, secret=container.secret)
+    if container.db.quick is not None:  # SQLite: one trip to a reader thread
+        await check_current(container.db.quick, principal)
+        return principal
     async with container.db.engine.connect() as connection:  # a bare connection: no ORM session for one read
         await check_current(connection, principal)
     return principal
 
 
 def require(*roles: str):
-    def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"The {principal.role} role cannot do this; it needs {' or '.join(roles)}.")
         return principal
@@ -90,11 +99,11 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def booking_rate_checked(principal: AnyRole, request: Request, container: ContainerDep) -> Principal:
+async def booking_rate_checked(principal: AnyRole, request: Request, container: ContainerDep) -> Principal:
     """Counts a booking request against its client's allowance: per token subject and address, the agent's larger."""
     settings = container.settings
     limit = settings.agent_booking_rate_per_minute if principal.role == "agent" else settings.booking_rate_per_minute
-    container.booking_rate.hit((principal.actor, client_address(request)), limit=limit, what="booking requests")
+    await container.booking_rate.hit((principal.actor, client_address(request)), limit=limit, what="booking requests")
     return principal
 
 

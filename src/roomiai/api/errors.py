@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,19 +17,44 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import DomainError
+from .. import metrics
+from ..domain.errors import DomainError, SoldOut
 from ..store.database import Database
 from ..store.failures import storage_problem
 from .control_characters import RefuseControlCharacters
 
 log = logging.getLogger("roomiai.api")
 PROBLEM = "application/problem+json"
-TITLES = {400: "Bad request", 401: "Unauthorized", 402: "Payment declined", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Request too large", 415: "Unsupported media type",
-          422: "Invalid request", 429: "Too many requests", 500: "Internal error", 503: "Service unavailable"}
-CODES = {400: "bad_request", 401: "unauthorized", 402: "payment_declined", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "request_too_large", 415: "unsupported_media_type",
-         422: "invalid_request", 429: "too_many_requests", 500: "internal_error", 503: "unavailable"}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    402: "Payment declined",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "Service unavailable",
+}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    402: "payment_declined",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
 STORAGE_UNAVAILABLE = "storage_unavailable"
 INTERNAL = "Something went wrong on our side; the request was not completed. Please try again."
 REMOVED = "[number removed]"
@@ -35,10 +62,16 @@ _LONG_NUMBER = re.compile(r"\d(?:[^0-9A-Za-z]{0,3}\d){12,}")  # 13+ digits, up t
 _FIELD_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
-def problem(status: int, detail: str, *, title: str | None = None, code: str | None = None, headers: dict | None = None,
-            **extra) -> JSONResponse:
-    body = {"type": "about:blank", "title": title or TITLES.get(status, "Error"), "status": status,
-            "detail": without_long_numbers(detail), "code": code or CODES.get(status, "error")}
+def problem(
+    status: int, detail: str, *, title: str | None = None, code: str | None = None, headers: dict | None = None, **extra
+) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": title or TITLES.get(status, "Error"),
+        "status": status,
+        "detail": without_long_numbers(detail),
+        "code": code or CODES.get(status, "error"),
+    }
     body.update({k: _scrubbed(v) for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
@@ -81,9 +114,14 @@ def _where(loc: tuple) -> str:
     return ".".join(_name(p) for p in loc if p not in ("body", "query", "path", "header"))
 
 
-def describe_validation(errors: list[dict]) -> tuple[int, str, list[dict]]:
+class FieldProblem(TypedDict):
+    field: str | None
+    message: str
+
+
+def describe_validation(errors: Sequence[Mapping[str, Any]]) -> tuple[int, str, list[FieldProblem]]:
     """A status, one readable sentence, and the per-field list for machines; never the values that were sent."""
-    items = []
+    items: list[FieldProblem] = []
     status = 422
     for error in errors:
         where = _where(tuple(error.get("loc", ())))
@@ -101,7 +139,7 @@ def describe_validation(errors: list[dict]) -> tuple[int, str, list[dict]]:
         else:
             message = error.get("msg", "is not valid")
             if message.startswith("Value error, "):
-                message = message[len("Value error, "):]
+                message = message[len("Value error, ") :]
         items.append({"field": (where or None) if kind != "json_invalid" else None, "message": message})
     detail = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in items[:5])
     if len(items) > 5:
@@ -112,11 +150,15 @@ def describe_validation(errors: list[dict]) -> tuple[int, str, list[dict]]:
 def install(app: FastAPI, *, db: Database) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
+        if isinstance(exc, SoldOut):
+            metrics.INVENTORY_CONFLICTS.inc()
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        if getattr(exc, "retry_after", None):
-            headers = {"Retry-After": str(exc.retry_after)}
-        return problem(exc.status, exc.detail, title=exc.title, code=getattr(exc, "code", None), field=exc.field,
-                       headers=headers)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            headers = {"Retry-After": str(retry_after)}
+        return problem(
+            exc.status, exc.detail, title=exc.title, code=getattr(exc, "code", None), field=exc.field, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -171,7 +213,9 @@ class Failures:
                 raise
             trouble = storage_problem(exc)
             if trouble is not None:
-                log.error("storage failure on %s %s: %s (%s)", scope["method"], scope["path"], trouble, type(exc).__name__)
+                log.error(
+                    "storage failure on %s %s: %s (%s)", scope["method"], scope["path"], trouble, type(exc).__name__
+                )
                 self.db.storage_failed(trouble)
                 response = storage_unavailable(trouble)
             else:

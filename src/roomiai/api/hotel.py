@@ -7,7 +7,13 @@ from fastapi import APIRouter
 from ..services import hotel_info
 from .deps import AnyRole, ReadUow
 from .schemas.hotel import (
-    EarlyCheckInRead, HotelInfoRead, LateCheckOutRead, PackageRead, PoliciesRead, RoomTypeFacts, VoiceAgentRead,
+    EarlyCheckInRead,
+    HotelInfoRead,
+    LateCheckOutRead,
+    PackageRead,
+    PoliciesRead,
+    RoomTypeFacts,
+    VoiceAgentRead,
 )
 
 router = APIRouter(prefix="/v1/hotel", tags=["hotel"])
@@ -45,14 +51,24 @@ async def get_hotel(uow: ReadUow, _: AnyRole) -> HotelInfoRead:
         ),
         info=s.get("info") or {},
         packages=[
-            PackageRead(code=p["code"], name=p["name"], price=p["price"], per=p.get("per", "stay"),
-                        description=p.get("description"))
+            PackageRead(
+                code=p["code"],
+                name=p["name"],
+                price=p["price"],
+                per=p.get("per", "stay"),
+                description=p.get("description"),
+            )
             for p in s.get("packages") or []
         ],
         room_types=[
             RoomTypeFacts(
-                code=t.type_code, name=t.name, description=t.description, max_occupancy=t.max_occupancy,
-                beds=[{"code": b["code"], "description": b["description"]} for b in t.bed_configurations], views=list(t.view_options),
+                code=t.type_code,
+                name=t.name,
+                description=t.description,
+                max_occupancy=t.max_occupancy,
+                beds=[{"code": b["code"], "description": b["description"]} for b in t.bed_configurations],
+                views=list(t.view_options),
+                amenities=list(t.amenities or []),
             )
             for t in facts.room_types
         ],

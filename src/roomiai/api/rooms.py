@@ -3,27 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import func, select
 
 from ..domain.cancellation import describe
 from ..domain.stay import make_stay
 from ..services import availability, catalog
 from ..store.tables import RoomRecord
+from .answer_cache import AnswerCache
 from .deps import AnyRole, ContainerDep, ReadUow
+from .read_gate import ReadGate
 from .schemas.common import money
 from .schemas.rooms import (
-    AvailabilityRead, DateRange, Line, NightAvailability, NightPrice, RateOptionRead, RatePlanList, RatePlanRead,
-    RoomOptionRead, RoomTypeList, RoomTypeRead, UnavailableRead,
+    AvailabilityRead,
+    DateRange,
+    Line,
+    NightAvailability,
+    NightPrice,
+    RateOptionRead,
+    RatePlanList,
+    RatePlanRead,
+    RoomOptionRead,
+    RoomTypeList,
+    RoomTypeRead,
+    UnavailableRead,
 )
 
 router = APIRouter(prefix="/v1/rooms", tags=["rooms"])
+ANSWERS = AnswerCache(max_entries=4096)  # availability answers of this process
+SEARCHES = ReadGate(4)  # searches at work at once in this process: a storm of them leaves room for bookings
+
+
+async def search_turn() -> AsyncIterator[None]:
+    """Waits for a turn among the searches at work (before the token check and the database)."""
+    async with SEARCHES:
+        yield
 
 
 @router.get("/availability", response_model=AvailabilityRead, summary="Rooms and rates free for a stay")
 async def check_availability(
+    _turn: Annotated[None, Depends(search_turn)],
     uow: ReadUow,
     c: ContainerDep,
     _: AnyRole,
@@ -33,34 +55,54 @@ async def check_availability(
     children: Annotated[int, Query(ge=0, le=20)] = 0,
     rooms_needed: Annotated[int, Query(ge=1, le=9)] = 1,
     room_type: Annotated[str | None, Query(max_length=40, description="room type code or id")] = None,
-) -> AvailabilityRead:
+) -> Response:
     today = c.clock.today()
     stay = make_stay(check_in, check_out, today=today, horizon_days=c.settings.booking_horizon_days)
-    hotel = await catalog.load_hotel(uow.session)
-    result = await availability.search(
-        uow.session, hotel=hotel, stay=stay, today=today, adults=adults, children=children,
-        rooms_needed=rooms_needed, room_type=room_type,
-    )
-    return AvailabilityRead(
-        available=bool(result.options),
-        date_range=DateRange(check_in=stay.check_in, check_out=stay.check_out, nights=stay.nights),
-        guests={"adults": adults, "children": children},
-        rooms_needed=rooms_needed,
-        options=[_option(option) for option in result.options],
-        unavailable=[
-            UnavailableRead(room_type_id=u.room_type.id, room_type_code=u.room_type.type_code, room_type=u.room_type.name, reason=u.reason)
-            for u in result.unavailable
-        ],
-    )
+    books = await availability.read_books(uow.session, stay=stay, room_type=room_type, quick=c.db.quick)
+    # the answer is a pure function of the books just read and the request: repeated searches skip pricing and JSON;
+    # the models are built without validation (model_construct): every value is computed here, typed as declared
+    key = (str(c.db.url), books.key(), today, stay.check_in, stay.check_out, adults, children, rooms_needed)
+    body = ANSWERS.get(key)
+    if body is None:
+        hotel = books.hotel or await catalog.load_hotel(uow.session)  # the latter says the hotel is not set up
+        result = availability.evaluate(
+            books, hotel=hotel, stay=stay, today=today, adults=adults, children=children, rooms_needed=rooms_needed
+        )
+        body = (
+            AvailabilityRead.model_construct(
+                available=bool(result.options),
+                date_range=DateRange.model_construct(
+                    check_in=stay.check_in, check_out=stay.check_out, nights=stay.nights
+                ),
+                guests={"adults": adults, "children": children},
+                rooms_needed=rooms_needed,
+                options=[_option(option) for option in result.options],
+                unavailable=[
+                    UnavailableRead.model_construct(
+                        room_type_id=u.room_type.id,
+                        room_type_code=u.room_type.type_code,
+                        room_type=u.room_type.name,
+                        reason=u.reason,
+                    )
+                    for u in result.unavailable
+                ],
+            )
+            .model_dump_json()
+            .encode()
+        )
+        ANSWERS.put(key, body)
+    return Response(body, media_type="application/json")
 
 
 def _option(option: availability.RoomTypeOption) -> RoomOptionRead:
-    return RoomOptionRead(
+    return RoomOptionRead.model_construct(
         room_type_id=option.room_type.id,
         room_type_code=option.room_type.type_code,
         room_type=option.room_type.name,
         available_count=option.available_count,
-        nightly_availability=[NightAvailability(date=d, available=n) for d, n in sorted(option.nightly.items())],
+        nightly_availability=[
+            NightAvailability.model_construct(date=d, available=n) for d, n in sorted(option.nightly.items())
+        ],
         views_available=option.views_available,
         beds_available=option.beds_available,
         max_occupancy=option.room_type.max_occupancy,
@@ -70,7 +112,7 @@ def _option(option: availability.RoomTypeOption) -> RoomOptionRead:
 
 def _rate(rate: availability.RateOption) -> RateOptionRead:
     q = rate.quote
-    return RateOptionRead(
+    return RateOptionRead.model_construct(
         rate_code=rate.plan.record.rate_code,
         name=rate.plan.record.name,
         per_night=money(q.average_night_cents),
@@ -79,9 +121,12 @@ def _rate(rate: availability.RateOption) -> RateOptionRead:
         fees=money(q.fees_cents),
         grand_total=money(q.grand_total_cents),
         currency=q.currency,
-        nightly=[NightPrice(date=n.date, rate=money(n.rate_cents), extra_person=money(n.extra_person_cents)) for n in q.nightly],
-        tax_lines=[Line(name=t.name, amount=money(t.cents)) for t in q.taxes],
-        fee_lines=[Line(name=f.name, amount=money(f.cents)) for f in q.fees],
+        nightly=[
+            NightPrice.model_construct(date=n.date, rate=money(n.rate_cents), extra_person=money(n.extra_person_cents))
+            for n in q.nightly
+        ],
+        tax_lines=[Line.model_construct(name=t.name, amount=money(t.cents)) for t in q.taxes],
+        fee_lines=[Line.model_construct(name=f.name, amount=money(f.cents)) for f in q.fees],
         includes=list(rate.plan.record.includes),
         eligibility=rate.plan.record.eligibility,
         cancellation=rate.cancellation,
@@ -93,15 +138,27 @@ def _rate(rate: availability.RateOption) -> RateOptionRead:
 async def list_room_types(uow: ReadUow, _: AnyRole) -> RoomTypeList:
     types = await catalog.room_types(uow.session)
     counts = dict(
-        (await uow.session.execute(select(RoomRecord.room_type_id, func.count()).group_by(RoomRecord.room_type_id))).all()
+        (
+            await uow.session.execute(select(RoomRecord.room_type_id, func.count()).group_by(RoomRecord.room_type_id))
+        ).all()
     )
     return RoomTypeList(
         room_types=[
             RoomTypeRead(
-                id=t.id, code=t.type_code, name=t.name, description=t.description, base_occupancy=t.base_occupancy,
-                max_occupancy=t.max_occupancy, extra_person_charge=money(t.extra_person_cents),
-                bed_configurations=t.bed_configurations, amenities=t.amenities, size_sqft=t.size_sqft,
-                view_options=t.view_options, is_accessible=t.is_accessible, images=t.images, rooms=counts.get(t.id, 0),
+                id=t.id,
+                code=t.type_code,
+                name=t.name,
+                description=t.description,
+                base_occupancy=t.base_occupancy,
+                max_occupancy=t.max_occupancy,
+                extra_person_charge=money(t.extra_person_cents),
+                bed_configurations=t.bed_configurations,
+                amenities=t.amenities,
+                size_sqft=t.size_sqft,
+                view_options=t.view_options,
+                is_accessible=t.is_accessible,
+                images=t.images,
+                rooms=counts.get(t.id, 0),
             )
             for t in types
         ]
@@ -117,18 +174,29 @@ async def list_rates(room_type_id: Annotated[str, Path(max_length=40)], uow: Rea
         room_type=room_type.name,
         rates=[
             RatePlanRead(
-                rate_code=p.record.rate_code, name=p.record.name, description=p.record.description,
-                base_rate=money(p.record.base_rate_cents), currency=p.record.currency, rate_type=p.record.rate_type,
+                rate_code=p.record.rate_code,
+                name=p.record.name,
+                description=p.record.description,
+                base_rate=money(p.record.base_rate_cents),
+                currency=p.record.currency,
+                rate_type=p.record.rate_type,
                 day_of_week_rates={k: money(v) for k, v in p.terms.day_of_week_cents.items()},
-                includes=p.record.includes, eligibility=p.record.eligibility, valid_from=p.record.valid_from,
-                valid_to=p.record.valid_to, min_stay=p.record.min_stay, max_stay=p.record.max_stay,
+                includes=p.record.includes,
+                eligibility=p.record.eligibility,
+                valid_from=p.record.valid_from,
+                valid_to=p.record.valid_to,
+                min_stay=p.record.min_stay,
+                max_stay=p.record.max_stay,
                 advance_booking_days=p.record.advance_booking_days,
                 cancellation_policy=dict(
-                    type=p.terms.cancellation.type, free_cancellation_hours=p.terms.cancellation.free_cancellation_hours,
-                    penalty_type=p.terms.cancellation.penalty_type, penalty_amount=p.terms.cancellation.penalty_amount,
+                    type=p.terms.cancellation.type,
+                    free_cancellation_hours=p.terms.cancellation.free_cancellation_hours,
+                    penalty_type=p.terms.cancellation.penalty_type,
+                    penalty_amount=p.terms.cancellation.penalty_amount,
                     refundable=p.terms.cancellation.refundable,
                 ),
-                cancellation=describe(p.terms.cancellation), is_refundable=p.record.is_refundable,
+                cancellation=describe(p.terms.cancellation),
+                is_refundable=p.record.is_refundable,
                 is_active=p.record.is_active,
             )
             for p in plans

@@ -1,15 +1,18 @@
-"""HTTP hardening: security headers on every response, a brake on password guessing, and request rate limits."""
+"""HTTP hardening: security headers on every response, a brake on password guessing, and request rate limits.
+
+The counters live behind the SlidingWindows port: in this process, or in Redis (ROOMIAI_REDIS_URL) for all of them.
+"""
 
 from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..services.auth import Unauthorized
+from ..shared_state import MemoryWindows, SlidingWindows
 
 API_HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -21,12 +24,16 @@ API_HEADERS = {
 DOCS_CSP = b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs")
 # the call page runs its own script and audio worklet, talks to its WebSocket and uses the microphone
-CALL_CSP = (b"default-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; "
-            b"form-action 'none'; base-uri 'none'")
+CALL_CSP = (
+    b"default-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; "
+    b"form-action 'none'; base-uri 'none'"
+)
 CALL_PATHS = ("/call",)
 # the front desk: its own stylesheet and script only (no inline script or style), forms posting to itself
-DESK_CSP = (b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+DESK_CSP = (
+    b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 DESK_PATHS = ("/desk",)
 
 
@@ -66,69 +73,67 @@ class SecurityHeaders:
 
 
 class LoginThrottle:
-    """Refuses a client and name after too many failures in a window (per process): logins, booking lookups."""
+    """Refuses a client and name after too many failures in a window: logins (shared through Redis when configured)."""
 
-    def __init__(self, *, failures_allowed: int, window_seconds: int, what: str = "failed logins"):
+    def __init__(
+        self,
+        *,
+        failures_allowed: int,
+        window_seconds: int,
+        what: str = "failed logins",
+        windows: SlidingWindows | None = None,
+        now: Callable[[], float] = time.time,
+    ):
         self.failures_allowed = failures_allowed
         self.window = window_seconds
         self.what = what
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self.windows = windows or MemoryWindows()
+        self._now = now
 
-    def check(self, client: str, username: str) -> None:
-        recent = self._recent(client, username)
-        if self.failures_allowed > 0 and len(recent) >= self.failures_allowed:
-            wait = int(recent[0] + self.window - time.monotonic()) + 1
+    async def check(self, client: str, username: str) -> None:
+        now = self._now()
+        recent = await self.windows.peek(self._key(client, username), now=now, window=self.window)
+        if self.failures_allowed > 0 and recent.count >= self.failures_allowed:
+            wait = max(1, int((recent.oldest or now) + self.window - now) + 1)
             raise TooManyAttempts(f"Too many {self.what}; try again in {wait} seconds.", retry_after=wait)
 
-    def failed(self, client: str, username: str) -> None:
-        self._recent(client, username).append(time.monotonic())
+    async def failed(self, client: str, username: str) -> None:
+        await self.windows.record(self._key(client, username), now=self._now(), window=self.window)
 
-    def succeeded(self, client: str, username: str) -> None:
-        self._failures.pop((client, username.lower()), None)
+    async def succeeded(self, client: str, username: str) -> None:
+        await self.windows.clear(self._key(client, username))
 
-    def _recent(self, client: str, username: str) -> deque[float]:
-        attempts = self._failures[(client, username.lower())]
-        while attempts and attempts[0] < time.monotonic() - self.window:
-            attempts.popleft()
-        return attempts
+    @staticmethod
+    def _key(client: str, username: str) -> str:
+        return window_key("login", client, username.lower())
 
 
 class RequestRate:
-    """Counts a client's requests in a sliding minute and refuses those beyond its limit (per process)."""
+    """Counts a client's requests in a sliding minute and refuses those beyond its limit (shared through Redis when configured)."""
 
-    SWEEP_EVERY = 1000
     window = 60.0
 
-    def __init__(self, *, now: Callable[[], float] = time.monotonic):
+    def __init__(self, *, now: Callable[[], float] = time.time, windows: SlidingWindows | None = None):
         self._now = now
-        self._hits: dict[tuple[str, ...], deque[float]] = {}
-        self._since_sweep = 0
+        self.windows = windows or MemoryWindows()
 
-    def hit(self, client: tuple[str, ...], *, limit: int, what: str) -> None:
+    async def hit(self, client: tuple[str, ...], *, limit: int, what: str) -> None:
         """Counts one request of `client`, or raises TooManyAttempts past `limit` (0 means no limit)."""
         if limit <= 0:
             return
         now = self._now()
-        self._sweep(now)
-        recent = self._hits.setdefault(client, deque())
-        while recent and recent[0] <= now - self.window:
-            recent.popleft()
-        if len(recent) >= limit:
-            wait = max(1, math.ceil(recent[0] + self.window - now))
+        before = await self.windows.record(window_key("rate", *client), now=now, window=self.window, limit=limit)
+        if before.count >= limit:
+            wait = max(1, math.ceil((before.oldest or now) + self.window - now))
             raise TooManyAttempts(
                 f"Too many {what} from this client: at most {limit} a minute. Try again in {wait} seconds.",
                 retry_after=wait,
             )
-        recent.append(now)
 
-    def _sweep(self, now: float) -> None:
-        """Forgets clients with nothing in the window, now and then, so the table stays small."""
-        self._since_sweep += 1
-        if self._since_sweep < self.SWEEP_EVERY:
-            return
-        self._since_sweep = 0
-        for client in [c for c, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
-            del self._hits[client]
+
+def window_key(what: str, *parts: str) -> str:
+    """`what` and the parts of a counted key, unambiguous whatever characters the parts hold."""
+    return what + ":" + "\x1f".join(part.replace("\x1f", " ") for part in parts)
 
 
 class TooManyAttempts(Unauthorized):

@@ -12,35 +12,56 @@ from ..services.service_requests import ServiceRequest
 from .booking_proof import PROOF_HEADER, Guard, GuestLastName, header_text
 from .deps import AnyRole, ContainerDep, ReadUow, Staff, WriteUow
 from .schemas.service_requests import (
-    RoomNumber, ServiceRequestCreate, ServiceRequestList, ServiceRequestRead, ServiceRequestUpdate, Status,
+    RoomNumber,
+    ServiceRequestCreate,
+    ServiceRequestList,
+    ServiceRequestRead,
+    ServiceRequestUpdate,
+    Status,
 )
 
 router = APIRouter(prefix="/v1/services/requests", tags=["service requests"])
 RequestId = Annotated[str, Path(max_length=24, description="e.g. SRV-2026-00001")]
-NAME_REQUIRED = (f"The agent files a request only for a caller who gave the last name of the guest in the room: send it in "
-                 f"the {PROOF_HEADER} header.")
+NAME_REQUIRED = (
+    f"The agent files a request only for a caller who gave the last name of the guest in the room: send it in "
+    f"the {PROOF_HEADER} header."
+)
 
 
-@router.post("", status_code=201, response_model=ServiceRequestRead, summary="File a service request for an in-house guest",
-             responses={429: {"description": "too many wrong guest names from this caller; see Retry-After"}})
+@router.post(
+    "",
+    status_code=201,
+    response_model=ServiceRequestRead,
+    summary="File a service request for an in-house guest",
+    responses={429: {"description": "too many wrong guest names from this caller; see Retry-After"}},
+)
 async def create_request(
-    body: ServiceRequestCreate, uow: WriteUow, c: ContainerDep, principal: AnyRole, guard: Guard,
+    body: ServiceRequestCreate,
+    uow: WriteUow,
+    c: ContainerDep,
+    principal: AnyRole,
+    guard: Guard,
     guest_last_name: GuestLastName = None,
 ) -> ServiceRequestRead:
     """The agent (and any role that sends X-Guest-Last-Name) must name the guest in the room; wrong names are counted."""
     if principal.role == "agent" and guest_last_name is None:
         raise Forbidden(NAME_REQUIRED)
     if guest_last_name is not None:
-        guard.check()
+        await guard.check()
     try:
         request = await service_requests.create(
-            uow, clock=c.clock, booking_ref=body.confirmation_number or body.booking_id, room_number=body.room_number,
-            request_type=body.request_type, details=body.details.model_dump(exclude_none=True), priority=body.priority,
+            uow,
+            clock=c.clock,
+            booking_ref=body.confirmation_number or body.booking_id,
+            room_number=body.room_number,
+            request_type=body.request_type,
+            details=body.details.model_dump(exclude_none=True),
+            priority=body.priority,
             guest_last_name=header_text(guest_last_name) if guest_last_name is not None else None,
         )
     except NotFound:
         if guest_last_name is not None:
-            guard.failed()
+            await guard.failed()
         raise
     filed = request_read(request)
     return filed if principal.role != "agent" else without_guest(filed, body)
@@ -76,11 +97,14 @@ async def update_request(
 
 def without_guest(filed: ServiceRequestRead, body: ServiceRequestCreate) -> ServiceRequestRead:
     """What the agent may repeat to a caller: the request, never who stays in the room or which room a booking has."""
-    return filed.model_copy(update={
-        "guest_id": None, "guest_name": None,
-        "room_number": filed.room_number if body.room_number else None,
-        "confirmation_number": filed.confirmation_number if body.confirmation_number or body.booking_id else None,
-    })
+    return filed.model_copy(
+        update={
+            "guest_id": None,
+            "guest_name": None,
+            "room_number": filed.room_number if body.room_number else None,
+            "confirmation_number": filed.confirmation_number if body.confirmation_number or body.booking_id else None,
+        }
+    )
 
 
 def request_read(request: ServiceRequest) -> ServiceRequestRead:

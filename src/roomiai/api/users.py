@@ -20,10 +20,16 @@ async def list_users(uow: ReadUow, _: Admin) -> UserList:
     return UserList(users=[_read(user) for user in await auth.users(uow)])
 
 
-@router.put("/{username}", response_model=UserRead, summary="Create a user, or change its role, password or status")
+@router.put(
+    "/{username}",
+    response_model=UserRead,
+    summary="Create a user, or change its role, password or status",
+    responses={409: {"description": "the last active admin cannot be demoted or disabled (`last_admin`)"}},
+)
 async def save_user(username: Username, body: UserChange, uow: WriteUow, c: ContainerDep, _: Admin) -> UserRead:
-    user = await auth.save_user(uow, username=username, password=body.password, role=body.role, active=body.active,
-                                now=c.clock.now())
+    user = await auth.save_user(
+        uow, username=username, password=body.password, role=body.role, active=body.active, now=c.clock.now()
+    )
     await uow.commit()
     return _read(user)
 

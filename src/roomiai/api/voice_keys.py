@@ -21,8 +21,10 @@ from .deps import ContainerDep, VoiceAgent
 
 CALL_SESSION_HEADER = "X-Call-Session"
 CALL_KEY_HEADER = "X-Call-Key"
-WRONG_KEY = (f"This call log belongs to another call: send the {CALL_KEY_HEADER} header that "
-             "POST /v1/voice/session/start returned for it.")
+WRONG_KEY = (
+    f"This call log belongs to another call: send the {CALL_KEY_HEADER} header that "
+    "POST /v1/voice/session/start returned for it."
+)
 
 
 class CallKeyRefused(Forbidden):
@@ -54,29 +56,37 @@ class CallIdentity:
         """Whether `phone` is the caller ID the call was opened with."""
         number = _caller_digits(phone)
         parts = self.key.split(".", 1)
-        return bool(number) and len(parts) == 2 and _same(parts[1], _mac(self.secret, "caller", self.session_id, number))
+        return (
+            bool(number) and len(parts) == 2 and _same(parts[1], _mac(self.secret, "caller", self.session_id, number))
+        )
 
 
-CallSessionHeader = Annotated[str | None, Header(
-    alias=CALL_SESSION_HEADER, max_length=64,
-    description="the voice session id of the call this request is made for (the agent role sends it)")]
-CallKeyHeader = Annotated[str | None, Header(
-    alias=CALL_KEY_HEADER, max_length=160, description="the call_key POST /v1/voice/session/start returned")]
+# no alias: FastAPI reads x_call_session from X-Call-Session (an alias on an optional header warns in pydantic)
+CallSessionHeader = Annotated[
+    str | None,
+    Header(
+        max_length=64, description="the voice session id of the call this request is made for (the agent role sends it)"
+    ),
+]
+CallKeyHeader = Annotated[
+    str | None, Header(max_length=160, description="the call_key POST /v1/voice/session/start returned")
+]
 
 
-def call_identity(c: ContainerDep, session_id: CallSessionHeader = None,
-                  key: CallKeyHeader = None) -> CallIdentity | None:
+def call_identity(
+    c: ContainerDep, x_call_session: CallSessionHeader = None, x_call_key: CallKeyHeader = None
+) -> CallIdentity | None:
     """The call named by X-Call-Session, when its X-Call-Key is right; a wrong key is refused, never ignored."""
-    if session_id is None:
+    if x_call_session is None:
         return None
-    if not opens(c.secret, session_id, key):
+    if not opens(c.secret, x_call_session, x_call_key):
         raise CallKeyRefused(f"The {CALL_KEY_HEADER} header is not the key of the call named in {CALL_SESSION_HEADER}.")
-    return CallIdentity(session_id, key or "", c.secret)
+    return CallIdentity(x_call_session, x_call_key or "", c.secret)
 
 
-def require_call_key(c: ContainerDep, _: VoiceAgent, session_id: str, key: CallKeyHeader = None) -> None:
+def require_call_key(c: ContainerDep, _: VoiceAgent, session_id: str, x_call_key: CallKeyHeader = None) -> None:
     """Refuses a write to a call log unless it carries that call's key (after the role check: 401 stays 401)."""
-    if not opens(c.secret, session_id, key):
+    if not opens(c.secret, session_id, x_call_key):
         raise CallKeyRefused(WRONG_KEY)
 
 

@@ -17,20 +17,23 @@ import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from ..clock import Clock
 from ..domain.cards import CardDetails
 from ..domain.errors import DomainError, SoldOut
+from ..domain.hotel import HotelTerms
+from ..domain.pools import ALL
 from ..domain.pricing import discount_problem, restriction_problem
 from ..domain.stay import Stay
-from ..domain.pools import ALL
 from ..payments.port import PaymentGateway
-from ..store.database import Database
-from ..store.tables import GuestRecord, InventoryRecord
-from ..store.uow import UnitOfWork
 from ..services import bookings, catalog
+from ..services.catalog import RatePlan
+from ..store.database import Database
+from ..store.tables import GuestRecord, InventoryRecord, RoomTypeRecord
+from ..store.uow import UnitOfWork
 
 # ---------------------------------------------------------------- what a realistic hotel sees
 
@@ -38,46 +41,256 @@ STAY_NIGHTS = ((1, 26), (2, 28), (3, 20), (4, 9), (5, 7), (6, 4), (7, 6))
 # days between booking and arrival: (low, high, weight); mean about 24 days, a long thin tail
 LEAD_BUCKETS = ((0, 0, 6), (1, 3, 14), (4, 7, 15), (8, 14, 17), (15, 30, 20), (31, 60, 16), (61, 120, 9), (121, 240, 3))
 # parties (adults, children, weight) before the room type's limits filter them
-PARTIES = ((1, 0, 30), (2, 0, 46), (2, 1, 9), (2, 2, 7), (3, 0, 4), (1, 1, 2), (2, 3, 2), (3, 1, 2), (4, 0, 1), (4, 1, 1))
+PARTIES = (
+    (1, 0, 30),
+    (2, 0, 46),
+    (2, 1, 9),
+    (2, 2, 7),
+    (3, 0, 4),
+    (1, 1, 2),
+    (2, 3, 2),
+    (3, 1, 2),
+    (4, 0, 1),
+    (4, 1, 1),
+)
 TYPE_POPULARITY = {"STD": 1.15, "DLX": 1.0, "STE": 0.8, "FAM": 0.9}
 RATE_POPULARITY = {"BAR": 50, "AAA": 12, "CORP": 15, "PKG_BB": 23}
 # occupancy relative to the mean by weekday of the night (Monday first); mean 1.0
 NIGHT_OF_WEEK = (0.90, 0.92, 0.95, 1.0, 1.15, 1.18, 0.90)
-SOURCES = (("phone", "direct", 34), ("voice_agent", "direct", 26), ("website", "direct", 25), ("email", "direct", 5),
-           ("ota", "ota", 7))
-REQUESTS = (
-    "Extra pillows, please", "Quiet room away from the elevator", "High floor if possible", "Feather-free bedding",
-    "Early check-in if available", "Late check-out if possible", "Crib in the room", "Ground floor room",
-    "Adjoining rooms if possible", "Extra towels", "Hypoallergenic pillows", "Room close to the elevator",
-    "Mini fridge emptied for medication", "Arriving late, after 11 pm", "Bottle of sparkling water on arrival",
+SOURCES = (
+    ("phone", "direct", 34),
+    ("voice_agent", "direct", 26),
+    ("website", "direct", 25),
+    ("email", "direct", 5),
+    ("ota", "ota", 7),
 )
-OCCASIONS = (("anniversary", 35), ("birthday", 35), ("honeymoon", 12), ("business trip", 10), ("graduation", 4), ("wedding", 4))
+REQUESTS = (
+    "Extra pillows, please",
+    "Quiet room away from the elevator",
+    "High floor if possible",
+    "Feather-free bedding",
+    "Early check-in if available",
+    "Late check-out if possible",
+    "Crib in the room",
+    "Ground floor room",
+    "Adjoining rooms if possible",
+    "Extra towels",
+    "Hypoallergenic pillows",
+    "Room close to the elevator",
+    "Mini fridge emptied for medication",
+    "Arriving late, after 11 pm",
+    "Bottle of sparkling water on arrival",
+)
+OCCASIONS = (
+    ("anniversary", 35),
+    ("birthday", 35),
+    ("honeymoon", 12),
+    ("business trip", 10),
+    ("graduation", 4),
+    ("wedding", 4),
+)
 ARRIVAL_TIMES = ("12:00", "13:30", "14:00", "15:00", "15:30", "16:00", "17:00", "18:00", "19:30", "21:00", "22:30")
 FIRST_NAMES = (
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Daniel", "Lisa",
-    "Matthew", "Nancy", "Anthony", "Sandra", "Mark", "Ashley", "Carlos", "Maria", "Luis", "Sofia", "Jose", "Camila",
-    "Diego", "Valentina", "Juan", "Isabella", "Wei", "Mei", "Hiroshi", "Yuki", "Arjun", "Priya", "Rahul", "Ananya",
-    "Mohammed", "Fatima", "Omar", "Layla", "Olga", "Dmitri", "Ingrid", "Lars", "Pierre", "Camille", "Giulia", "Marco",
-    "Hans", "Greta", "Kwame", "Amara", "Chloe", "Ethan", "Noah", "Emma", "Olivia", "Liam", "Ava", "Lucas", "Mia",
-    "Benjamin", "Harper", "Elena", "Mateo", "Aisha", "Samuel", "Grace", "Gabriel", "Zoe",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Sandra",
+    "Mark",
+    "Ashley",
+    "Carlos",
+    "Maria",
+    "Luis",
+    "Sofia",
+    "Jose",
+    "Camila",
+    "Diego",
+    "Valentina",
+    "Juan",
+    "Isabella",
+    "Wei",
+    "Mei",
+    "Hiroshi",
+    "Yuki",
+    "Arjun",
+    "Priya",
+    "Rahul",
+    "Ananya",
+    "Mohammed",
+    "Fatima",
+    "Omar",
+    "Layla",
+    "Olga",
+    "Dmitri",
+    "Ingrid",
+    "Lars",
+    "Pierre",
+    "Camille",
+    "Giulia",
+    "Marco",
+    "Hans",
+    "Greta",
+    "Kwame",
+    "Amara",
+    "Chloe",
+    "Ethan",
+    "Noah",
+    "Emma",
+    "Olivia",
+    "Liam",
+    "Ava",
+    "Lucas",
+    "Mia",
+    "Benjamin",
+    "Harper",
+    "Elena",
+    "Mateo",
+    "Aisha",
+    "Samuel",
+    "Grace",
+    "Gabriel",
+    "Zoe",
 )
 LAST_NAMES = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-    "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
-    "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker",
-    "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Chen", "Wang", "Kim", "Patel", "Singh", "Tanaka",
-    "Sato", "Kowalski", "Novak", "Müller", "Schmidt", "Rossi", "Bianchi", "Dubois", "Moreau", "Silva", "Santos",
-    "Okafor", "Mensah", "Haddad", "Khan", "Ivanova", "Petrov", "Larsen", "Johansson", "O'Brien", "Murphy", "Kelly",
-    "Fischer", "Costa",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Chen",
+    "Wang",
+    "Kim",
+    "Patel",
+    "Singh",
+    "Tanaka",
+    "Sato",
+    "Kowalski",
+    "Novak",
+    "Müller",
+    "Schmidt",
+    "Rossi",
+    "Bianchi",
+    "Dubois",
+    "Moreau",
+    "Silva",
+    "Santos",
+    "Okafor",
+    "Mensah",
+    "Haddad",
+    "Khan",
+    "Ivanova",
+    "Petrov",
+    "Larsen",
+    "Johansson",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "Fischer",
+    "Costa",
 )
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com", "corp.example.com")
-AREA_CODES = ("305", "786", "212", "646", "415", "312", "617", "713", "404", "202", "954", "407", "813", "702",
-              "206", "303", "214", "602", "615", "503")
-CITIES = (("New York", "NY", "US"), ("Chicago", "IL", "US"), ("Boston", "MA", "US"), ("Atlanta", "GA", "US"),
-          ("Toronto", "ON", "CA"), ("Houston", "TX", "US"), ("Seattle", "WA", "US"), ("London", None, "GB"),
-          ("Madrid", None, "ES"), ("Mexico City", None, "MX"), ("São Paulo", None, "BR"), ("Berlin", None, "DE"))
+AREA_CODES = (
+    "305",
+    "786",
+    "212",
+    "646",
+    "415",
+    "312",
+    "617",
+    "713",
+    "404",
+    "202",
+    "954",
+    "407",
+    "813",
+    "702",
+    "206",
+    "303",
+    "214",
+    "602",
+    "615",
+    "503",
+)
+CITIES = (
+    ("New York", "NY", "US"),
+    ("Chicago", "IL", "US"),
+    ("Boston", "MA", "US"),
+    ("Atlanta", "GA", "US"),
+    ("Toronto", "ON", "CA"),
+    ("Houston", "TX", "US"),
+    ("Seattle", "WA", "US"),
+    ("London", None, "GB"),
+    ("Madrid", None, "ES"),
+    ("Mexico City", None, "MX"),
+    ("São Paulo", None, "BR"),
+    ("Berlin", None, "DE"),
+)
 # test card numbers that pass the Luhn check and belong to no one
 TEST_CARDS = ("4242424242424242", "5555555555554444", "378282246310005", "6011111111111117", "4000056655665556")
 
@@ -174,7 +387,9 @@ async def generate(
         arrival = start + dt.timedelta(days=offset)
         ahead = (arrival - today).days
         reach = leads.survival(ahead) if pace and ahead > 0 else 1.0
-        target = min(world.total_rooms, round(world.total_rooms * _night_occupancy(arrival, occupancy) * reach * resell))
+        target = min(
+            world.total_rooms, round(world.total_rooms * _night_occupancy(arrival, occupancy) * reach * resell)
+        )
         report.nights += 1
         failures, attempts = 0, 0
         while world.sold_total(arrival) < target and failures < 12 and attempts < 4 * world.total_rooms:
@@ -191,14 +406,31 @@ async def generate(
                 break
             lead = leads.draw(rng, at_least=max(0, ahead))
             booked_on = min(arrival - dt.timedelta(days=lead), today)
-            draft, fate = _draft(rng, world, people, room_type, arrival=arrival, nights=nights, booked_on=booked_on,
-                                 gateway=gateway, card_share=card_share, no_show_rate=no_show_rate,
-                                 cancellation_rate=cancellation_rate)
-            hour = rng.randint(7, 13) if booked_on == arrival else rng.randint(7, 22)  # same-day bookings before check-in
+            draft, fate = _draft(
+                rng,
+                world,
+                people,
+                room_type,
+                arrival=arrival,
+                nights=nights,
+                booked_on=booked_on,
+                gateway=gateway,
+                card_share=card_share,
+                no_show_rate=no_show_rate,
+                cancellation_rate=cancellation_rate,
+            )
+            hour = (
+                rng.randint(7, 13) if booked_on == arrival else rng.randint(7, 22)
+            )  # same-day bookings before check-in
             moment = dt.datetime.combine(booked_on, dt.time(hour, rng.randrange(60)), tzinfo=world.zone)
             if booked_on == today:
                 moment = min(moment, clock.now())  # nothing is booked later than now
-            ctx = bookings.Context(clock=_MomentClock(tz, moment), gateway=gateway, horizon_days=horizon_days, actor=actor)
+            ctx = bookings.Context(
+                clock=_MomentClock(tz, moment),
+                gateway=gateway,  # type: ignore[arg-type]  # cards only with one
+                horizon_days=horizon_days,
+                actor=actor,
+            )
             body = await _create(db, ctx, draft, report)
             if body is None and (draft.bed_configuration or draft.view):
                 draft.bed_configuration = draft.view = None  # what the caller does when the wish is sold out
@@ -221,18 +453,32 @@ async def generate(
                     cancel_on = booked_on + dt.timedelta(days=rng.randint(0, (latest - booked_on).days))
                 else:
                     fate = "stay"
-            planned.append(_Planned(body["confirmation_number"], arrival, arrival + dt.timedelta(days=nights), fate, cancel_on))
+            planned.append(
+                _Planned(body["confirmation_number"], arrival, arrival + dt.timedelta(days=nights), fate, cancel_on)
+            )
         if world.sold_total(arrival) >= target:
             report.nights_at_target += 1
 
     report.booking_seconds = round(time.perf_counter() - started, 3)
     if lifecycle:
         desk_started = time.perf_counter()
-        await _play_front_desk(db, planned, clock=clock, tz=tz, zone=world.zone, gateway=gateway,
-                               horizon_days=horizon_days, actor=actor, rng=rng, report=report)
+        await _play_front_desk(
+            db,
+            planned,
+            clock=clock,
+            tz=tz,
+            zone=world.zone,
+            gateway=gateway,
+            horizon_days=horizon_days,
+            actor=actor,
+            rng=rng,
+            report=report,
+        )
         report.front_desk_seconds = round(time.perf_counter() - desk_started, 3)
     async with UnitOfWork(db) as uow:
-        report.guests = (await uow.session.execute(select(func.count()).select_from(GuestRecord))).scalar_one() - guests_before
+        report.guests = (
+            await uow.session.execute(select(func.count()).select_from(GuestRecord))
+        ).scalar_one() - guests_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -254,24 +500,49 @@ async def _create(db: Database, ctx: bookings.Context, draft: bookings.BookingDr
 
 
 def _render(booking: bookings.Booking) -> dict[str, Any]:
-    return {"confirmation_number": booking.record.confirmation_number, "grand_total_cents": booking.record.grand_total_cents}
+    return {
+        "confirmation_number": booking.record.confirmation_number,
+        "grand_total_cents": booking.record.grand_total_cents,
+    }
 
 
-def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *, arrival: dt.date, nights: int,
-           booked_on: dt.date, gateway, card_share: float, no_show_rate: float,
-           cancellation_rate: float) -> tuple[bookings.BookingDraft, str]:
+def _draft(
+    rng: random.Random,
+    world: _World,
+    people: _People,
+    room_type,
+    *,
+    arrival: dt.date,
+    nights: int,
+    booked_on: dt.date,
+    gateway,
+    card_share: float,
+    no_show_rate: float,
+    cancellation_rate: float,
+) -> tuple[bookings.BookingDraft, str]:
     stay = Stay(arrival, arrival + dt.timedelta(days=nights))
     adults, children, rooms = world.party(rng, room_type)
     terms = catalog.room_type_terms(room_type)
     per_room = -(-(adults + children) // rooms)
     adults_per_room = min(per_room, -(-adults // rooms))
     plans = [
-        p for p in world.plans[room_type.id]
-        if restriction_problem(rate=p.terms, room_type=terms, stay=stay, today=booked_on,
-                               adults=adults_per_room, children=per_room - adults_per_room) is None
+        p
+        for p in world.plans[room_type.id]
+        if restriction_problem(
+            rate=p.terms,
+            room_type=terms,
+            stay=stay,
+            today=booked_on,
+            adults=adults_per_room,
+            children=per_room - adults_per_room,
+        )
+        is None
     ]
-    weights = [RATE_POPULARITY.get(p.record.rate_code, 10) * (2.5 if p.record.rate_code == "CORP" and adults == 1
-                                                             and arrival.weekday() < 4 else 1.0) for p in plans]
+    weights = [
+        RATE_POPULARITY.get(p.record.rate_code, 10)
+        * (2.5 if p.record.rate_code == "CORP" and adults == 1 and arrival.weekday() < 4 else 1.0)
+        for p in plans
+    ]
     plan = rng.choices(plans, weights=weights)[0] if plans else world.plans[room_type.id][0]
     guest = people.next_guest(rng)
     source, channel = _pick(rng, [((s, c), w) for s, c, w in SOURCES])
@@ -310,8 +581,13 @@ def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *,
     card = None
     if gateway is not None and (rng.random() < card_share or world.hotel.deposit_required):  # a deposit needs a card
         number = rng.choice(TEST_CARDS)
-        card = CardDetails(number=number, exp_month=rng.randint(1, 12), exp_year=booked_on.year + rng.randint(1, 4),
-                           cvv=None, name_on_card=f"{guest['first_name']} {guest['last_name']}".upper())
+        card = CardDetails(
+            number=number,
+            exp_month=rng.randint(1, 12),
+            exp_year=booked_on.year + rng.randint(1, 4),
+            cvv=None,
+            name_on_card=f"{guest['first_name']} {guest['last_name']}".upper(),
+        )
     companions = []
     if adults + children > 1 and rng.random() < 0.3:
         for i in range(adults + children - 1):
@@ -325,12 +601,28 @@ def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *,
     roll = rng.random()
     fate = "cancel" if roll < cancellation_rate else "no_show" if roll < cancellation_rate + no_show_rate else "stay"
     draft = bookings.BookingDraft(
-        check_in=stay.check_in, check_out=stay.check_out, room_type=room_type.type_code, rate_code=plan.record.rate_code,
-        adults=adults, children=children, infants=infants, rooms=rooms, primary_guest=guest,
-        bed_configuration=bed, view=view, additional_guests=companions, special_requests=requests,
-        special_occasion=occasion, estimated_arrival=rng.choice(ARRIVAL_TIMES) if rng.random() < 0.4 else None,
-        room_preferences=preferences, packages=packages, discount_code=discount, card=card,
-        accept_policies=True, booking_source=source, booking_channel=channel,
+        check_in=stay.check_in,
+        check_out=stay.check_out,
+        room_type=room_type.type_code,
+        rate_code=plan.record.rate_code,
+        adults=adults,
+        children=children,
+        infants=infants,
+        rooms=rooms,
+        primary_guest=guest,
+        bed_configuration=bed,
+        view=view,
+        additional_guests=companions,
+        special_requests=requests,
+        special_occasion=occasion,
+        estimated_arrival=rng.choice(ARRIVAL_TIMES) if rng.random() < 0.4 else None,
+        room_preferences=preferences,
+        packages=packages,
+        discount_code=discount,
+        card=card,
+        accept_policies=True,
+        booking_source=source,
+        booking_channel=channel,
     )
     return draft, fate
 
@@ -338,8 +630,19 @@ def _draft(rng: random.Random, world: "_World", people: "_People", room_type, *,
 # ---------------------------------------------------------------- the front desk, day by day
 
 
-async def _play_front_desk(db: Database, planned: list[_Planned], *, clock: Clock, tz: str, zone, gateway,
-                           horizon_days: int, actor: str, rng: random.Random, report: GenerationReport) -> None:
+async def _play_front_desk(
+    db: Database,
+    planned: list[_Planned],
+    *,
+    clock: Clock,
+    tz: str,
+    zone,
+    gateway,
+    horizon_days: int,
+    actor: str,
+    rng: random.Random,
+    report: GenerationReport,
+) -> None:
     """Cancellations, then arrivals and departures in date order, each under a clock pinned to its day."""
     today = clock.today()
 
@@ -364,16 +667,22 @@ async def _play_front_desk(db: Database, planned: list[_Planned], *, clock: Cloc
         try:
             async with UnitOfWork(db, write=True) as uow:
                 if action == "cancel":
-                    await bookings.cancel(uow, ctx=ctx(day, rng.randint(8, 21), rng.randrange(60)),
-                                          confirmation=booking.confirmation, reason=rng.choice(CANCEL_REASONS))
+                    await bookings.cancel(
+                        uow,
+                        ctx=ctx(day, rng.randint(8, 21), rng.randrange(60)),
+                        confirmation=booking.confirmation,
+                        reason=rng.choice(CANCEL_REASONS),
+                    )
                     report.cancelled += 1
                 elif action == "check_in":
-                    await bookings.check_in(uow, ctx=ctx(day, rng.randint(14, 22), rng.randrange(60)),
-                                            confirmation=booking.confirmation)
+                    await bookings.check_in(
+                        uow, ctx=ctx(day, rng.randint(14, 22), rng.randrange(60)), confirmation=booking.confirmation
+                    )
                     report.checked_in += 1
                 elif action == "check_out":
-                    await bookings.check_out(uow, ctx=ctx(day, rng.randint(7, 10), rng.randrange(60)),
-                                             confirmation=booking.confirmation)
+                    await bookings.check_out(
+                        uow, ctx=ctx(day, rng.randint(7, 10), rng.randrange(60)), confirmation=booking.confirmation
+                    )
                     report.checked_out += 1
                 else:
                     await bookings.mark_no_show(uow, ctx=ctx(day, 23, 30), confirmation=booking.confirmation)
@@ -382,8 +691,15 @@ async def _play_front_desk(db: Database, planned: list[_Planned], *, clock: Cloc
             report.front_desk_refused += 1
 
 
-CANCEL_REASONS = ("Change of plans", "Trip cancelled", "Found another hotel", "Illness in the family",
-                  "Flight cancelled", "Business meeting moved", None)
+CANCEL_REASONS = (
+    "Change of plans",
+    "Trip cancelled",
+    "Found another hotel",
+    "Illness in the family",
+    "Flight cancelled",
+    "Business meeting moved",
+    None,
+)
 
 
 # ---------------------------------------------------------------- the hotel, as the generator tracks it
@@ -392,12 +708,21 @@ CANCEL_REASONS = ("Change of plans", "Trip cancelled", "Found another hotel", "I
 class _World:
     """Room types, rate plans and a mirror of rooms sold per night and type (pool "*"), read once."""
 
-    def __init__(self):
+    hotel: HotelTerms
+    timezone: str
+    zone: ZoneInfo
+    types: list[RoomTypeRecord]
+    plans: dict[str, list[RatePlan]]
+    guest_count: int
+    total_rooms: int
+    parties: dict[str, tuple[list[tuple[int, int]], list[float]]]
+
+    def __init__(self) -> None:
         self.sold: dict[str, dict[dt.date, int]] = {}
         self.capacity: dict[str, int] = {}
 
     @classmethod
-    async def load(cls, db: Database, *, start: dt.date, days: int) -> "_World":
+    async def load(cls, db: Database, *, start: dt.date, days: int) -> _World:
         world = cls()
         async with UnitOfWork(db) as uow:
             session = uow.session
@@ -413,8 +738,13 @@ class _World:
             world.sold = {rid: {} for rid in ids}
             end = start + dt.timedelta(days=days + 8)
             rows = await session.execute(
-                select(InventoryRecord.room_type_id, InventoryRecord.stay_date, InventoryRecord.sold + InventoryRecord.blocked)
-                .where(InventoryRecord.pool == ALL, InventoryRecord.stay_date >= start, InventoryRecord.stay_date < end)
+                select(
+                    InventoryRecord.room_type_id,
+                    InventoryRecord.stay_date,
+                    InventoryRecord.sold + InventoryRecord.blocked,
+                ).where(
+                    InventoryRecord.pool == ALL, InventoryRecord.stay_date >= start, InventoryRecord.stay_date < end
+                )
             )
             for rid, night, used in rows:
                 if rid in world.sold:
@@ -456,10 +786,12 @@ class _World:
 
 def _parties_for(room_type) -> tuple[list[tuple[int, int]], list[float]]:
     max_adults = room_type.max_adults or room_type.max_occupancy
-    parties, weights = [], []
-    for adults, children, weight in PARTIES:
+    parties: list[tuple[int, int]] = []
+    weights: list[float] = []
+    for adults, children, share in PARTIES:
         if adults > max_adults or adults + children > room_type.max_occupancy:
             continue
+        weight = float(share)
         if room_type.base_occupancy >= 4 and adults + children >= 3:
             weight *= 8  # family rooms are taken by families
         elif room_type.base_occupancy >= 4 and adults + children == 1:

@@ -13,7 +13,11 @@ from ..store.tables import HotelSettingsRecord
 from ..store.uow import UnitOfWork
 
 GRAND_HOTEL = Path(__file__).resolve().parent.parent / "hotels" / "grand-hotel.yaml"
-DEMO_USERS = [("admin", "admin", "grandhotel-admin"), ("staff", "staff", "grandhotel-staff"), ("agent", "agent", "grandhotel-agent")]
+DEMO_USERS = [
+    ("admin", "admin", "grandhotel-admin"),
+    ("staff", "staff", "grandhotel-staff"),
+    ("agent", "agent", "grandhotel-agent"),
+]
 
 
 async def is_seeded(uow: UnitOfWork) -> bool:

@@ -20,16 +20,19 @@ class StayEvent:
 
 
 def _utc(instant: dt.datetime) -> str:
-    return instant.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return instant.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on lines starting with a space."""
-    data, parts = line.encode(), []
+    data = line.encode()
+    parts: list[str] = []
     while len(data) > 75:
         cut = 75 if not parts else 74
         while cut > 0 and (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character

@@ -48,7 +48,9 @@ def cancel_outcome(
     """Penalty and refund if the booking is cancelled at `now`."""
     free_until = deadline(terms, arrival=arrival)
     free = free_until is not None and now <= free_until
-    penalty = 0 if free else penalty_cents(terms, first_night_cents=first_night_cents, grand_total_cents=grand_total_cents)
+    penalty = (
+        0 if free else penalty_cents(terms, first_night_cents=first_night_cents, grand_total_cents=grand_total_cents)
+    )
     return CancellationOutcome(free_until, free, penalty, max(0, paid_cents - penalty))
 
 

@@ -113,9 +113,7 @@ def mask_card(number: str) -> str:
     return f"{MASK} {digits[-4:]}" if len(digits) >= 4 else MASK
 
 
-def parse_card(
-    *, number: str, expiry: str, cvv: str | None, name_on_card: str | None, today: dt.date
-) -> CardDetails:
+def parse_card(*, number: str, expiry: str, cvv: str | None, name_on_card: str | None, today: dt.date) -> CardDetails:
     """Validate what a guest gave and return the card; InvalidRequest says what to fix."""
     digits = normalize_number(number)
     exp_month, exp_year = parse_expiry(expiry, today=today)
@@ -201,7 +199,11 @@ def normalize_cvv(cvv: str | None, *, brand: str) -> str | None:
 
 def is_card_number(digits: str) -> bool:
     """Whether bare digits are a card number a gateway would take: Luhn-valid, of a length its brand issues."""
-    return MIN_LENGTH <= len(digits) <= MAX_LENGTH and luhn_valid(digits) and len(digits) in BRAND_LENGTHS[card_brand(digits)]
+    return (
+        MIN_LENGTH <= len(digits) <= MAX_LENGTH
+        and luhn_valid(digits)
+        and len(digits) in BRAND_LENGTHS[card_brand(digits)]
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -225,7 +227,9 @@ def card_like_in(text: str) -> list[CardLike]:
     """Every card-like number in free text, in order: valid card numbers and any other run of 13 or more digits."""
     found = []
     for run in digit_groups(text):
-        found += [CardLike(run[first].start, run[last].end, digits, valid) for first, last, digits, valid in _card_like(run)]
+        found += [
+            CardLike(run[first].start, run[last].end, digits, valid) for first, last, digits, valid in _card_like(run)
+        ]
     return found
 
 
@@ -238,7 +242,7 @@ def redact_card_numbers(text: str) -> str:
     """Free text with every card number as '[card ending NNNN]' and any other card-like run of digits as '[card number]'."""
     pieces, position = [], 0
     for card in card_like_in(text):
-        pieces += [text[position:card.start], card.placeholder]
+        pieces += [text[position : card.start], card.placeholder]
         position = card.end
     return "".join(pieces) + text[position:]
 
@@ -279,7 +283,7 @@ def _cards_between(groups: list[DigitGroup], lo: int, hi: int) -> list[tuple[int
             i += 1
             continue
         found += _left_over(groups, rest, i)
-        found.append((i, last, _digits(groups[i:last + 1]), True))
+        found.append((i, last, _digits(groups[i : last + 1]), True))
         rest = i = last + 1
     return found + _left_over(groups, rest, hi)
 
@@ -326,7 +330,7 @@ def _date_or_time_at(groups: list[DigitGroup], i: int) -> int:
     for size, separators in ((3, "/-."), (2, ":"), (3, ":"), (2, "-"), (4, ".")):
         if i + size > len(groups):
             continue
-        part = groups[i:i + size]
+        part = groups[i : i + size]
         joiners = {group.joiner.strip() for group in part[1:]}
         if len(joiners) != 1 or (sep := joiners.pop()) not in separators or not sep:
             continue
@@ -368,9 +372,9 @@ def _is_time(parts: list[str]) -> bool:
 
 _EXPIRY_CUE = re.compile(
     r"(?i)\b(?:exp(?:iry|iration|ires?|ired|iring|ing)?|valid\s+(?:thru|through|till|until|to)"
-    r"|good\s+(?:thru|through|till|until))\b\.?(?:\s+date)?(?:\s+(?:is|of|on|in|at))?[\s:,.\-]*")
-_MONTH_NAME = re.compile(
-    r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b[\s,]*(?:of\s+)?")
+    r"|good\s+(?:thru|through|till|until))\b\.?(?:\s+date)?(?:\s+(?:is|of|on|in|at))?[\s:,.\-]*"
+)
+_MONTH_NAME = re.compile(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b[\s,]*(?:of\s+)?")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SLASH_EXPIRY = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*/\s*(20\d{2}|\d{2})(?![\d/])")
 _SECURITY_CODE_CUE = re.compile(r"(?i)\b(?:cvv2?|cvc2?|csc|cid|security\s+code|card\s+code)\b")
@@ -389,7 +393,7 @@ def expiry_in(text: str, *, uncued: bool = True) -> tuple[str, tuple[int, int]] 
         found = _month_and_year_at(text, cue.end())
         if found is not None:
             end, month_year = found
-            return text[cue.start():end], month_year
+            return text[cue.start() : end], month_year
     if not uncued:
         return None
     if (match := _SLASH_EXPIRY.search(text)) is not None:
@@ -397,23 +401,23 @@ def expiry_in(text: str, *, uncued: bool = True) -> tuple[str, tuple[int, int]] 
     runs = digit_groups(text)
     if len(runs) == 1 and (parsed := _month_and_year(runs[0])) is not None:
         end, month_year = parsed
-        other = _WORD.findall(text[:runs[0][0].start] + " " + text[end:])
+        other = _WORD.findall(text[: runs[0][0].start] + " " + text[end:])
         if len([word for word in other if word.lower() not in ("um", "uh", "er", "erm", "and")]) <= BARE_EXPIRY_WORDS:
-            return text[runs[0][0].start:end], month_year
+            return text[runs[0][0].start : end], month_year
     return None
 
 
 def security_code_in(text: str) -> tuple[str, str] | None:
     """A CVV said in free text ('the CVV is 123', 'security code one two three') as (the words, the digits)."""
     for cue in _SECURITY_CODE_CUE.finditer(text):
-        rest = text[cue.end():]
+        rest = text[cue.end() :]
         runs = digit_groups(rest)
         if not runs:
             continue
         run = runs[0]
         digits = "".join(group.digits for group in run)
-        if run[0].start <= CODE_GAP and not any(ch.isdigit() for ch in rest[:run[0].start]) and len(digits) in (3, 4):
-            return text[cue.start():cue.end() + run[-1].end], digits
+        if run[0].start <= CODE_GAP and not any(ch.isdigit() for ch in rest[: run[0].start]) and len(digits) in (3, 4):
+            return text[cue.start() : cue.end() + run[-1].end], digits
     return None
 
 
@@ -423,7 +427,7 @@ def _month_and_year_at(text: str, position: int) -> tuple[int, tuple[int, int]] 
     name = _MONTH_NAME.match(rest)
     offset = name.end() if name else 0
     runs = digit_groups(rest[offset:])
-    if not runs or rest[offset:offset + runs[0][0].start].strip(" ,"):
+    if not runs or rest[offset : offset + runs[0][0].start].strip(" ,"):
         return None
     if name:
         year = "".join(group.digits for group in runs[0])

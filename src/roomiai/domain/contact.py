@@ -29,4 +29,7 @@ def phone_tail(digits: str | None) -> str | None:
 
 def clean_phone(phone: dict[str, Any]) -> dict[str, Any]:
     """Country code as +digits and number as digits, e.g. {"country_code": "+1", "number": "5551234567"}."""
-    return {"country_code": "+" + digits_only(str(phone.get("country_code") or "1")), "number": digits_only(str(phone["number"]))}
+    return {
+        "country_code": "+" + digits_only(str(phone.get("country_code") or "1")),
+        "number": digits_only(str(phone["number"])),
+    }

@@ -42,7 +42,11 @@ def hotel_terms(data: dict[str, Any]) -> HotelTerms:
         check_in_time=dt.time.fromisoformat(data.get("check_in_time", "15:00")),
         check_out_time=dt.time.fromisoformat(data.get("check_out_time", "11:00")),
         taxes=tuple(
-            Tax(t["name"], t["type"], Decimal(str(t["amount"])) if t["type"] == "percentage" else Decimal(to_cents(t["amount"])))
+            Tax(
+                t["name"],
+                t["type"],
+                Decimal(str(t["amount"])) if t["type"] == "percentage" else Decimal(to_cents(t["amount"])),
+            )
             for t in data.get("taxes", [])
         ),
         fees=tuple(Fee(f["name"], to_cents(f["amount"]), f.get("per", "stay")) for f in data.get("fees", [])),

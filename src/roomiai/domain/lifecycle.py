@@ -48,7 +48,9 @@ def ensure_transition(
             f"Check-in is possible from {check_in.isoformat()} until the night before check-out; today is {today.isoformat()}."
         )
     if target == BookingStatus.NO_SHOW and today < check_in:
-        raise InvalidTransition(f"A guest can only be marked as a no-show from the arrival date {check_in.isoformat()} on.")
+        raise InvalidTransition(
+            f"A guest can only be marked as a no-show from the arrival date {check_in.isoformat()} on."
+        )
 
 
 def ensure_modifiable(current: BookingStatus) -> None:

@@ -209,7 +209,8 @@ def quote_stay(
     else:
         per_night = [rate.night_rate_cents(night) for night in nights]
     nightly = tuple(
-        NightPrice(night, cents, extra_persons * room_type.extra_person_cents) for night, cents in zip(nights, per_night)
+        NightPrice(night, cents, extra_persons * room_type.extra_person_cents)
+        for night, cents in zip(nights, per_night, strict=True)
     )
     room_total = sum(n.per_room_cents for n in nightly) * rooms
 

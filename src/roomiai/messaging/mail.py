@@ -23,11 +23,29 @@ class Mail:
     def domain(self, hotel_email: str | None) -> str:
         return mail_domain(self.from_address(hotel_email))
 
-    def compose(self, *, kind: str, variables: dict[str, Value], hotel_name: str, hotel_email: str | None, recipient: str,
-                message_id: str, now: dt.datetime, ics: str | None) -> Composed:
+    def compose(
+        self,
+        *,
+        kind: str,
+        variables: dict[str, Value],
+        hotel_name: str,
+        hotel_email: str | None,
+        recipient: str,
+        message_id: str,
+        now: dt.datetime,
+        ics: str | None,
+    ) -> Composed:
         return compose_email(
-            self.templates, kind=kind, variables=variables, sender=self.from_address(hotel_email), sender_name=hotel_name,
-            reply_to=hotel_email, recipient=recipient, message_id=message_id, now=now, ics=ics,
+            self.templates,
+            kind=kind,
+            variables=variables,
+            sender=self.from_address(hotel_email),
+            sender_name=hotel_name,
+            reply_to=hotel_email,
+            recipient=recipient,
+            message_id=message_id,
+            now=now,
+            ics=ics,
         )
 
     def sms_text(self, *, kind: str, variables: dict[str, Value]) -> str:

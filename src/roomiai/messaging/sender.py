@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 
 from ..clock import Clock
 from ..domain.delivery import DeliveryFailed, RetryPolicy
@@ -46,8 +46,18 @@ class _Claimed:
 
 
 class OutboxSender:
-    def __init__(self, db: Database, *, clock: Clock, email: EmailTransport | None, sms: SmsTransport | None = None,
-                 sender: str = "", policy: RetryPolicy | None = None, batch: int = 20, poll_seconds: float = 10.0):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        email: EmailTransport | None,
+        sms: SmsTransport | None = None,
+        sender: str = "",
+        policy: RetryPolicy | None = None,
+        batch: int = 20,
+        poll_seconds: float = 10.0,
+    ):
         self.db, self.clock, self.email, self.sms = db, clock, email, sms
         self.sender = sender
         self.policy = policy or RetryPolicy()
@@ -60,21 +70,29 @@ class OutboxSender:
         now = now or self.clock.now()
         report = DeliveryReport()
         for message in await self._claim(now):
-            transport = self.email if message.channel == "email" else self.sms
             try:
-                if transport is None:
-                    raise DeliveryFailed(f"no {message.channel} transport is configured")
                 if message.channel == "email":
-                    await transport.send(sender=self.sender, recipient=message.recipient,
-                                         message=message.content.encode("ascii", errors="surrogateescape"),
-                                         message_id=message.message_id)
+                    if self.email is None:
+                        raise DeliveryFailed("no email transport is configured")
+                    await self.email.send(
+                        sender=self.sender,
+                        recipient=message.recipient,
+                        message=message.content.encode("ascii", errors="surrogateescape"),
+                        message_id=message.message_id,
+                    )
                 else:
-                    await transport.send(recipient=message.recipient, text=message.content, message_id=message.message_id)
+                    if self.sms is None:
+                        raise DeliveryFailed(f"no {message.channel} transport is configured")
+                    await self.sms.send(
+                        recipient=message.recipient, text=message.content, message_id=message.message_id
+                    )
             except DeliveryFailed as failure:
                 await self._failed(message, failure, now, report)
             except Exception as exc:  # noqa: BLE001 - a transport's bug must not stop the other messages
                 log.exception("the %s transport failed unexpectedly", message.channel)
-                await self._failed(message, DeliveryFailed(f"{type(exc).__name__} in the {message.channel} transport"), now, report)
+                await self._failed(
+                    message, DeliveryFailed(f"{type(exc).__name__} in the {message.channel} transport"), now, report
+                )
             else:
                 await self._sent(message, now, report)
         return report
@@ -83,9 +101,14 @@ class OutboxSender:
         lapsed = now - dt.timedelta(seconds=self.policy.claim_seconds)
         query = (
             select(OutboxMessageRecord)
-            .where(or_(and_(OutboxMessageRecord.status == "queued", OutboxMessageRecord.next_attempt_at <= now),
-                       and_(OutboxMessageRecord.status == "sending", OutboxMessageRecord.claimed_at <= lapsed)))
-            .order_by(OutboxMessageRecord.next_attempt_at).limit(self.batch)
+            .where(
+                or_(
+                    and_(OutboxMessageRecord.status == "queued", OutboxMessageRecord.next_attempt_at <= now),
+                    and_(OutboxMessageRecord.status == "sending", OutboxMessageRecord.claimed_at <= lapsed),
+                )
+            )
+            .order_by(OutboxMessageRecord.next_attempt_at)
+            .limit(self.batch)
         )
         async with UnitOfWork(self.db, write=True) as uow:
             if not self.db.is_sqlite:  # several API processes: each claims other messages
@@ -94,26 +117,44 @@ class OutboxSender:
             claimed = []
             for row in rows:
                 row.status, row.claimed_at, row.attempts, row.updated_at = "sending", now, row.attempts + 1, now
-                claimed.append(_Claimed(row.id, row.message_id, row.channel, row.recipient, row.content, row.attempts,
-                                        row.booking_id, row.kind))
+                claimed.append(
+                    _Claimed(
+                        row.id,
+                        row.message_id,
+                        row.channel,
+                        row.recipient,
+                        row.content,
+                        row.attempts,
+                        row.booking_id,
+                        row.kind,
+                    )
+                )
             await uow.commit()
         return claimed
 
     async def _settle(self, message: _Claimed, now: dt.datetime, **values) -> bool:
         """Update the message if this sender's claim still holds; False when another sender took it over."""
         async with UnitOfWork(self.db, write=True) as uow:
-            result = await uow.session.execute(
+            result: CursorResult = await uow.session.execute(  # type: ignore[assignment]  # an UPDATE's result
                 update(OutboxMessageRecord)
-                .where(OutboxMessageRecord.id == message.id, OutboxMessageRecord.status == "sending",
-                       OutboxMessageRecord.attempts == message.attempts)
+                .where(
+                    OutboxMessageRecord.id == message.id,
+                    OutboxMessageRecord.status == "sending",
+                    OutboxMessageRecord.attempts == message.attempts,
+                )
                 .values(updated_at=now, **values)
             )
             if result.rowcount and values.get("status") == "failed" and message.booking_id:
-                uow.session.add(BookingEventRecord(
-                    booking_id=message.booking_id, action=f"{message.channel}_failed", at=now, by="outbox",
-                    changes={"message": message.id, "kind": message.kind, "attempts": message.attempts},
-                    reason=values.get("last_error"),
-                ))
+                uow.session.add(
+                    BookingEventRecord(
+                        booking_id=message.booking_id,
+                        action=f"{message.channel}_failed",
+                        at=now,
+                        by="outbox",
+                        changes={"message": message.id, "kind": message.kind, "attempts": message.attempts},
+                        reason=values.get("last_error"),
+                    )
+                )
             await uow.commit()
             return bool(result.rowcount)
 
@@ -122,19 +163,33 @@ class OutboxSender:
         report.sent.append(message.id)
         log.info("%s %s sent (attempt %d)", message.channel, message.message_id, message.attempts)
 
-    async def _failed(self, message: _Claimed, failure: DeliveryFailed, now: dt.datetime, report: DeliveryReport) -> None:
+    async def _failed(
+        self, message: _Claimed, failure: DeliveryFailed, now: dt.datetime, report: DeliveryReport
+    ) -> None:
         if failure.permanent or self.policy.gives_up(message.attempts):
             await self._settle(message, now, status="failed", last_error=failure.reason[:1000], claimed_at=None)
             report.failed.append(message.id)
-            log.warning("%s %s failed for good after %d attempts: %s", message.channel, message.message_id,
-                        message.attempts, failure.reason)
+            log.warning(
+                "%s %s failed for good after %d attempts: %s",
+                message.channel,
+                message.message_id,
+                message.attempts,
+                failure.reason,
+            )
             return
         retry_at = now + self.policy.delay(message.attempts)
-        await self._settle(message, now, status="queued", next_attempt_at=retry_at, last_error=failure.reason[:1000],
-                           claimed_at=None)
+        await self._settle(
+            message, now, status="queued", next_attempt_at=retry_at, last_error=failure.reason[:1000], claimed_at=None
+        )
         report.retrying.append(message.id)
-        log.info("%s %s not delivered (attempt %d), next try at %s: %s", message.channel, message.message_id,
-                 message.attempts, retry_at.isoformat(), failure.reason)
+        log.info(
+            "%s %s not delivered (attempt %d), next try at %s: %s",
+            message.channel,
+            message.message_id,
+            message.attempts,
+            retry_at.isoformat(),
+            failure.reason,
+        )
 
     def wake(self) -> None:
         """Deliver now rather than at the next poll (after a booking change committed)."""

@@ -13,18 +13,31 @@ from .smtp import SmtpTransport, parse_smtp_url
 from .templates import MailTemplates
 
 
-def build_messaging(settings: Settings, db: Database, clock: Clock, *, email: EmailTransport | None = None,
-                    sms: SmsTransport | None = None) -> tuple[Mail | None, OutboxSender | None]:
+def build_messaging(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    *,
+    email: EmailTransport | None = None,
+    sms: SmsTransport | None = None,
+) -> tuple[Mail | None, OutboxSender | None]:
     """What the booking use cases queue with, and the sender that delivers it; (None, None) when mail is off."""
     delivery = settings.resolved_mail_delivery()
     if email is None:
         if delivery == "off":
             return None, None
-        email = SmtpTransport(parse_smtp_url(settings.smtp_url)) if delivery == "smtp" else EmlFiles(mail_folder(settings))
-    mail = Mail(templates=MailTemplates(settings.mail_templates_dir), sender=settings.mail_from, transport=email.name,
-                sms=sms is not None)
-    sender = OutboxSender(db, clock=clock, email=email, sms=sms, sender=settings.mail_from,
-                          poll_seconds=settings.mail_poll_seconds)
+        email = (
+            SmtpTransport(parse_smtp_url(settings.smtp_url)) if delivery == "smtp" else EmlFiles(mail_folder(settings))
+        )
+    mail = Mail(
+        templates=MailTemplates(settings.mail_templates_dir),
+        sender=settings.mail_from,
+        transport=email.name,
+        sms=sms is not None,
+    )
+    sender = OutboxSender(
+        db, clock=clock, email=email, sms=sms, sender=settings.mail_from, poll_seconds=settings.mail_poll_seconds
+    )
     return mail, sender
 
 

@@ -55,7 +55,9 @@ def parse_smtp_url(url: str) -> SmtpConfig:
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     unknown = set(query) - {"starttls", "cafile", "timeout"}
     if unknown:
-        raise ValueError(f"ROOMIAI_SMTP_URL has unknown options: {', '.join(sorted(unknown))} (known: starttls, cafile, timeout)")
+        raise ValueError(
+            f"ROOMIAI_SMTP_URL has unknown options: {', '.join(sorted(unknown))} (known: starttls, cafile, timeout)"
+        )
     starttls = query.get("starttls", "auto")
     if starttls not in ("auto", "require"):
         raise ValueError("ROOMIAI_SMTP_URL: starttls is auto (the default) or require")
@@ -67,9 +69,14 @@ def parse_smtp_url(url: str) -> SmtpConfig:
     except ValueError:
         raise ValueError("ROOMIAI_SMTP_URL: timeout is a number of seconds") from None
     return SmtpConfig(
-        host=parts.hostname, port=port or (465 if implicit else 587), implicit_tls=implicit,
-        require_starttls=starttls == "require", username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None, cafile=query.get("cafile"), timeout=timeout,
+        host=parts.hostname,
+        port=port or (465 if implicit else 587),
+        implicit_tls=implicit,
+        require_starttls=starttls == "require",
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        cafile=query.get("cafile"),
+        timeout=timeout,
     )
 
 
@@ -98,9 +105,11 @@ class SmtpTransport:
     def _send(self, sender: str, recipient: str, message: bytes) -> None:
         c = self.config
         try:
+            client: smtplib.SMTP
             if c.implicit_tls:
-                client = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=_tls_context(c),
-                                          local_hostname=self.local_hostname)
+                client = smtplib.SMTP_SSL(
+                    c.host, c.port, timeout=c.timeout, context=_tls_context(c), local_hostname=self.local_hostname
+                )
             else:
                 client = smtplib.SMTP(c.host, c.port, timeout=c.timeout, local_hostname=self.local_hostname)
             with client:
@@ -120,7 +129,9 @@ class SmtpTransport:
             code, text = next(iter(exc.recipients.values()), (0, b""))
             raise _refused("the recipient", code, text) from None
         except smtplib.SMTPAuthenticationError as exc:  # the hotel's settings, not the guest's message: keep trying
-            raise DeliveryFailed(f"the mail server refused the login ({exc.smtp_code}); check ROOMIAI_SMTP_URL") from None
+            raise DeliveryFailed(
+                f"the mail server refused the login ({exc.smtp_code}); check ROOMIAI_SMTP_URL"
+            ) from None
         except smtplib.SMTPResponseException as exc:
             raise _refused("the message", exc.smtp_code, exc.smtp_error) from None
         except ssl.SSLError as exc:
@@ -131,4 +142,6 @@ class SmtpTransport:
 
 def _refused(what: str, code: int, text: bytes | str) -> DeliveryFailed:
     reason = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    return DeliveryFailed(f"the mail server refused {what}: {code} {without_addresses(reason)}".strip(), permanent=500 <= code < 600)
+    return DeliveryFailed(
+        f"the mail server refused {what}: {code} {without_addresses(reason)}".strip(), permanent=500 <= code < 600
+    )

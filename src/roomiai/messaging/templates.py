@@ -45,7 +45,9 @@ class MailTemplates:
     def render(self, name: str, variables: dict[str, Value]) -> str:
         as_html = name.endswith(".html")
         values = {
-            key: (value.html if as_html else value.text) if isinstance(value, Block) else (html.escape(value) if as_html else value)
+            key: (value.html if as_html else value.text)
+            if isinstance(value, Block)
+            else (html.escape(value) if as_html else value)
             for key, value in variables.items()
         }
         return string.Template(self.source(name)).safe_substitute(values)

@@ -18,7 +18,6 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from roomiai.domain.cards import CardDetails, check_card, redact_card_numbers
 from roomiai.domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
-from roomiai.private_files import private_dir, private_file
 from roomiai.payments.port import (
     CardToken,
     GatewayResult,
@@ -27,12 +26,26 @@ from roomiai.payments.port import (
     check_currency,
     check_idempotency_key,
 )
+from roomiai.private_files import private_dir, private_file
 
 T = TypeVar("T")
 
 KEY_CHECK = b"roomiai-local-vault-v1"
 ZERO_DECIMAL_CURRENCIES = {
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "XAF", "XOF"
+    "BIF",
+    "CLP",
+    "DJF",
+    "GNF",
+    "ISK",
+    "JPY",
+    "KMF",
+    "KRW",
+    "PYG",
+    "RWF",
+    "UGX",
+    "VND",
+    "XAF",
+    "XOF",
 }
 DECLINE_TEST_NUMBERS = {
     "4000000000000002": ("generic_decline", "The card was declined."),
@@ -109,7 +122,7 @@ class LocalVault(PaymentGateway):
     def __init__(self, path: Path | str, *, key: bytes | str, now: Callable[[], dt.datetime] | None = None):
         self.path = Path(path)
         self._fernet = _fernet(key, source="the vault key")
-        self._now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
@@ -136,8 +149,8 @@ class LocalVault(PaymentGateway):
         await self._run(lambda conn: _insert(conn, "cards", row))
         return CardToken(
             token=token,
-            brand=row["brand"],
-            last_four=row["last_four"],
+            brand=card.brand,
+            last_four=card.last_four,
             exp_month=card.exp_month,
             exp_year=card.exp_year,
         )
@@ -149,8 +162,13 @@ class LocalVault(PaymentGateway):
         if row is None:
             raise InvalidRequest("That card is not on file; please give the card again.", field="payment_token")
         secret = self._decrypt(row[2])
-        return CardToken(token=token, brand=row[0], last_four=row[1], exp_month=int(secret["exp_month"]),
-                         exp_year=int(secret["exp_year"]))
+        return CardToken(
+            token=token,
+            brand=row[0],
+            last_four=row[1],
+            exp_month=int(secret["exp_month"]),
+            exp_year=int(secret["exp_year"]),
+        )
 
     async def forget(self, token: str) -> None:
         """Delete the card; its charges and refunds stay on record, and the token can never be charged again."""
@@ -159,8 +177,10 @@ class LocalVault(PaymentGateway):
     async def tokens_created_before(self, cutoff: dt.datetime) -> list[str]:
         """The tokens of cards stored before `cutoff`."""
         rows = await self._run(
-            lambda conn: conn.execute("SELECT token FROM cards WHERE created_at < ? ORDER BY created_at",
-                                      (cutoff.astimezone(dt.timezone.utc).isoformat(),)).fetchall()
+            lambda conn: conn.execute(
+                "SELECT token FROM cards WHERE created_at < ? ORDER BY created_at",
+                (cutoff.astimezone(dt.UTC).isoformat(),),
+            ).fetchall()
         )
         return [row[0] for row in rows]
 
@@ -326,7 +346,12 @@ class LocalVault(PaymentGateway):
             raise VaultKeyError(_WRONG_KEY.format(path=self.path)) from None
 
     def _result(self, transaction_id: str, status: str, response: dict[str, Any]) -> GatewayResult:
-        return GatewayResult(transaction_id=transaction_id, status=status, processor=self.name, response=response)
+        return GatewayResult(
+            transaction_id=transaction_id,
+            status="completed" if status == "completed" else "failed",
+            processor=self.name,
+            response=response,
+        )
 
     def _timestamp(self) -> str:
         return self._now().isoformat()

@@ -7,7 +7,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
@@ -104,10 +104,12 @@ class StripeGateway:
             error = _error(body)
             if error.get("type") == "card_error":
                 code = error.get("code") or ""
-                raise InvalidRequest(_message(error, "The card was refused."), field=CARD_FIELDS.get(code, "card_number"))
+                raise InvalidRequest(
+                    _message(error, "The card was refused."), field=CARD_FIELDS.get(code, "card_number")
+                )
             raise self._failure(status, error, "tokenise the card")
         details = body.get("card") or {}
-        brand = details.get("brand") if details.get("brand") in BRAND_NAMES else card.brand
+        brand = str(details["brand"]) if details.get("brand") in BRAND_NAMES else card.brand
         return CardToken(
             token=body["id"],
             brand=brand,
@@ -125,9 +127,14 @@ class StripeGateway:
         if status >= 400:
             raise self._failure(status, error, "look up the card")
         details = body.get("card") or {}
-        brand = details.get("brand") if details.get("brand") in BRAND_NAMES else "unknown"
-        return CardToken(token=body["id"], brand=brand, last_four=str(details.get("last4", "")),
-                         exp_month=int(details.get("exp_month") or 0), exp_year=int(details.get("exp_year") or 0))
+        brand = str(details["brand"]) if details.get("brand") in BRAND_NAMES else "unknown"
+        return CardToken(
+            token=body["id"],
+            brand=brand,
+            last_four=str(details.get("last4", "")),
+            exp_month=int(details.get("exp_month") or 0),
+            exp_year=int(details.get("exp_year") or 0),
+        )
 
     async def forget(self, token: str) -> None:
         """Detach the PaymentMethod: Stripe then refuses every later payment with it. One already gone is no error."""
@@ -187,7 +194,9 @@ class StripeGateway:
         status, body, request_id = await self._post("/v1/refunds", form, idempotency_key=key)
         if status < 400:
             refund_status = body.get("status")
-            outcome = "completed" if refund_status in ("succeeded", "pending") else "failed"
+            outcome: Literal["completed", "failed"] = (
+                "completed" if refund_status in ("succeeded", "pending") else "failed"
+            )
             response = _summary(body, amount_cents=body.get("amount", amount_cents), currency=currency)
             response["payment_intent"] = body.get("payment_intent") or transaction_id
             return GatewayResult(transaction_id=body["id"], status=outcome, processor=self.name, response=response)
@@ -210,13 +219,23 @@ class StripeGateway:
             try:
                 response = await self._http().get(path)
             except httpx.TransportError as exc:
-                log.warning("stripe request failed", extra={"path": path, "attempt": attempt + 1, "error": type(exc).__name__})
+                log.warning(
+                    "stripe request failed", extra={"path": path, "attempt": attempt + 1, "error": type(exc).__name__}
+                )
                 if attempt:
-                    raise PaymentsUnavailable("The payment processor did not answer in time; please try again.") from None
+                    raise PaymentsUnavailable(
+                        "The payment processor did not answer in time; please try again."
+                    ) from None
                 await self._sleep(RETRY_DELAYS[0])
                 continue
-            log.info("stripe request", extra={"path": path, "status": response.status_code,
-                                              "request_id": response.headers.get("Request-Id", "")})
+            log.info(
+                "stripe request",
+                extra={
+                    "path": path,
+                    "status": response.status_code,
+                    "request_id": response.headers.get("Request-Id", ""),
+                },
+            )
             try:
                 body = response.json()
             except ValueError:
@@ -232,7 +251,9 @@ class StripeGateway:
             try:
                 response = await self._http().post(path, data=form, headers=headers)
             except httpx.TransportError as exc:
-                log.warning("stripe request failed", extra={"path": path, "attempt": attempt + 1, "error": type(exc).__name__})
+                log.warning(
+                    "stripe request failed", extra={"path": path, "attempt": attempt + 1, "error": type(exc).__name__}
+                )
                 if last_attempt:
                     raise PaymentsUnavailable(
                         "The payment processor did not answer in time; please try again in a moment."
@@ -242,8 +263,13 @@ class StripeGateway:
             request_id = response.headers.get("Request-Id", "")
             log.info(
                 "stripe request",
-                extra={"path": path, "status": response.status_code, "request_id": request_id, "attempt": attempt + 1,
-                       "idempotent_replayed": response.headers.get("Idempotent-Replayed") == "true"},
+                extra={
+                    "path": path,
+                    "status": response.status_code,
+                    "request_id": request_id,
+                    "attempt": attempt + 1,
+                    "idempotent_replayed": response.headers.get("Idempotent-Replayed") == "true",
+                },
             )
             should_retry = response.headers.get("Stripe-Should-Retry")
             retry = should_retry == "true" or (should_retry is None and response.status_code in RETRYABLE_STATUSES)
@@ -279,7 +305,9 @@ class StripeGateway:
                 f"not {action}. Please tell the front desk."
             )
         if status in RETRYABLE_STATUSES or kind == "api_error":
-            return PaymentsUnavailable(f"The payment processor could not {action} right now; please try again in a moment.")
+            return PaymentsUnavailable(
+                f"The payment processor could not {action} right now; please try again in a moment."
+            )
         return InvalidRequest(_message(error, f"The payment processor could not {action}."), field=error.get("param"))
 
 
@@ -289,9 +317,13 @@ def _intent_result(intent: dict[str, Any]) -> GatewayResult:
     response = _summary(intent, amount_cents=intent.get("amount"), currency=intent.get("currency", ""))
     response["latest_charge"] = intent.get("latest_charge")
     if status == "succeeded":
-        return GatewayResult(transaction_id=intent["id"], status="completed", processor=StripeGateway.name, response=response)
+        return GatewayResult(
+            transaction_id=intent["id"], status="completed", processor=StripeGateway.name, response=response
+        )
     if status == "requires_action":
-        response["message"] = "The card needs the cardholder to authenticate the payment online, which a phone booking cannot do."
+        response["message"] = (
+            "The card needs the cardholder to authenticate the payment online, which a phone booking cannot do."
+        )
     else:
         error = intent.get("last_payment_error") or {}
         response["decline_code"] = error.get("decline_code") or error.get("code")
@@ -309,7 +341,9 @@ def _failed(transaction_id: str, kind: str, error: dict[str, Any], amount_cents:
         "decline_code": error.get("decline_code") or error.get("code"),
         "message": _message(error, "The card was declined."),
     }
-    return GatewayResult(transaction_id=transaction_id, status="failed", processor=StripeGateway.name, response=response)
+    return GatewayResult(
+        transaction_id=transaction_id, status="failed", processor=StripeGateway.name, response=response
+    )
 
 
 def _summary(obj: dict[str, Any], *, amount_cents: Any, currency: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,7 +54,8 @@ def where(loc: tuple) -> str:
     return text
 
 
-def _message(error: dict) -> str:
+def message(error: Mapping[str, Any]) -> str:
+    """A pydantic error in words a hotel manager understands: "must be a whole number"."""
     kind = error.get("type", "")
     if kind in MESSAGES:
         return MESSAGES[kind]
@@ -67,19 +69,23 @@ def _message(error: dict) -> str:
     message = error.get("msg", "is not valid")
     for prefix, replacement in (("Value error, ", ""), ("Input should be", "must be"), ("String should", "must")):
         if message.startswith(prefix):
-            message = replacement + message[len(prefix):]
+            message = replacement + message[len(prefix) :]
     return message.strip()
 
 
 def parse(data: Any) -> PropertyDocument:
     """The validated document, or PropertyProblems naming every place that is wrong."""
     if not isinstance(data, dict):
-        raise PropertyProblems(["the file must hold a mapping with the sections hotel, room_types, rooms, rates, "
-                                "packages and discount_codes"])
+        raise PropertyProblems(
+            [
+                "the file must hold a mapping with the sections hotel, room_types, rooms, rates, "
+                "packages and discount_codes"
+            ]
+        )
     try:
         document = PropertyDocument.model_validate(data)
     except ValidationError as exc:
-        raise PropertyProblems([f"{where(e['loc']) or 'file'}: {_message(e)}" for e in exc.errors()]) from None
+        raise PropertyProblems([f"{where(e['loc']) or 'file'}: {message(e)}" for e in exc.errors()]) from None
     problems = cross_check(document)
     if problems:
         raise PropertyProblems(problems)
@@ -112,11 +118,14 @@ def cross_check(doc: PropertyDocument) -> list[str]:
     types = {t.type_code: t for t in doc.room_types}
     for i, t in enumerate(doc.room_types):
         if t.max_occupancy < t.base_occupancy:
-            problems.append(f"room_types[{i}].max_occupancy: {t.max_occupancy} is below base_occupancy {t.base_occupancy}")
+            problems.append(
+                f"room_types[{i}].max_occupancy: {t.max_occupancy} is below base_occupancy {t.base_occupancy}"
+            )
         if t.max_adults is not None and t.max_adults > t.max_occupancy:
             problems.append(f"room_types[{i}].max_adults: {t.max_adults} is above max_occupancy {t.max_occupancy}")
-        problems += _duplicates(t.bed_configurations, lambda b: b.code, "bed configuration",
-                                f"room_types[{i}].bed_configurations", "code")
+        problems += _duplicates(
+            t.bed_configurations, lambda b: b.code, "bed configuration", f"room_types[{i}].bed_configurations", "code"
+        )
     numbers = {r.room_number for r in doc.rooms}
     for i, room in enumerate(doc.rooms):
         room_type = types.get(room.type_code)
@@ -125,19 +134,27 @@ def cross_check(doc: PropertyDocument) -> list[str]:
             continue
         beds = [b.code for b in room_type.bed_configurations]
         if beds and room.bed_configuration not in beds:
-            problems.append(f"rooms[{i}].bed_configuration: {room.bed_configuration!r} is not a bed configuration of "
-                            f"{room.type_code} (known: {_known(beds)})")
+            problems.append(
+                f"rooms[{i}].bed_configuration: {room.bed_configuration!r} is not a bed configuration of "
+                f"{room.type_code} (known: {_known(beds)})"
+            )
         if room_type.view_options and room.view not in room_type.view_options:
-            problems.append(f"rooms[{i}].view: {room.view!r} is not a view of {room.type_code} "
-                            f"(known: {_known(room_type.view_options)})")
-        if room.connecting_room is not None and (room.connecting_room not in numbers or room.connecting_room == room.room_number):
+            problems.append(
+                f"rooms[{i}].view: {room.view!r} is not a view of {room.type_code} "
+                f"(known: {_known(room_type.view_options)})"
+            )
+        if room.connecting_room is not None and (
+            room.connecting_room not in numbers or room.connecting_room == room.room_number
+        ):
             problems.append(f"rooms[{i}].connecting_room: no other room {room.connecting_room!r}")
     seen: dict[tuple[str, str], int] = {}
     for i, rate in enumerate(doc.rates):
         if rate.type_code not in types:
             problems.append(f"rates[{i}].type_code: no room type {rate.type_code!r} (known: {_known(types)})")
         if rate.currency != doc.hotel.currency:
-            problems.append(f"rates[{i}].currency: {rate.currency} differs from the hotel's currency {doc.hotel.currency}")
+            problems.append(
+                f"rates[{i}].currency: {rate.currency} differs from the hotel's currency {doc.hotel.currency}"
+            )
         if rate.min_stay > rate.max_stay:
             problems.append(f"rates[{i}].min_stay: {rate.min_stay} is above max_stay {rate.max_stay}")
         if rate.valid_from and rate.valid_to and rate.valid_from > rate.valid_to:
@@ -148,11 +165,13 @@ def cross_check(doc: PropertyDocument) -> list[str]:
             if _overlap(rate, other):
                 problems.append(
                     f"rates[{i}]: {rate.rate_code} for {rate.type_code} is valid on dates rates[{seen[key]}] also covers "
-                    f"({_period(other)}), so a night there would have two prices")
+                    f"({_period(other)}), so a night there would have two prices"
+                )
             else:
                 problems.append(
                     f"rates[{i}]: {rate.rate_code} for {rate.type_code} is listed twice (also rates[{seen[key]}]); "
-                    "seasons under one rate code are not supported yet: give the season its own rate_code")
+                    "seasons under one rate code are not supported yet: give the season its own rate_code"
+                )
         else:
             seen[key] = i
     return problems
@@ -168,7 +187,6 @@ def _period(rate) -> str:
     return f"{rate.valid_from or 'always'} to {rate.valid_to or 'open end'}"
 
 
-
 def canonical(doc: PropertyDocument) -> dict[str, Any]:
     """The document with every field filled in (defaults included), empty optional ones left out."""
     return doc.model_dump(mode="json", exclude_none=True)
@@ -176,7 +194,10 @@ def canonical(doc: PropertyDocument) -> dict[str, Any]:
 
 def compact(data: dict[str, Any]) -> dict[str, Any]:
     """For writing: rooms without the fields at their defaults (a hotel has many rooms, most of them plain)."""
-    defaults = {name: field.get_default(call_default_factory=True) for name, field in Room.model_fields.items()
-                if not field.is_required()}
+    defaults = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in Room.model_fields.items()
+        if not field.is_required()
+    }
     rooms = [{k: v for k, v in room.items() if k not in defaults or v != defaults[k]} for room in data.get("rooms", [])]
     return {**data, "rooms": rooms}

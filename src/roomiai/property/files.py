@@ -24,7 +24,9 @@ def _list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=scalars)
 
 
-_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
+_Dumper.add_representer(
+    _Flow, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+)
 _Dumper.add_representer(list, _list)
 
 
@@ -44,7 +46,9 @@ def loads(text: str, *, json_only: bool = False, name: str = "file") -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PropertyProblems([f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]) from None
+            raise PropertyProblems(
+                [f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]
+            ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from ..api.schemas.admin import (
-    Amount, DiscountCode, EarlyCheckIn, FeeItem, HotelSettingsDocument, LateCheckOut, PackageItem, Policies, TaxItem,
+    Amount,
+    DiscountCode,
+    EarlyCheckIn,
+    FeeItem,
+    HotelSettingsDocument,
+    LateCheckOut,
+    PackageItem,
+    Policies,
+    TaxItem,
     VoiceAgentSettings,
 )
 from ..api.schemas.common import LongText, Name, Request
@@ -23,8 +31,22 @@ Count = Annotated[int, Field(ge=1, le=50)]
 ServiceStatus = Literal["available", "maintenance", "out_of_service"]
 
 __all__ = [
-    "DiscountCode", "EarlyCheckIn", "FeeItem", "LateCheckOut", "PackageItem", "Policies", "TaxItem", "VoiceAgentSettings",
-    "Hotel", "BedConfiguration", "RoomType", "Room", "DayRates", "CancellationPolicy", "Rate", "PropertyDocument",
+    "DiscountCode",
+    "EarlyCheckIn",
+    "FeeItem",
+    "LateCheckOut",
+    "PackageItem",
+    "Policies",
+    "TaxItem",
+    "VoiceAgentSettings",
+    "Hotel",
+    "BedConfiguration",
+    "RoomType",
+    "Room",
+    "DayRates",
+    "CancellationPolicy",
+    "Rate",
+    "PropertyDocument",
 ]
 
 
@@ -54,7 +76,9 @@ class RoomType(Request):
     view_options: list[View] = Field(default_factory=list, max_length=10)
     is_smoking_available: bool = False
     is_accessible: bool = False
-    images: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(default_factory=list, max_length=20)
+    images: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=20
+    )
 
 
 class Room(Request):
@@ -85,7 +109,8 @@ class CancellationPolicy(Request):
     type: Literal["flexible", "moderate", "strict", "non_refundable"] = "flexible"
     free_cancellation_hours: Annotated[int, Field(ge=0, le=720)] = 24
     penalty_amount: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
-        0, description="percent for percentage penalties, currency units for flat ones")
+        0, description="percent for percentage penalties, currency units for flat ones"
+    )
     penalty_type: Literal["first_night", "percentage", "flat", "full_stay"] = "first_night"
 
 

@@ -18,17 +18,22 @@ from functools import cached_property
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from ..domain.errors import DomainError, InvalidRequest
+from ..domain.errors import Conflict, DomainError, InvalidRequest
+from ..store.locks import xact_lock
+from ..store.quick_reads import QuickReads
 from ..store.tables import RefreshTokenRecord, UserRecord
 from ..store.uow import UnitOfWork
 
 ROLES = ("admin", "staff", "agent")
 ALGORITHM = "HS256"
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-SCRIPT_SUBJECTS = ("cli-", "roomi-")  # subjects of tokens tied to no user: `roomi token`, the voice agent, the call page
+SCRIPT_SUBJECTS = (
+    "cli-",
+    "roomi-",
+)  # subjects of tokens tied to no user: `roomi token`, the voice agent, the call page
 REVOKED = "This token was revoked because the account's role, password or status changed; log in again."
 
 
@@ -37,10 +42,16 @@ class Unauthorized(DomainError):
     title = "Unauthorized"
 
 
+class LastAdmin(Conflict):
+    code = "last_admin"
+
+
 class Passwords:
     """Argon2 on a few threads of its own: hashing never stalls the event loop, and a login flood only queues."""
 
-    def __init__(self, hasher: PasswordHasher | None = None, *, threads: int = max(1, min(4, (os.cpu_count() or 2) // 2))):
+    def __init__(
+        self, hasher: PasswordHasher | None = None, *, threads: int = max(1, min(4, (os.cpu_count() or 2) // 2))
+    ):
         self.hasher = hasher or PasswordHasher()
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
 
@@ -86,7 +97,9 @@ class TokenPair:
     expires_in: int
 
 
-def access_token(*, secret: str, subject: str, role: str, minutes: int, now: dt.datetime, version: int | None = None) -> str:
+def access_token(
+    *, secret: str, subject: str, role: str, minutes: int, now: dt.datetime, version: int | None = None
+) -> str:
     claims = {"sub": subject, "role": role, "type": "access", "iat": now, "exp": now + dt.timedelta(minutes=minutes)}
     if version is not None:
         claims["ver"] = version
@@ -107,19 +120,38 @@ def principal_from(token: str, *, secret: str) -> Principal:
     return Principal(claims["sub"], claims["role"], version)
 
 
-async def check_current(db: AsyncConnection | AsyncSession, principal: Principal) -> None:
+async def check_current(db: AsyncConnection | AsyncSession | QuickReads, principal: Principal) -> None:
     """Refuses a token issued before its user's role, password or status last changed (one primary-key read)."""
-    row = (await db.execute(
-        select(UserRecord.token_version, UserRecord.is_active, UserRecord.role).where(UserRecord.username == principal.subject)
-    )).first()
+    if isinstance(db, QuickReads):
+        row = await db.run(_token_row, principal.subject)
+    else:
+        row = (
+            await db.execute(
+                select(UserRecord.token_version, UserRecord.is_active, UserRecord.role).where(
+                    UserRecord.username == principal.subject
+                )
+            )
+        ).first()
     if row is None and principal.version is None:
         return  # a script token (`roomi token`): only the holder of the signing secret can make one
-    if row is None or not row.is_active or row.token_version != principal.version or row.role != principal.role:
+    token_version, is_active, role = row if row is not None else (None, False, None)
+    if row is None or not is_active or token_version != principal.version or role != principal.role:
         raise Unauthorized(REVOKED)
 
 
+def _token_row(connection, subject: str):
+    return connection.execute(
+        "SELECT token_version, is_active, role FROM users WHERE username = ?", (subject,)
+    ).fetchone()
+
+
 async def save_user(
-    uow: UnitOfWork, *, username: str, now: dt.datetime, password: str | None = None, role: str | None = None,
+    uow: UnitOfWork,
+    *,
+    username: str,
+    now: dt.datetime,
+    password: str | None = None,
+    role: str | None = None,
     active: bool | None = None,
 ) -> UserRecord:
     """Creates a user, or changes its role, password or status; any change revokes all of the user's tokens."""
@@ -130,20 +162,32 @@ async def save_user(
     record = await uow.session.get(UserRecord, username, with_for_update=True) if _storable(username) else None
     if record is None:
         if not USERNAME.fullmatch(username):
-            raise InvalidRequest("User names are 1 to 64 letters, digits or . _ @ - and start with a letter or digit.",
-                                 field="username")
+            raise InvalidRequest(
+                "User names are 1 to 64 letters, digits or . _ @ - and start with a letter or digit.", field="username"
+            )
         if username.lower().startswith(SCRIPT_SUBJECTS):
-            raise InvalidRequest("User names starting with cli- or roomi- are kept for script and voice-agent tokens.",
-                                 field="username")
+            raise InvalidRequest(
+                "User names starting with cli- or roomi- are kept for script and voice-agent tokens.", field="username"
+            )
         if password is None or role is None:
-            raise InvalidRequest(f"There is no user {username}; a new user needs a role and a password.", field="password")
-        record = UserRecord(username=username, password_hash=await passwords.hash(password), role=role,
-                            is_active=active is not False, created_at=now, token_version=0)
+            raise InvalidRequest(
+                f"There is no user {username}; a new user needs a role and a password.", field="password"
+            )
+        record = UserRecord(
+            username=username,
+            password_hash=await passwords.hash(password),
+            role=role,
+            is_active=active is not False,
+            created_at=now,
+            token_version=0,
+        )
         uow.session.add(record)
         return record
     changed = password is not None or role not in (None, record.role) or active not in (None, record.is_active)
     if not changed:
         return record
+    if record.role == "admin" and record.is_active and (role not in (None, "admin") or active is False):
+        await _keep_an_admin(uow, record)
     if password is not None:
         record.password_hash = await passwords.hash(password)
     record.role = role or record.role
@@ -162,7 +206,7 @@ async def create_user(uow: UnitOfWork, *, username: str, password: str, role: st
 
 def wall_clock() -> dt.datetime:
     """Tokens follow real time, never the hotel's pinned business date."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 async def login(
@@ -172,19 +216,38 @@ async def login(
     user = await uow.session.get(UserRecord, username) if _storable(username) else None
     # unknown and disabled users are checked against a dummy hash: the answer takes as long either way
     usable = user is not None and user.is_active
-    if not await passwords.verify(user.password_hash if usable else None, password):
+    if not await passwords.verify(user.password_hash if user is not None and usable else None, password):
         raise Unauthorized("Wrong username or password.")
-    pair = await _issue(uow, user=user, family=secrets.token_hex(16), secret=secret, now=now,
-                        access_minutes=access_minutes, refresh_days=refresh_days)
+    assert user is not None  # verify() refused the dummy hash above
+    pair = await _issue(
+        uow,
+        user=user,
+        family=secrets.token_hex(16),
+        secret=secret,
+        now=now,
+        access_minutes=access_minutes,
+        refresh_days=refresh_days,
+    )
     await uow.commit()
     return pair
 
 
 async def refresh(
-    uow: UnitOfWork, *, refresh_token: str, secret: str, access_minutes: int, refresh_days: int
+    uow: UnitOfWork,
+    *,
+    refresh_token: str,
+    secret: str,
+    access_minutes: int,
+    refresh_days: int,
+    reuse_grace_seconds: int = 0,
+    now: dt.datetime | None = None,
 ) -> TokenPair:
-    """Exchange a refresh token for a new pair; a token used twice revokes its whole family."""
-    now = wall_clock()
+    """Exchange a refresh token for a new pair; a token used twice revokes its whole family.
+
+    Within `reuse_grace_seconds` of its first use a token may be used again (two browser tabs renewing one
+    session at the same moment): the second use gets a pair of the same family instead of ending the session.
+    """
+    now = now or wall_clock()
     try:
         claims = jwt.decode(refresh_token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "jti"]})
     except jwt.PyJWTError:
@@ -195,7 +258,10 @@ async def refresh(
     record = await uow.session.get(RefreshTokenRecord, claims["jti"], with_for_update=True)
     if record is None or record.revoked:
         raise Unauthorized("The refresh token has been revoked; log in again.")
-    if record.used_at is not None:
+    if record.used_at is not None and (
+        not _within(record.used_at, now, reuse_grace_seconds)
+        or await _renewed_twice(uow, record, record.used_at, refresh_days)
+    ):
         await uow.session.execute(
             update(RefreshTokenRecord).where(RefreshTokenRecord.family == record.family).values(revoked=True)
         )
@@ -204,27 +270,79 @@ async def refresh(
     user = await uow.session.get(UserRecord, record.subject)
     if user is None or not user.is_active or user.token_version != claims.get("ver"):
         raise Unauthorized(REVOKED)
-    record.used_at = now
-    pair = await _issue(uow, user=user, family=record.family, secret=secret, now=now,
-                        access_minutes=access_minutes, refresh_days=refresh_days)
+    record.used_at = record.used_at or now  # a tolerated reuse never stretches the window
+    pair = await _issue(
+        uow,
+        user=user,
+        family=record.family,
+        secret=secret,
+        now=now,
+        access_minutes=access_minutes,
+        refresh_days=refresh_days,
+    )
     await uow.commit()
     return pair
+
+
+async def _renewed_twice(uow: UnitOfWork, record: RefreshTokenRecord, used_at: dt.datetime, refresh_days: int) -> bool:
+    """Whether a used token was already reused once: the grace is for a second tab, not for minting sessions.
+
+    Tokens of the family issued since its first use (expiring `refresh_days` after it or later) are its
+    successor and any tolerated reuse.
+    """
+    issued_since = used_at + dt.timedelta(days=refresh_days)  # stored as the database keeps used_at
+    later = await uow.session.execute(
+        select(func.count())
+        .select_from(RefreshTokenRecord)
+        .where(
+            RefreshTokenRecord.family == record.family,
+            RefreshTokenRecord.jti != record.jti,
+            RefreshTokenRecord.expires_at >= issued_since,
+        )
+    )
+    return later.scalar_one() >= 2
+
+
+def _within(used_at: dt.datetime, now: dt.datetime, grace_seconds: int) -> bool:
+    used_at = used_at if used_at.tzinfo else used_at.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
+    return dt.timedelta(0) <= now - used_at <= dt.timedelta(seconds=grace_seconds)
 
 
 async def _issue(uow, *, user: UserRecord, family, secret, now, access_minutes, refresh_days) -> TokenPair:
     jti = secrets.token_hex(16)
     expires = now + dt.timedelta(days=refresh_days)
     subject, role, version = user.username, user.role, user.token_version
-    uow.session.add(RefreshTokenRecord(jti=jti, family=family, subject=subject, role=role, expires_at=expires, revoked=False))
+    uow.session.add(
+        RefreshTokenRecord(jti=jti, family=family, subject=subject, role=role, expires_at=expires, revoked=False)
+    )
     refresh_jwt = jwt.encode(
         {"sub": subject, "role": role, "type": "refresh", "jti": jti, "ver": version, "iat": now, "exp": expires},
-        secret, algorithm=ALGORITHM,
+        secret,
+        algorithm=ALGORITHM,
     )
     return TokenPair(
         access_token(secret=secret, subject=subject, role=role, minutes=access_minutes, now=now, version=version),
         refresh_jwt,
         access_minutes * 60,
     )
+
+
+async def _keep_an_admin(uow: UnitOfWork, leaving: UserRecord) -> None:
+    """Refuses to demote or disable the last active admin: nobody could then set the hotel up or manage users."""
+    await xact_lock(uow.session, "admins")  # two admins demoting each other at once: the second sees the first's change
+    others = (
+        await uow.session.execute(
+            select(func.count())
+            .select_from(UserRecord)
+            .where(UserRecord.role == "admin", UserRecord.is_active.is_(True), UserRecord.username != leaving.username)
+        )
+    ).scalar()
+    if not others:
+        raise LastAdmin(
+            f"{leaving.username} is the last active admin; make another user an admin first, "
+            "so someone can still set the hotel up and manage users.",
+            field="username",
+        )
 
 
 def _storable(username: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..domain.cancellation import describe
 from ..domain.errors import InvalidRequest
 from ..domain.hotel import HotelTerms
+from ..domain.pools import ALL
 from ..domain.pricing import Quote, quote_stay, restriction_problem
 from ..domain.stay import Stay
-from ..domain.pools import ALL
+from ..store.quick_reads import QuickReads
 from ..store.tables import RoomTypeRecord
 from . import catalog, inventory
 
@@ -47,6 +49,61 @@ class AvailabilityResult:
     unavailable: list[Unavailable]
 
 
+@dataclass(frozen=True)
+class Books:
+    """What a search reads from the database: the catalog's version, the room types asked about and what is free."""
+
+    catalog_version: int
+    types: list[RoomTypeRecord]
+    plans: dict[str, list[catalog.RatePlan]]
+    free: dict[str, dict[str, dict[dt.date, int]]]
+    hotel: HotelTerms | None = None  # the hotel's terms in the same catalog; None before the hotel is set up
+
+    def key(self) -> tuple:
+        """The state a search's answer depends on, beside the request: equal keys give equal answers."""
+        return (
+            self.catalog_version,
+            tuple(
+                (rid, pool, tuple(nights.values()))
+                for rid, pools in self.free.items()
+                for pool, nights in pools.items()
+            ),
+        )
+
+
+async def read_books(
+    session: AsyncSession, *, stay: Stay, room_type: str | None = None, quick: QuickReads | None = None
+) -> Books:
+    """The catalog's version, the room types (all, or the one asked for) and their free rooms per pool and night.
+
+    With `quick` (SQLite), the version and the inventory are read in one trip when this process has the catalog.
+    """
+    current = catalog.cached(session) if quick is not None else None
+    if quick is not None and current is not None and _knows(current, room_type):
+        types = catalog.types_of(current, code=room_type)
+        ids = [t.id for t in types]
+        version, rows = await quick.run(
+            inventory.read_free_rows, ids, stay.check_in.isoformat(), stay.check_out.isoformat()
+        )
+        if version == current.version:  # else the catalog changed: read it all again below
+            caps = {rid: Counter(current.capacities.get(rid, {})) for rid in ids}
+            free = inventory.free_from_rows(caps, rows, room_type_ids=ids, stay=stay)
+            return Books(version, types, {rid: list(current.plans.get(rid, [])) for rid in ids}, free, current.hotel)
+    types = await catalog.room_types(session, code=room_type)
+    ids = [t.id for t in types]
+    free = await inventory.free_by_night(session, room_type_ids=ids, stay=stay)
+    current = await catalog.snapshot(session)
+    return Books(current.version, types, await catalog.rate_plans(session, ids), free, current.hotel)
+
+
+def _knows(current: catalog.Snapshot, room_type: str | None) -> bool:
+    """False for a type this process's catalog has not seen: it may be new, so the catalog is read again."""
+    if room_type is None:
+        return True
+    wanted = room_type.strip().lower()
+    return any(r.type_code.lower() == wanted or r.id == room_type.strip() for r in current.room_types)
+
+
 async def search(
     session: AsyncSession,
     *,
@@ -61,10 +118,19 @@ async def search(
     """Room types with enough rooms free on every night, each with the rates that may sell the stay."""
     if adults < 1:
         raise InvalidRequest("At least one adult is needed.", field="adults")
-    types = await catalog.room_types(session, code=room_type)
-    ids = [t.id for t in types]
-    free = await inventory.free_by_night(session, room_type_ids=ids, stay=stay)
-    plans = await catalog.rate_plans(session, ids)
+    books = await read_books(session, stay=stay, room_type=room_type)
+    return evaluate(
+        books, hotel=hotel, stay=stay, today=today, adults=adults, children=children, rooms_needed=rooms_needed
+    )
+
+
+def evaluate(
+    books: Books, *, hotel: HotelTerms, stay: Stay, today: dt.date, adults: int, children: int, rooms_needed: int
+) -> AvailabilityResult:
+    """The answer to a search from what was read: no I/O, so the same books and request give the same answer."""
+    if adults < 1:
+        raise InvalidRequest("At least one adult is needed.", field="adults")
+    types, free, plans = books.types, books.free, books.plans
     options, unavailable = [], []
     for record in types:
         terms = catalog.room_type_terms(record)
@@ -90,22 +156,34 @@ async def search(
         reasons = []
         for plan in plans[record.id]:
             problem = restriction_problem(
-                rate=plan.terms, room_type=terms, stay=stay, today=today,
-                adults=adults_per_room, children=per_room - adults_per_room,
+                rate=plan.terms,
+                room_type=terms,
+                stay=stay,
+                today=today,
+                adults=adults_per_room,
+                children=per_room - adults_per_room,
             )
             if problem:
                 reasons.append(problem)
                 continue
             quote = quote_stay(
-                stay=stay, room_type=terms, rate=plan.terms, adults=adults, children=children,
-                rooms=rooms_needed, taxes=hotel.taxes, fees=hotel.fees,
+                stay=stay,
+                room_type=terms,
+                rate=plan.terms,
+                adults=adults,
+                children=children,
+                rooms=rooms_needed,
+                taxes=hotel.taxes,
+                fees=hotel.fees,
             )
             option.rates.append(RateOption(plan, quote, describe(plan.terms.cancellation)))
         if option.rates:
             option.rates.sort(key=lambda r: r.quote.grand_total_cents)
             options.append(option)
         else:
-            unavailable.append(Unavailable(record, " ".join(dict.fromkeys(reasons)) or "No rate is offered for these dates."))
+            unavailable.append(
+                Unavailable(record, " ".join(dict.fromkeys(reasons)) or "No rate is offered for these dates.")
+            )
     return AvailabilityResult(stay, options, unavailable)
 
 

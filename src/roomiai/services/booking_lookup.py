@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from sqlalchemy import select
 
@@ -26,12 +27,18 @@ def name_key(name: str | None) -> str:
 
 
 async def lookup(
-    uow: UnitOfWork, *, today: dt.date, confirmation_number: str | None = None, last_name: str | None = None,
+    uow: UnitOfWork,
+    *,
+    today: dt.date,
+    confirmation_number: str | None = None,
+    last_name: str | None = None,
     phone: str | None = None,
 ) -> list[bookings.Booking]:
     """Open bookings whose guest matches every detail given: a confirmation number with the last name, or the phone."""
     if not ((confirmation_number and last_name) or phone):
-        raise InvalidRequest("Give the confirmation number with the guest's last name, or the phone number on the booking.")
+        raise InvalidRequest(
+            "Give the confirmation number with the guest's last name, or the phone number on the booking."
+        )
     query = (
         select(BookingRecord.confirmation_number, GuestRecord.last_name, GuestRecord.phone)
         .join(GuestRecord, GuestRecord.id == BookingRecord.primary_guest_id)
@@ -45,9 +52,15 @@ async def lookup(
             raise InvalidRequest("Give the whole phone number on the booking, with its area code.", field="phone")
         # the index narrows to guests sharing the last four digits; their decrypted phones decide
         query = query.where(GuestRecord.phone_tail_hash == session_keys(uow.session).phone_tail_hash(digits))
-    rows = (await uow.session.execute(query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number))).all()
+    rows = cast(
+        list[tuple[str, str, dict | None]],
+        (
+            await uow.session.execute(query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number))
+        ).all(),
+    )
     matches = [
-        number for number, guest_last_name, guest_phone in rows
+        number
+        for number, guest_last_name, guest_phone in rows
         if (not last_name or name_key(guest_last_name) == name_key(last_name))
         and (not phone or (phone_digits(guest_phone) or "")[-PHONE_DIGITS:] == digits)
     ]

@@ -6,25 +6,28 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import or_, select
 
 from ..clock import Clock
 from ..domain import cancellation, lifecycle
+from ..domain.cancellation import describe, penalty_cents
 from ..domain.cards import CardDetails, redact_card_data
 from ..domain.contact import clean_phone, phone_digits
 from ..domain.errors import Conflict, InvalidRequest, NotFound, PaymentDeclined
 from ..domain.hotel import HotelTerms
 from ..domain.lifecycle import BookingStatus
-from ..domain.cancellation import describe, penalty_cents
+from ..domain.pools import pools_for
 from ..domain.pricing import CancellationTerms, Quote, discount_problem, percent_of, quote_stay, restriction_problem
 from ..domain.references import cancellation_reference, confirmation_number, escape_like, yearly_reference
 from ..domain.stay import Stay, make_stay
-from ..domain.pools import pools_for
 from ..messaging.mail import Mail
 from ..payments.port import CardToken, PaymentGateway
+from ..store.locks import xact_lock
+from ..store.pii import session_keys
 from ..store.tables import (
     BookingEventRecord,
     BookingRecord,
@@ -35,10 +38,8 @@ from ..store.tables import (
     RoomRecord,
     RoomTypeRecord,
 )
-from ..store.locks import xact_lock
-from ..store.pii import session_keys
-from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
+from ..store.upsert import next_sequence
 from . import catalog, guest_messages, guests, inventory
 
 log = logging.getLogger("roomiai.bookings")
@@ -136,11 +137,14 @@ async def create(
     """Price the stay, take the inventory, store guest and booking in one transaction."""
     # A card given with this request is deleted unless the booking holds it. A card saved earlier (card_token) is
     # kept when the booking fails: the caller retries with it rather than reading the number out again.
-    fresh = await ctx.gateway.tokenize(draft.card) if draft.card and draft.card_token is None else None  # before any lock
+    fresh = (
+        await ctx.gateway.tokenize(draft.card) if draft.card and draft.card_token is None else None
+    )  # before any lock
     stored = False
     try:
-        result, stored = await _create(uow, ctx=ctx, draft=draft, token=draft.card_token or fresh,
-                                       idempotency=idempotency, render=render)
+        result, stored = await _create(
+            uow, ctx=ctx, draft=draft, token=draft.card_token or fresh, idempotency=idempotency, render=render
+        )
     finally:
         if fresh is not None and not stored:
             await forget_card(ctx.gateway, fresh.token)
@@ -156,7 +160,12 @@ async def forget_card(gateway: PaymentGateway, token: str) -> None:
 
 
 async def _create(
-    uow: UnitOfWork, *, ctx: Context, draft: BookingDraft, token: CardToken | None, idempotency: Idempotency | None,
+    uow: UnitOfWork,
+    *,
+    ctx: Context,
+    draft: BookingDraft,
+    token: CardToken | None,
+    idempotency: Idempotency | None,
     render: Callable[[Booking], dict[str, Any]],
 ) -> tuple[Replay, bool]:
     """The booking made with the card's token; also whether it was stored now (False for a replay)."""
@@ -174,15 +183,27 @@ async def _create(
     stay = make_stay(draft.check_in, draft.check_out, today=today, horizon_days=ctx.horizon_days)
     _check_wishes(room_type, bed=draft.bed_configuration, view=draft.view)
     quote = _quote(
-        hotel, room_type, plan, stay=stay, today=today, adults=draft.adults, children=draft.children,
-        rooms=draft.rooms, packages=draft.packages, discount_code=draft.discount_code,
+        hotel,
+        room_type,
+        plan,
+        stay=stay,
+        today=today,
+        adults=draft.adults,
+        children=draft.children,
+        rooms=draft.rooms,
+        packages=draft.packages,
+        discount_code=draft.discount_code,
     )
     if hotel.deposit_required and token is None:
         raise InvalidRequest("This hotel needs a card to guarantee the booking.", field="payment")
 
     await inventory.take(
-        session, room_type_id=room_type.id, stay=stay, rooms=draft.rooms,
-        pools=pools_for(draft.bed_configuration, draft.view), label=room_type.name,
+        session,
+        room_type_id=room_type.id,
+        stay=stay,
+        rooms=draft.rooms,
+        pools=pools_for(draft.bed_configuration, draft.view),
+        label=room_type.name,
     )
     guest = await guests.find_or_create(session, data=draft.primary_guest, now=now)
     number = confirmation_number(today, await next_sequence(session, f"booking:{today:%Y%m%d}"))
@@ -235,14 +256,25 @@ async def _create(
     await session.flush()
     booking = Booking(record, guest, room_type, history, hotel)
     queued = await guest_messages.queue_booking_messages(
-        session, mail=ctx.mail, booking=booking, kind=guest_messages.CONFIRMED, actor=ctx.actor, now=now, tz=ctx.clock.tz)
+        session,
+        mail=ctx.mail,
+        booking=booking,
+        kind=guest_messages.CONFIRMED,
+        actor=ctx.actor,
+        now=now,
+        tz=ctx.clock.tz,
+    )
     booking.email_status, booking.email_to = queued.email_status, queued.email_to
     result = Replay(201, render(booking))
     if idempotency is not None:
         session.add(
             IdempotencyRecord(
-                scope=idempotency.scope, key=idempotency.key, request_hash=idempotency.request_hash,
-                status_code=result.status_code, response=result.body, created_at=now,
+                scope=idempotency.scope,
+                key=idempotency.key,
+                request_hash=idempotency.request_hash,
+                status_code=result.status_code,
+                response=result.body,
+                created_at=now,
             )
         )
     await uow.commit()
@@ -256,12 +288,14 @@ async def get(uow: UnitOfWork, confirmation: str, *, for_update: bool = False) -
     record = (await session.execute(query.with_for_update() if for_update else query)).scalar_one_or_none()
     if record is None:
         raise NotFound(f"No booking with confirmation number {confirmation}.")
-    guest = await session.get(GuestRecord, record.primary_guest_id)
-    room_type = await session.get(RoomTypeRecord, record.room_type_id)
+    guest = await session.get_one(GuestRecord, record.primary_guest_id)
+    room_type = await session.get_one(RoomTypeRecord, record.room_type_id)
     history = list(
         (
             await session.execute(
-                select(BookingEventRecord).where(BookingEventRecord.booking_id == record.id).order_by(BookingEventRecord.id)
+                select(BookingEventRecord)
+                .where(BookingEventRecord.booking_id == record.id)
+                .order_by(BookingEventRecord.id)
             )
         ).scalars()
     )
@@ -303,7 +337,12 @@ async def search(
     if guest_name:
         for word in guest_name.split():
             pattern = f"%{escape_like(word.lower())}%"
-            query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
+            query = query.where(
+                or_(
+                    GuestRecord.first_name.ilike(pattern, escape="\\"),
+                    GuestRecord.last_name.ilike(pattern, escape="\\"),
+                )
+            )
     if email:
         wanted = keys.email_hash(email)
         query = query.where(or_(GuestRecord.email_hash == wanted, BookingRecord.contact_email_hash == wanted))
@@ -318,29 +357,62 @@ async def search(
     if status:
         query = query.where(BookingRecord.status == status)
     if confirmation:
-        query = query.where(BookingRecord.confirmation_number.like(f"%{escape_like(confirmation.strip().upper())}%", escape="\\"))
+        query = query.where(
+            BookingRecord.confirmation_number.like(f"%{escape_like(confirmation.strip().upper())}%", escape="\\")
+        )
     if source:
         query = query.where(BookingRecord.booking_source == source)
     if arrival:
         query = query.where(BookingRecord.check_in_date == arrival)
     query = query.order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number)
     if not digits:
-        return [tuple(row) for row in (await uow.session.execute(query.limit(limit).offset(offset))).all()]
+        return [(b, g, r) for b, g, r in (await uow.session.execute(query.limit(limit).offset(offset))).all()]
     rows = (await uow.session.execute(query)).all()
-    return [tuple(row) for row in rows
-            if guests.phone_ends_with(row[1].phone, digits) or guests.phone_ends_with(row[0].contact_phone, digits)][offset:offset + limit]
+    return [
+        (b, g, r)
+        for b, g, r in rows
+        if guests.phone_ends_with(g.phone, digits) or guests.phone_ends_with(b.contact_phone, digits)
+    ][offset : offset + limit]
 
 
 MODIFIABLE_FIELDS = {
-    "check_in", "check_out", "room_type", "rate_code", "bed_configuration", "view", "adults", "children",
-    "infants", "rooms", "special_requests", "special_occasion", "estimated_arrival", "room_preferences",
+    "check_in",
+    "check_out",
+    "room_type",
+    "rate_code",
+    "bed_configuration",
+    "view",
+    "adults",
+    "children",
+    "infants",
+    "rooms",
+    "special_requests",
+    "special_occasion",
+    "estimated_arrival",
+    "room_preferences",
     "additional_guests",
 }
-REPRICING_FIELDS = {"check_in", "check_out", "room_type", "rate_code", "bed_configuration", "view", "adults", "children", "rooms"}
+REPRICING_FIELDS = {
+    "check_in",
+    "check_out",
+    "room_type",
+    "rate_code",
+    "bed_configuration",
+    "view",
+    "adults",
+    "children",
+    "rooms",
+}
 
 
 async def modify(
-    uow: UnitOfWork, *, ctx: Context, confirmation: str, changes: dict[str, Any], reason: str | None, preview: bool = False
+    uow: UnitOfWork,
+    *,
+    ctx: Context,
+    confirmation: str,
+    changes: dict[str, Any],
+    reason: str | None,
+    preview: bool = False,
 ) -> tuple[Booking, dict[str, Any]]:
     """Apply changes; dates, room or guests re-check inventory and re-price. A preview changes nothing."""
     unknown = set(changes) - MODIFIABLE_FIELDS
@@ -358,45 +430,75 @@ async def modify(
         if "check_in" in changes and "check_out" not in changes and check_out <= check_in:
             check_out = check_in + dt.timedelta(days=record.nights)
         stay = make_stay(check_in, check_out, today=today, horizon_days=ctx.horizon_days)
-        room_type = await catalog.room_type(session, changes["room_type"]) if "room_type" in changes else booking.room_type
+        room_type = (
+            await catalog.room_type(session, changes["room_type"]) if "room_type" in changes else booking.room_type
+        )
         type_changed = room_type.id != record.room_type_id
         bed = changes.get("bed_configuration", None if type_changed else record.bed_configuration)
         view = changes.get("view", None if type_changed else record.view)
         _check_wishes(room_type, bed=bed, view=view)
-        plan = await catalog.rate_plan(session, room_type_id=room_type.id, rate_code=changes.get("rate_code", record.rate_code))
+        plan = await catalog.rate_plan(
+            session, room_type_id=room_type.id, rate_code=changes.get("rate_code", record.rate_code)
+        )
         adults = changes.get("adults", record.adults)
         children = changes.get("children", record.children)
         rooms = changes.get("rooms", record.rooms_count)
         quote = _quote(
-            booking.hotel, room_type, plan, stay=stay, today=today, adults=adults, children=children, rooms=rooms,
-            packages=record.pricing.get("package_codes", []), discount_code=record.pricing.get("discount_code"),
+            booking.hotel,
+            room_type,
+            plan,
+            stay=stay,
+            today=today,
+            adults=adults,
+            children=children,
+            rooms=rooms,
+            packages=record.pricing.get("package_codes", []),
+            discount_code=record.pricing.get("discount_code"),
         )
         await inventory.lock(session, [record.room_type_id, room_type.id])
         await _release_from(uow, record, record.check_in_date)
         await inventory.take(
-            session, room_type_id=room_type.id, stay=stay, rooms=rooms, pools=pools_for(bed, view),
+            session,
+            room_type_id=room_type.id,
+            stay=stay,
+            rooms=rooms,
+            pools=pools_for(bed, view),
             label=room_type.name,
         )
         terms = plan.terms.cancellation
         record.check_in_date, record.check_out_date, record.nights = stay.check_in, stay.check_out, stay.nights
-        record.room_type_id, record.rate_code, record.bed_configuration, record.view = room_type.id, plan.record.rate_code, bed, view
+        record.room_type_id, record.rate_code, record.bed_configuration, record.view = (
+            room_type.id,
+            plan.record.rate_code,
+            bed,
+            view,
+        )
         record.adults, record.children, record.rooms_count = adults, children, rooms
         record.pricing = pricing_document(
             quote, packages=record.pricing.get("package_codes", []), discount_code=record.pricing.get("discount_code")
         )
         record.grand_total_cents = quote.grand_total_cents
         record.cancellation_policy = _policy_document(
-            terms, deadline=cancellation.deadline(terms, arrival=booking.hotel.arrival(stay.check_in, ctx.clock.tz)), quote=quote
+            terms,
+            deadline=cancellation.deadline(terms, arrival=booking.hotel.arrival(stay.check_in, ctx.clock.tz)),
+            quote=quote,
         )
         booking.room_type = room_type
-    for key in ("infants", "special_requests", "special_occasion", "estimated_arrival", "room_preferences", "additional_guests"):
+    for key in (
+        "infants",
+        "special_requests",
+        "special_occasion",
+        "estimated_arrival",
+        "room_preferences",
+        "additional_guests",
+    ):
         if key in changes:
             setattr(record, key, redact_card_data(changes[key]))
     after = _snapshot(booking)
     diff = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
     if not diff:
         raise InvalidRequest("The request changes nothing in this booking.")
-    summary = {
+    summary: dict[str, Any] = {
         "previous_total": before["grand_total"],
         "new_total": after["grand_total"],
         "difference": round(after["grand_total"] - before["grand_total"], 2),
@@ -413,10 +515,25 @@ async def modify(
     return booking, summary
 
 
-async def _tell_guest(uow: UnitOfWork, *, ctx: Context, booking: Booking, kind: str, now: dt.datetime,
-                      summary: dict[str, Any] | None = None) -> None:
+async def _tell_guest(
+    uow: UnitOfWork,
+    *,
+    ctx: Context,
+    booking: Booking,
+    kind: str,
+    now: dt.datetime,
+    summary: dict[str, Any] | None = None,
+) -> None:
     queued = await guest_messages.queue_booking_messages(
-        uow.session, mail=ctx.mail, booking=booking, kind=kind, actor=ctx.actor, now=now, tz=ctx.clock.tz, summary=summary)
+        uow.session,
+        mail=ctx.mail,
+        booking=booking,
+        kind=kind,
+        actor=ctx.actor,
+        now=now,
+        tz=ctx.clock.tz,
+        summary=summary,
+    )
     if queued.email_status:
         booking.email_status, booking.email_to = queued.email_status, queued.email_to
 
@@ -430,8 +547,11 @@ async def cancel(
     record, session = booking.record, uow.session
     now, today = ctx.clock.now(), ctx.clock.today()
     lifecycle.ensure_transition(
-        BookingStatus(record.status), BookingStatus.CANCELLED,
-        today=today, check_in=record.check_in_date, check_out=record.check_out_date,
+        BookingStatus(record.status),
+        BookingStatus.CANCELLED,
+        today=today,
+        check_in=record.check_in_date,
+        check_out=record.check_out_date,
     )
     policy = record.cancellation_policy
     terms = _terms_from_document(policy)
@@ -445,7 +565,7 @@ async def cancel(
         paid_cents=paid,
     )
     reference = cancellation_reference(record.confirmation_number)
-    summary = {
+    summary: dict[str, Any] = {
         "cancellation_reference": reference,
         "free_cancellation": outcome.within_free_period,
         "deadline": outcome.deadline.isoformat() if outcome.deadline else None,
@@ -463,17 +583,30 @@ async def cancel(
         return booking, summary
     await _release_from(uow, record, record.check_in_date)
     if outcome.refund_cents > 0:
-        refunded = await _refund(uow, ctx=ctx, record=record, amount_cents=outcome.refund_cents,
-                                 reason=reason or "cancellation", now=now)
+        refunded = await _refund(
+            uow, ctx=ctx, record=record, amount_cents=outcome.refund_cents, reason=reason or "cancellation", now=now
+        )
         if refunded < outcome.refund_cents:  # the processor refused: the front desk must refund by hand
             record.payment_status = "refund_failed"
             summary["refund"]["status"] = "failed"
         else:
             record.payment_status = "refunded" if outcome.penalty_cents == 0 else "partial"
     record.status = BookingStatus.CANCELLED.value
-    record.cancellation = {**summary, "reason": reason, "cancelled_at": now.isoformat(), "penalty_cents": outcome.penalty_cents}
+    record.cancellation = {
+        **summary,
+        "reason": reason,
+        "cancelled_at": now.isoformat(),
+        "penalty_cents": outcome.penalty_cents,
+    }
     record.updated_at = now
-    event = _event(record, "cancelled", ctx.actor, now, {"penalty": summary["penalty"], "refund": summary["refund"]["amount"]}, reason)
+    event = _event(
+        record,
+        "cancelled",
+        ctx.actor,
+        now,
+        {"penalty": summary["penalty"], "refund": summary["refund"]["amount"]},
+        reason,
+    )
     session.add(event)
     booking.history.append(event)
     await _tell_guest(uow, ctx=ctx, booking=booking, kind=guest_messages.CANCELLED, now=now)
@@ -481,9 +614,13 @@ async def cancel(
     return booking, summary
 
 
-async def check_in(uow: UnitOfWork, *, ctx: Context, confirmation: str, room_numbers: list[str] | None = None) -> Booking:
+async def check_in(
+    uow: UnitOfWork, *, ctx: Context, confirmation: str, room_numbers: list[str] | None = None
+) -> Booking:
     """Mark the guest arrived and assign rooms (the ones given, or free ones matching the wishes)."""
-    booking, today, now = await _begin_transition(uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.CHECKED_IN)
+    booking, today, now = await _begin_transition(
+        uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.CHECKED_IN
+    )
     record = booking.record
     await inventory.lock(uow.session, [record.room_type_id])  # two check-ins must not pick the same free room
     rooms = await _assign_rooms(uow, record, room_numbers)
@@ -491,23 +628,32 @@ async def check_in(uow: UnitOfWork, *, ctx: Context, confirmation: str, room_num
         room.status, room.updated_at = "occupied", now
     record.room_numbers = [room.room_number for room in rooms]
     record.actual_check_in = now
-    return await _finish_transition(uow, ctx=ctx, booking=booking, target=BookingStatus.CHECKED_IN, now=now,
-                                    changes={"rooms": record.room_numbers})
+    return await _finish_transition(
+        uow, ctx=ctx, booking=booking, target=BookingStatus.CHECKED_IN, now=now, changes={"rooms": record.room_numbers}
+    )
 
 
 async def check_out(uow: UnitOfWork, *, ctx: Context, confirmation: str) -> Booking:
     """Close the stay: rooms freed (remaining nights back on sale), guest history updated."""
-    booking, today, now = await _begin_transition(uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.CHECKED_OUT)
+    booking, today, now = await _begin_transition(
+        uow, ctx=ctx, confirmation=confirmation, target=BookingStatus.CHECKED_OUT
+    )
     record = booking.record
     await _release_from(uow, record, max(today, record.check_in_date))
-    rooms = (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number.in_(record.room_numbers)))).scalars()
+    rooms = (
+        await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number.in_(record.room_numbers)))
+    ).scalars()
     for room in rooms:
-        room.status, room.updated_at = "available", now
+        if room.status == "occupied":  # a room staff took out of service during the stay stays out
+            room.status, room.updated_at = "available", now
     departure = min(max(today, record.check_in_date + dt.timedelta(days=1)), record.check_out_date)
     stayed = (departure - record.check_in_date).days
     guests.record_stay(
-        booking.guest, check_in=record.check_in_date, check_out=departure,
-        revenue_cents=record.grand_total_cents * stayed // record.nights, now=now,
+        booking.guest,
+        check_in=record.check_in_date,
+        check_out=departure,
+        revenue_cents=record.grand_total_cents * stayed // record.nights,
+        now=now,
     )
     record.actual_check_out = now
     return await _finish_transition(uow, ctx=ctx, booking=booking, target=BookingStatus.CHECKED_OUT, now=now)
@@ -526,13 +672,24 @@ async def _begin_transition(uow: UnitOfWork, *, ctx: Context, confirmation: str,
     record = booking.record
     today, now = ctx.clock.today(), ctx.clock.now()
     lifecycle.ensure_transition(
-        BookingStatus(record.status), target, today=today, check_in=record.check_in_date, check_out=record.check_out_date,
+        BookingStatus(record.status),
+        target,
+        today=today,
+        check_in=record.check_in_date,
+        check_out=record.check_out_date,
     )
     return booking, today, now
 
 
-async def _finish_transition(uow: UnitOfWork, *, ctx: Context, booking: Booking, target: BookingStatus, now: dt.datetime,
-                             changes: dict[str, Any] | None = None) -> Booking:
+async def _finish_transition(
+    uow: UnitOfWork,
+    *,
+    ctx: Context,
+    booking: Booking,
+    target: BookingStatus,
+    now: dt.datetime,
+    changes: dict[str, Any] | None = None,
+) -> Booking:
     record = booking.record
     record.status, record.updated_at = target.value, now
     event = _event(record, target.value, ctx.actor, now, changes or {})
@@ -544,8 +701,12 @@ async def _finish_transition(uow: UnitOfWork, *, ctx: Context, booking: Booking,
 
 async def _release_from(uow: UnitOfWork, record: BookingRecord, start: dt.date) -> None:
     await inventory.release(
-        uow.session, room_type_id=record.room_type_id, start=start, end=record.check_out_date,
-        rooms=record.rooms_count, pools=pools_for(record.bed_configuration, record.view),
+        uow.session,
+        room_type_id=record.room_type_id,
+        start=start,
+        end=record.check_out_date,
+        rooms=record.rooms_count,
+        pools=pools_for(record.bed_configuration, record.view),
     )
 
 
@@ -575,21 +736,36 @@ def pricing_document(quote: Quote, *, packages: list[str], discount_code: str | 
 
 
 def _quote(
-    hotel: HotelTerms, room_type: RoomTypeRecord, plan: catalog.RatePlan, *, stay: Stay, today: dt.date,
-    adults: int, children: int, rooms: int, packages: list[str], discount_code: str | None,
+    hotel: HotelTerms,
+    room_type: RoomTypeRecord,
+    plan: catalog.RatePlan,
+    *,
+    stay: Stay,
+    today: dt.date,
+    adults: int,
+    children: int,
+    rooms: int,
+    packages: list[str],
+    discount_code: str | None,
 ) -> Quote:
     terms = catalog.room_type_terms(room_type)
     per_room = -(-(adults + children) // rooms)
     adults_per_room = min(per_room, -(-adults // rooms))
     problem = restriction_problem(
-        rate=plan.terms, room_type=terms, stay=stay, today=today, adults=adults_per_room, children=per_room - adults_per_room
+        rate=plan.terms,
+        room_type=terms,
+        stay=stay,
+        today=today,
+        adults=adults_per_room,
+        children=per_room - adults_per_room,
     )
     if problem:
         raise InvalidRequest(problem, field="rate_code")
     unknown = [code for code in packages if code not in hotel.packages]
     if unknown:
         raise InvalidRequest(
-            f"Unknown package {', '.join(unknown)}; the hotel offers {', '.join(hotel.packages) or 'none'}.", field="packages"
+            f"Unknown package {', '.join(unknown)}; the hotel offers {', '.join(hotel.packages) or 'none'}.",
+            field="packages",
         )
     discount = None
     if discount_code:
@@ -600,15 +776,25 @@ def _quote(
         if problem:
             raise InvalidRequest(problem, field="discount_code")
     return quote_stay(
-        stay=stay, room_type=terms, rate=plan.terms, adults=adults, children=children, rooms=rooms,
-        taxes=hotel.taxes, fees=hotel.fees, packages=tuple(hotel.packages[c] for c in packages), discount=discount,
+        stay=stay,
+        room_type=terms,
+        rate=plan.terms,
+        adults=adults,
+        children=children,
+        rooms=rooms,
+        taxes=hotel.taxes,
+        fees=hotel.fees,
+        packages=tuple(hotel.packages[c] for c in packages),
+        discount=discount,
     )
 
 
 def _check_wishes(room_type: RoomTypeRecord, *, bed: str | None, view: str | None) -> None:
     beds = [b["code"] for b in room_type.bed_configurations]
     if bed and bed not in beds:
-        raise InvalidRequest(f"A {room_type.name} comes with {' or '.join(beds)} beds, not {bed}.", field="bed_configuration")
+        raise InvalidRequest(
+            f"A {room_type.name} comes with {' or '.join(beds)} beds, not {bed}.", field="bed_configuration"
+        )
     if view and view not in room_type.view_options:
         raise InvalidRequest(
             f"A {room_type.name} has a {' or '.join(room_type.view_options)} view, not {view}.", field="view"
@@ -655,18 +841,32 @@ def _payment_method(token: CardToken | None) -> dict[str, Any] | None:
 def _snapshot(booking: Booking) -> dict[str, Any]:
     r = booking.record
     return {
-        "check_in": r.check_in_date, "check_out": r.check_out_date, "room_type": booking.room_type.type_code,
-        "rate_code": r.rate_code, "bed_configuration": r.bed_configuration, "view": r.view, "adults": r.adults,
-        "children": r.children, "infants": r.infants, "rooms": r.rooms_count, "special_requests": list(r.special_requests),
-        "special_occasion": r.special_occasion, "estimated_arrival": r.estimated_arrival,
-        "room_preferences": dict(r.room_preferences), "additional_guests": list(r.additional_guests),
+        "check_in": r.check_in_date,
+        "check_out": r.check_out_date,
+        "room_type": booking.room_type.type_code,
+        "rate_code": r.rate_code,
+        "bed_configuration": r.bed_configuration,
+        "view": r.view,
+        "adults": r.adults,
+        "children": r.children,
+        "infants": r.infants,
+        "rooms": r.rooms_count,
+        "special_requests": list(r.special_requests),
+        "special_occasion": r.special_occasion,
+        "estimated_arrival": r.estimated_arrival,
+        "room_preferences": dict(r.room_preferences),
+        "additional_guests": list(r.additional_guests),
         "grand_total": r.grand_total_cents / 100,
     }
 
 
 def _event(record: BookingRecord, action: str, actor: str, now: dt.datetime, changes: dict, reason: str | None = None):
     return BookingEventRecord(
-        booking_id=record.id, action=action, at=now, by=actor, changes=json.loads(json.dumps(changes, default=str)),
+        booking_id=record.id,
+        action=action,
+        at=now,
+        by=actor,
+        changes=json.loads(json.dumps(changes, default=str)),
         reason=redact_card_data(reason),
     )
 
@@ -681,14 +881,21 @@ async def _paid_cents(uow: UnitOfWork, record: BookingRecord) -> int:
     return total
 
 
-async def _charge_deposit(uow, *, ctx: Context, hotel: HotelTerms, record: BookingRecord, token: CardToken, now) -> None:
+async def _charge_deposit(
+    uow, *, ctx: Context, hotel: HotelTerms, record: BookingRecord, token: CardToken, now
+) -> None:
     amount = percent_of(record.grand_total_cents, hotel.deposit_percentage)
     result = await ctx.gateway.charge(
-        token=token.token, amount_cents=amount, currency=record.currency,
-        description=f"Deposit {record.confirmation_number}", idempotency_key=f"deposit:{record.id}",
+        token=token.token,
+        amount_cents=amount,
+        currency=record.currency,
+        description=f"Deposit {record.confirmation_number}",
+        idempotency_key=f"deposit:{record.id}",
     )
     if result.status != "completed":
-        raise PaymentDeclined("The card was declined, so the booking was not made. Please try another card.", field="payment")
+        raise PaymentDeclined(
+            "The card was declined, so the booking was not made. Please try another card.", field="payment"
+        )
     await _record_payment(uow, record=record, kind="deposit", amount_cents=amount, result=result, now=now)
     record.deposit_cents, record.deposit_paid = amount, True
     record.payment_status = "partial" if amount < record.grand_total_cents else "paid"
@@ -699,7 +906,9 @@ async def _refund(uow, *, ctx: Context, record: BookingRecord, amount_cents: int
     charges = (
         await uow.session.execute(
             select(PaymentRecord).where(
-                PaymentRecord.booking_id == record.id, PaymentRecord.payment_type != "refund", PaymentRecord.status == "completed"
+                PaymentRecord.booking_id == record.id,
+                PaymentRecord.payment_type != "refund",
+                PaymentRecord.status == "completed",
             )
         )
     ).scalars()
@@ -711,7 +920,9 @@ async def _refund(uow, *, ctx: Context, record: BookingRecord, amount_cents: int
         result = await ctx.gateway.refund(
             transaction_id=charge.transaction_id, amount_cents=part, currency=record.currency, reason=reason
         )
-        await _record_payment(uow, record=record, kind="refund", amount_cents=part, result=result, now=now, reason=reason)
+        await _record_payment(
+            uow, record=record, kind="refund", amount_cents=part, result=result, now=now, reason=reason
+        )
         if result.status == "completed":
             remaining -= part
         else:
@@ -720,15 +931,27 @@ async def _refund(uow, *, ctx: Context, record: BookingRecord, amount_cents: int
     return amount_cents - max(remaining, 0)
 
 
-async def _record_payment(uow, *, record: BookingRecord, kind: str, amount_cents: int, result, now, reason: str | None = None):
+async def _record_payment(
+    uow, *, record: BookingRecord, kind: str, amount_cents: int, result, now, reason: str | None = None
+):
     sequence = await next_sequence(uow.session, f"payment:{now.year}")
     method = {k: v for k, v in (record.payment_method or {}).items() if k != "token"}
     uow.session.add(
         PaymentRecord(
-            payment_id=yearly_reference("PAY", now.year, sequence), booking_id=record.id, guest_id=record.primary_guest_id,
-            amount_cents=amount_cents, currency=record.currency, payment_type=kind, payment_method=method,
-            status=result.status, transaction_id=result.transaction_id, processor=result.processor,
-            processor_response=result.response, refund_reason=reason, created_at=now, processed_at=now,
+            payment_id=yearly_reference("PAY", now.year, sequence),
+            booking_id=record.id,
+            guest_id=record.primary_guest_id,
+            amount_cents=amount_cents,
+            currency=record.currency,
+            payment_type=kind,
+            payment_method=method,
+            status=result.status,
+            transaction_id=result.transaction_id,
+            processor=result.processor,
+            processor_response=result.response,
+            refund_reason=reason,
+            created_at=now,
+            processed_at=now,
         )
     )
 
@@ -736,17 +959,22 @@ async def _record_payment(uow, *, record: BookingRecord, kind: str, amount_cents
 async def _assign_rooms(uow: UnitOfWork, record: BookingRecord, wanted: list[str] | None) -> list[RoomRecord]:
     session = uow.session
     blocked = select(RoomBlockRecord.room_id).where(
-        RoomBlockRecord.start_date < record.check_out_date, RoomBlockRecord.end_date > record.check_in_date)
+        RoomBlockRecord.start_date < record.check_out_date, RoomBlockRecord.end_date > record.check_in_date
+    )
     query = select(RoomRecord).where(RoomRecord.room_type_id == record.room_type_id, RoomRecord.id.not_in(blocked))
-    candidates = list((await session.execute(query.order_by(RoomRecord.floor.desc(), RoomRecord.room_number))).scalars())
+    candidates = list(
+        (await session.execute(query.order_by(RoomRecord.floor.desc(), RoomRecord.room_number))).scalars()
+    )
     if wanted:
         by_number = {room.room_number: room for room in candidates}
         chosen = []
         for number in wanted:
             room = by_number.get(number)
             if room is None:
-                raise InvalidRequest(f"Room {number} is not a room of this booking's type, or it is blocked during "
-                                     "the stay.", field="room_numbers")
+                raise InvalidRequest(
+                    f"Room {number} is not a room of this booking's type, or it is blocked during the stay.",
+                    field="room_numbers",
+                )
             if room.status != "available":
                 raise Conflict(f"Room {number} is {room.status.replace('_', ' ')}.")
             chosen.append(room)
@@ -755,8 +983,10 @@ async def _assign_rooms(uow: UnitOfWork, record: BookingRecord, wanted: list[str
         return chosen
     free = [room for room in candidates if room.status == "available"]
     free.sort(
-        key=lambda room: (room.bed_configuration != (record.bed_configuration or room.bed_configuration))
-        + (room.view != (record.view or room.view))
+        key=lambda room: (
+            (room.bed_configuration != (record.bed_configuration or room.bed_configuration))
+            + (room.view != (record.view or room.view))
+        )
     )
     if len(free) < record.rooms_count:
         raise Conflict("No clean room of this type is free right now; assign one by hand or try again later.")

@@ -40,6 +40,15 @@ class Call:
     intents: list[CallIntentRecord]
 
 
+RECORDING_NOTICE = "This call is recorded to help us serve you."
+UNRECORDED = "Roomi did not understand the caller (calls are not recorded, so the words are not kept)."
+
+
+def records_calls(settings: dict[str, Any]) -> bool:
+    """Whether the hotel keeps call transcripts (and tells callers so); on unless turned off."""
+    return (settings.get("voice_agent_settings") or {}).get("record_calls") is not False
+
+
 def greeting(settings: dict[str, Any]) -> str:
     """The first sentence a caller hears, with the hotel's and the agent's names."""
     name = (settings.get("voice_agent_settings") or {}).get("greeting_name") or "Roomi"
@@ -50,8 +59,8 @@ def scrub(value: Any) -> Any:
     """The value with every card number in its text replaced by '[card ending NNNN]'."""
     if isinstance(value, str):
         return redact_card_numbers(value)
-    if isinstance(value, dict):
-        return {key: scrub(item) for key, item in value.items()}
+    if isinstance(value, dict):  # keys too: a caller's words can arrive as a key of the entities
+        return {scrub(key) if isinstance(key, str) else key: scrub(item) for key, item in value.items()}
     if isinstance(value, list):
         return [scrub(item) for item in value]
     if isinstance(value, int) and not isinstance(value, bool) and redact_card_numbers(str(value)) != str(value):
@@ -60,7 +69,12 @@ def scrub(value: Any) -> Any:
 
 
 async def start(
-    uow: UnitOfWork, *, clock: Clock, caller_id: str | None, livekit_room: str | None, call_type: str,
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    caller_id: str | None,
+    livekit_room: str | None,
+    call_type: str,
     agent_version: str | None = None,
 ) -> Started:
     """Open a call log (the caller's number kept masked only) and say how the agent should greet."""
@@ -80,18 +94,30 @@ async def start(
     )
     uow.session.add(record)
     await uow.commit()
-    voice = settings.get("voice_agent_settings") or {}
+    voice = {**(settings.get("voice_agent_settings") or {}), "record_calls": records_calls(settings)}
+    if voice["record_calls"]:
+        voice["recording_notice"] = voice.get("recording_notice") or RECORDING_NOTICE
+    else:
+        voice.pop("recording_notice", None)
     return Started(record, greeting(settings), voice)
 
 
 async def add_transcript(uow: UnitOfWork, *, clock: Clock, session_id: str, entries: list[dict[str, Any]]) -> int:
-    """Append transcript lines, card numbers redacted; returns how many the call now has."""
+    """Append transcript lines, card numbers redacted; returns how many the call now has.
+
+    A hotel that does not record calls keeps no transcript: the lines are dropped here, whoever sends them.
+    """
     record = await _open(uow, session_id)
     now = clock.now()
+    if not records_calls(await catalog.hotel_settings(uow.session)):
+        entries = []
     uow.session.add_all(
         CallTranscriptRecord(
-            call_id=record.id, timestamp=entry.get("timestamp") or now, speaker=entry["speaker"],
-            text=redact_card_numbers(entry["text"]), confidence=entry.get("confidence"),
+            call_id=record.id,
+            timestamp=entry.get("timestamp") or now,
+            speaker=entry["speaker"],
+            text=redact_card_numbers(entry["text"]),
+            confidence=entry.get("confidence"),
         )
         for entry in entries
     )
@@ -108,6 +134,8 @@ async def add_intent(
 ) -> CallIntentRecord:
     """Log an intent the agent detected."""
     record = await _open(uow, session_id)
+    if not records_calls(await catalog.hotel_settings(uow.session)):
+        entities = {}  # what the caller said, which a hotel that does not record calls keeps nowhere
     intent_record = CallIntentRecord(
         call_id=record.id, timestamp=clock.now(), intent=intent, confidence=confidence, entities=scrub(entities)
     )
@@ -140,10 +168,14 @@ async def end(
             )
         ).scalar_one_or_none()
         if booking is None:
-            raise InvalidRequest(f"No booking has confirmation number {confirmation_number}.", field="confirmation_number")
+            raise InvalidRequest(
+                f"No booking has confirmation number {confirmation_number}.", field="confirmation_number"
+            )
     guest = None
     if guest_id:
-        guest = (await session.execute(select(GuestRecord).where(GuestRecord.guest_id == guest_id))).scalar_one_or_none()
+        guest = (
+            await session.execute(select(GuestRecord).where(GuestRecord.guest_id == guest_id))
+        ).scalar_one_or_none()
         if guest is None:
             raise InvalidRequest(f"No guest has id {guest_id}.", field="guest_id")
     elif booking is not None:
@@ -154,7 +186,12 @@ async def end(
     record.outcome = outcome
     record.booking_id = booking.id if booking else None
     record.guest_id = guest.id if guest else None
-    record.entities_extracted = scrub({**(entities_extracted or {}), **({"tools_used": tools_used} if tools_used else {})})
+    if not records_calls(await catalog.hotel_settings(session)):  # only what Roomi did, none of the caller's words
+        entities_extracted = {}
+        errors = [{**e, "message": UNRECORDED} if e.get("type") == "not_understood" else e for e in errors or []]
+    record.entities_extracted = scrub(
+        {**(entities_extracted or {}), **({"tools_used": tools_used} if tools_used else {})}
+    )
     record.errors = [scrub({**e, "timestamp": (e.get("timestamp") or now).isoformat()}) for e in errors or []]
     record.turn_timings = list(turn_timings or [])
     await session.flush()
@@ -179,18 +216,27 @@ async def get(uow: UnitOfWork, session_id: str) -> Call:
     record = row[0]
     transcript = (
         await session.execute(
-            select(CallTranscriptRecord).where(CallTranscriptRecord.call_id == record.id).order_by(CallTranscriptRecord.id)
+            select(CallTranscriptRecord)
+            .where(CallTranscriptRecord.call_id == record.id)
+            .order_by(CallTranscriptRecord.id)
         )
     ).scalars()
     intents = (
-        await session.execute(select(CallIntentRecord).where(CallIntentRecord.call_id == record.id).order_by(CallIntentRecord.id))
+        await session.execute(
+            select(CallIntentRecord).where(CallIntentRecord.call_id == record.id).order_by(CallIntentRecord.id)
+        )
     ).scalars()
     return Call(record, row[1], row[2], list(transcript), list(intents))
 
 
 async def search(
-    uow: UnitOfWork, *, start: dt.datetime | None = None, end: dt.datetime | None = None, outcome: str | None = None,
-    limit: int = 50, offset: int = 0,
+    uow: UnitOfWork,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    outcome: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[int, list[Call]]:
     """Calls that started in [start, end), newest first, with the total before paging."""
     conditions = []
@@ -223,5 +269,7 @@ async def _open(uow: UnitOfWork, session_id: str) -> CallLogRecord:
     if record.call_end is not None:
         raise Conflict(f"Voice session {session_id} has ended; its log can no longer change.")
     if record.transcript_purged_at is not None:
-        raise Conflict(f"Voice session {session_id} is past the transcript retention period; its log can no longer change.")
+        raise Conflict(
+            f"Voice session {session_id} is past the transcript retention period; its log can no longer change."
+        )
     return record

@@ -50,13 +50,18 @@ async def snapshot(session: AsyncSession) -> Snapshot:
     version = (await session.execute(select(SequenceRecord.value).where(SequenceRecord.name == VERSION))).scalar() or 0
     if session.info.get("roomiai_catalog_changed"):  # uncommitted changes: never shared, they may be rolled back
         return await _load(session, version)
-    key = str(session.bind.engine.url)
+    key = str(session.get_bind().engine.url)
     current = _SNAPSHOTS.get(key)
     if current is None or current.version != version:
         current = await _load(session, version)
         _SNAPSHOTS[key] = current
     session.info["roomiai_catalog"] = current
     return current
+
+
+def cached(session: AsyncSession) -> Snapshot | None:
+    """The catalog this process last loaded for the session's database, without reading anything; None if none yet."""
+    return _SNAPSHOTS.get(str(session.get_bind().engine.url))
 
 
 async def changed(session: AsyncSession, *, fresh: bool = False) -> None:
@@ -94,13 +99,18 @@ async def _load(session: AsyncSession, version: int) -> Snapshot:
 async def hotel_settings(session: AsyncSession) -> dict:
     current = await snapshot(session)
     if current.hotel is None:
-        raise NotFound("The hotel has not been set up yet: run `roomi seed --demo` or configure it.")
+        raise NotFound(NOT_SET_UP)
     return current.settings
 
 
 async def load_hotel(session: AsyncSession) -> HotelTerms:
-    await hotel_settings(session)
-    return (await snapshot(session)).hotel
+    hotel = (await snapshot(session)).hotel
+    if hotel is None:
+        raise NotFound(NOT_SET_UP)
+    return hotel
+
+
+NOT_SET_UP = "The hotel has not been set up yet: run `roomi seed --demo` or configure it."
 
 
 def room_type_terms(record: RoomTypeRecord) -> RoomTypeTerms:
@@ -141,7 +151,12 @@ def rate_terms(record: RatePlanRecord) -> RateTerms:
 
 
 async def room_types(session: AsyncSession, *, code: str | None = None) -> list[RoomTypeRecord]:
-    records = (await snapshot(session)).room_types
+    return types_of((await snapshot(session)), code=code)
+
+
+def types_of(current: Snapshot, *, code: str | None = None) -> list[RoomTypeRecord]:
+    """The snapshot's room types: all, or the one with this code or id (NotFound names the ones there are)."""
+    records = current.room_types
     if code is None:
         return list(records)
     wanted = [r for r in records if r.type_code.lower() == code.strip().lower() or r.id == code.strip()]
@@ -172,4 +187,6 @@ async def rate_plan(session: AsyncSession, *, room_type_id: str, rate_code: str)
         if plan.record.rate_code.upper() == rate_code.strip().upper():
             return plan
     known = ", ".join(p.record.rate_code for p in plans)
-    raise InvalidRequest(f"Rate {rate_code!r} is not offered for this room type; choose one of {known}.", field="rate_code")
+    raise InvalidRequest(
+        f"Rate {rate_code!r} is not offered for this room type; choose one of {known}.", field="rate_code"
+    )

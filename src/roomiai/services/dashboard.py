@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -42,7 +42,9 @@ def ratio(part: int, whole: int) -> float:
 
 def day_bounds(day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     """The first instant of `day` and of the day after, at the hotel."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=tz), dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz), dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time(0), tzinfo=tz
+    )
 
 
 def nightly_revenue_cents(
@@ -68,31 +70,35 @@ async def summary(uow: UnitOfWork, *, clock: Clock) -> Dashboard:
     """Today's figures from the bookings, the inventory and the call logs."""
     today, tz = clock.today(), clock.tz
     session = uow.session
-    arrivals = await _count(
-        uow, BookingRecord.check_in_date == today, BookingRecord.status.not_in(NOT_ARRIVING)
-    )
+    arrivals = await _count(uow, BookingRecord.check_in_date == today, BookingRecord.status.not_in(NOT_ARRIVING))
     departures = await _count(uow, BookingRecord.check_out_date == today, BookingRecord.status.in_(EARNING))
     in_house = await _count(uow, BookingRecord.status == BookingStatus.CHECKED_IN.value)
     in_service = (
-        await session.execute(select(func.count()).select_from(RoomRecord).where(RoomRecord.status.not_in(catalog.OUT_OF_INVENTORY)))
+        await session.execute(
+            select(func.count()).select_from(RoomRecord).where(RoomRecord.status.not_in(catalog.OUT_OF_INVENTORY))
+        )
     ).scalar_one()
     sold, blocked = (
         await session.execute(
-            select(func.coalesce(func.sum(InventoryRecord.sold), 0), func.coalesce(func.sum(InventoryRecord.blocked), 0))
-            .where(InventoryRecord.stay_date == today, InventoryRecord.pool == ALL)
+            select(
+                func.coalesce(func.sum(InventoryRecord.sold), 0), func.coalesce(func.sum(InventoryRecord.blocked), 0)
+            ).where(InventoryRecord.stay_date == today, InventoryRecord.pool == ALL)
         )
     ).one()
 
     start, end = day_bounds(today, tz)
-    calls_today, completed, average = (
-        await session.execute(
-            select(
-                func.count(),
-                func.count().filter(CallLogRecord.outcome == "booking_completed"),
-                func.avg(CallLogRecord.duration_seconds),
-            ).where(CallLogRecord.call_start >= start, CallLogRecord.call_start < end)
-        )
-    ).one()
+    calls_today, completed, average = cast(
+        tuple[int, int, float | None],
+        (
+            await session.execute(
+                select(
+                    func.count(),
+                    func.count().filter(CallLogRecord.outcome == "booking_completed"),
+                    func.avg(CallLogRecord.duration_seconds),
+                ).where(CallLogRecord.call_start >= start, CallLogRecord.call_start < end)
+            )
+        ).one(),
+    )
 
     revenue_today, revenue_mtd = await _revenue(uow, today=today, tz=tz)
     return Dashboard(
@@ -131,7 +137,10 @@ async def _revenue(uow: UnitOfWork, *, today: dt.date, tz: dt.tzinfo) -> tuple[i
     for booking in staying:
         departed = booking.actual_check_out.astimezone(tz).date() if booking.actual_check_out else None
         nights = nightly_revenue_cents(
-            booking.pricing, rooms=booking.rooms_count, first=month_start, last=today,
+            booking.pricing,
+            rooms=booking.rooms_count,
+            first=month_start,
+            last=today,
             held_until=held_until(status=booking.status, check_out=booking.check_out_date, departed_on=departed),
         )
         for night, cents in nights.items():

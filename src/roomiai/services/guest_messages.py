@@ -29,11 +29,45 @@ CONFIRMED, MODIFIED, CANCELLED = "booking_confirmed", "booking_modified", "booki
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 SHOWN_STATUS = {"queued": "queued", "sending": "queued", "sent": "sent", "failed": "failed"}
 TEMPLATE_VARIABLES = {
-    "hotel_name", "hotel_address", "hotel_phone", "hotel_email", "hotel_website", "guest_name", "guest_first_name",
-    "guest_last_name", "confirmation_number", "status", "check_in_date", "check_in_time", "check_out_date", "check_out_time",
-    "nights", "room_type", "room_details", "guests", "nightly", "charges", "room_total", "taxes", "fees", "grand_total",
-    "currency", "payment", "cancellation_terms", "cancellation_deadline", "special_requests", "cancellation_reference",
-    "cancelled_at", "penalty", "refund", "refund_status", "today", "changes", "previous_total", "difference", "stay_details",
+    "hotel_name",
+    "hotel_address",
+    "hotel_phone",
+    "hotel_email",
+    "hotel_website",
+    "guest_name",
+    "guest_first_name",
+    "guest_last_name",
+    "confirmation_number",
+    "status",
+    "check_in_date",
+    "check_in_time",
+    "check_out_date",
+    "check_out_time",
+    "nights",
+    "room_type",
+    "room_details",
+    "guests",
+    "nightly",
+    "charges",
+    "room_total",
+    "taxes",
+    "fees",
+    "grand_total",
+    "currency",
+    "payment",
+    "cancellation_terms",
+    "cancellation_deadline",
+    "special_requests",
+    "cancellation_reference",
+    "cancelled_at",
+    "penalty",
+    "refund",
+    "refund_status",
+    "today",
+    "changes",
+    "previous_total",
+    "difference",
+    "stay_details",
 }
 
 
@@ -63,7 +97,8 @@ def _rows(lines: list[tuple[str, str]]) -> Block:
     text = "\n".join(f"  {label:<34} {amount:>12}" for label, amount in lines)
     cell = 'style="padding: 2px 12px 2px 0;"'
     html_rows = "\n".join(
-        f'<tr><td {cell}>{_escape(label)}</td><td style="text-align: right;">{_escape(amount)}</td></tr>' for label, amount in lines
+        f'<tr><td {cell}>{_escape(label)}</td><td style="text-align: right;">{_escape(amount)}</td></tr>'
+        for label, amount in lines
     )
     return Block(text, html_rows)
 
@@ -80,14 +115,19 @@ def _address(settings: dict[str, Any]) -> str:
     return ", ".join(x for x in (a.get("street"), a.get("city"), region, a.get("country")) if x)
 
 
-def booking_variables(booking: "Booking", settings: dict[str, Any], *, now: dt.datetime, tz) -> dict[str, Any]:
+def booking_variables(booking: Booking, settings: dict[str, Any], *, now: dt.datetime, tz) -> dict[str, Any]:
     """Every template variable of a booking message (documented in messaging/templates/README.md)."""
     r, g, hotel, p = booking.record, booking.guest, booking.hotel, booking.record.pricing
     cur = r.currency
     bed_names = {b["code"]: b["description"] for b in booking.room_type.bed_configurations}
-    details = [bed_names.get(r.bed_configuration, r.bed_configuration) if r.bed_configuration else None,
-               f"{r.view} view" if r.view else None, _plural(r.rooms_count, "room") if r.rooms_count > 1 else None]
-    people = [_plural(r.adults, "adult")] + ([_plural(r.children, "child").replace("childs", "children")] if r.children else [])
+    details = [
+        bed_names.get(r.bed_configuration, r.bed_configuration) if r.bed_configuration else None,
+        f"{r.view} view" if r.view else None,
+        _plural(r.rooms_count, "room") if r.rooms_count > 1 else None,
+    ]
+    people = [_plural(r.adults, "adult")] + (
+        [_plural(r.children, "child").replace("childs", "children")] if r.children else []
+    )
     people += [_plural(r.infants, "infant")] if r.infants else []
     charges = [(f"{x['name']}", money(x["cents"], cur)) for x in p["packages"]]
     charges += [(f"Discount {x['code']}", "-" + money(x["cents"], cur)) for x in p["discounts"]]
@@ -101,8 +141,11 @@ def booking_variables(booking: "Booking", settings: dict[str, Any], *, now: dt.d
     if r.rooms_count > 1:
         nightly.append((f"rates per room, {r.rooms_count} rooms: room total", money(p["room_total_cents"], cur)))
     method = r.payment_method or {}
-    payment = (f"{str(method.get('card_type') or 'card').title()} ending in {method['card_last_four']}"
-               if method.get("card_last_four") else "no card on file; payment at the hotel")
+    payment = (
+        f"{str(method.get('card_type') or 'card').title()} ending in {method['card_last_four']}"
+        if method.get("card_last_four")
+        else "no card on file; payment at the hotel"
+    )
     if r.deposit_paid:
         payment += f"; deposit of {money(r.deposit_cents, cur)} paid"
     policy = r.cancellation_policy
@@ -110,8 +153,10 @@ def booking_variables(booking: "Booking", settings: dict[str, Any], *, now: dt.d
         deadline = f"This rate is non-refundable: cancelling costs {money(policy['penalty_cents'], cur)}."
     elif policy.get("deadline"):
         until = dt.datetime.fromisoformat(policy["deadline"]).astimezone(tz)
-        deadline = (f"Free cancellation until {_day(until.date())} {until:%H:%M} ({hotel.timezone}); after that it costs "
-                    f"{money(policy['penalty_cents'], cur)}.")
+        deadline = (
+            f"Free cancellation until {_day(until.date())} {until:%H:%M} ({hotel.timezone}); after that it costs "
+            f"{money(policy['penalty_cents'], cur)}."
+        )
     else:
         deadline = "Free cancellation."
     requests = ", ".join(r.special_requests)
@@ -146,14 +191,19 @@ def booking_variables(booking: "Booking", settings: dict[str, Any], *, now: dt.d
         "payment": payment,
         "cancellation_terms": policy.get("description", ""),
         "cancellation_deadline": deadline,
-        "special_requests": Block(f"Special requests: {requests}" if requests else "",
-                                  f"<p>Special requests: {_escape(requests)}</p>" if requests else ""),
+        "special_requests": Block(
+            f"Special requests: {requests}" if requests else "",
+            f"<p>Special requests: {_escape(requests)}</p>" if requests else "",
+        ),
         "cancellation_reference": str(cancellation.get("cancellation_reference", "")),
         "cancelled_at": _cancelled_at(cancellation, tz),
         "penalty": money(int(cancellation.get("penalty_cents", 0)), cur),
         "refund": money(round(Decimal(str(refund.get("amount", 0))) * 100), cur),
-        "refund_status": {"processing": "on its way, about 5 days", "none": "nothing to refund",
-                          "failed": "the hotel will refund you directly"}.get(refund.get("status", "none"), "pending"),
+        "refund_status": {
+            "processing": "on its way, about 5 days",
+            "none": "nothing to refund",
+            "failed": "the hotel will refund you directly",
+        }.get(refund.get("status", "none"), "pending"),
         "today": _day(now.astimezone(tz).date()),
     }
 
@@ -166,10 +216,22 @@ def _cancelled_at(cancellation: dict[str, Any], tz) -> str:
 
 
 CHANGE_LABELS = {
-    "check_in": "Check-in", "check_out": "Check-out", "room_type": "Room type", "rate_code": "Rate", "adults": "Adults",
-    "children": "Children", "infants": "Infants", "rooms": "Rooms", "bed_configuration": "Bed", "view": "View",
-    "special_requests": "Special requests", "special_occasion": "Occasion", "estimated_arrival": "Arrival time",
-    "room_preferences": "Room preferences", "additional_guests": "Other guests", "grand_total": "Total",
+    "check_in": "Check-in",
+    "check_out": "Check-out",
+    "room_type": "Room type",
+    "rate_code": "Rate",
+    "adults": "Adults",
+    "children": "Children",
+    "infants": "Infants",
+    "rooms": "Rooms",
+    "bed_configuration": "Bed",
+    "view": "View",
+    "special_requests": "Special requests",
+    "special_occasion": "Occasion",
+    "estimated_arrival": "Arrival time",
+    "room_preferences": "Room preferences",
+    "additional_guests": "Other guests",
+    "grand_total": "Total",
 }
 
 
@@ -179,8 +241,11 @@ def _change_variables(summary: dict[str, Any], currency: str) -> dict[str, Any]:
             return ", ".join(str(v if not isinstance(v, dict) else v.get("first_name", v)) for v in value) or "none"
         return "none" if value in (None, "", {}) else str(value)
 
-    lines = [(CHANGE_LABELS.get(k, k), f"{shown(before)} → {shown(after)}") for k, (before, after) in summary["changes"].items()
-             if k != "grand_total"]
+    lines = [
+        (CHANGE_LABELS.get(k, k), f"{shown(before)} → {shown(after)}")
+        for k, (before, after) in summary["changes"].items()
+        if k != "grand_total"
+    ]
     return {
         "changes": _rows(lines),
         "previous_total": money(round(Decimal(str(summary["previous_total"])) * 100), currency),
@@ -188,27 +253,39 @@ def _change_variables(summary: dict[str, Any], currency: str) -> dict[str, Any]:
     }
 
 
-def stay_calendar(booking: "Booking", settings: dict[str, Any], *, domain: str, now: dt.datetime, tz) -> str:
+def stay_calendar(booking: Booking, settings: dict[str, Any], *, domain: str, now: dt.datetime, tz) -> str:
     r, hotel = booking.record, booking.hotel
     sequence = sum(1 for e in booking.history if e.action in ("modified", "cancelled"))
-    return calendar(StayEvent(
-        uid=f"{r.confirmation_number.lower()}@{domain}", sequence=sequence,
-        starts_at=dt.datetime.combine(r.check_in_date, hotel.check_in_time, tzinfo=tz),
-        ends_at=dt.datetime.combine(r.check_out_date, hotel.check_out_time, tzinfo=tz),
-        summary=f"Stay at {hotel.name} ({r.confirmation_number})", location=_address(settings),
-        description=f"Confirmation {r.confirmation_number}: {booking.room_type.name}, {_plural(r.nights, 'night')}. "
-                    f"{hotel.name} {settings.get('phone') or ''}".strip(),
-        stamp=now, cancelled=r.status == "cancelled",
-    ))
+    return calendar(
+        StayEvent(
+            uid=f"{r.confirmation_number.lower()}@{domain}",
+            sequence=sequence,
+            starts_at=dt.datetime.combine(r.check_in_date, hotel.check_in_time, tzinfo=tz),
+            ends_at=dt.datetime.combine(r.check_out_date, hotel.check_out_time, tzinfo=tz),
+            summary=f"Stay at {hotel.name} ({r.confirmation_number})",
+            location=_address(settings),
+            description=f"Confirmation {r.confirmation_number}: {booking.room_type.name}, {_plural(r.nights, 'night')}. "
+            f"{hotel.name} {settings.get('phone') or ''}".strip(),
+            stamp=now,
+            cancelled=r.status == "cancelled",
+        )
+    )
 
 
-def recipient(booking: "Booking") -> str | None:
+def recipient(booking: Booking) -> str | None:
     """The booking's own e-mail address, else (bookings made before it was kept) the guest profile's."""
     return booking.record.contact_email or booking.guest.email
 
 
 async def queue_booking_messages(
-    session: AsyncSession, *, mail: Mail | None, booking: "Booking", kind: str, actor: str, now: dt.datetime, tz,
+    session: AsyncSession,
+    *,
+    mail: Mail | None,
+    booking: Booking,
+    kind: str,
+    actor: str,
+    now: dt.datetime,
+    tz,
     summary: dict[str, Any] | None = None,
 ) -> Queued:
     """The e-mail (and SMS, where a transport is plugged in) about this change, added to the caller's transaction."""
@@ -220,38 +297,95 @@ async def queue_booking_messages(
     if summary is not None and kind == MODIFIED:
         variables.update(_change_variables(summary, booking.record.currency))
     else:
-        variables.update({"changes": Block("", ""), "previous_total": variables["grand_total"], "difference": money(0, booking.record.currency)})
+        variables.update(
+            {
+                "changes": Block("", ""),
+                "previous_total": variables["grand_total"],
+                "difference": money(0, booking.record.currency),
+            }
+        )
     domain = mail.domain(settings.get("email"))
     message_id = f"<{kind.removeprefix('booking_')}.{new_id()}@{domain}>"
     composed = mail.compose(
-        kind=kind, variables=variables, hotel_name=booking.hotel.name, hotel_email=settings.get("email"), recipient=to,
-        message_id=message_id, now=now, ics=stay_calendar(booking, settings, domain=domain, now=now, tz=tz),
+        kind=kind,
+        variables=variables,
+        hotel_name=booking.hotel.name,
+        hotel_email=settings.get("email"),
+        recipient=to,
+        message_id=message_id,
+        now=now,
+        ics=stay_calendar(booking, settings, domain=domain, now=now, tz=tz),
     )
-    session.add(_message(booking.record, channel="email", kind=kind, to=to, subject=composed.subject,
-                         content=composed.message.decode("ascii", errors="surrogateescape"), message_id=message_id,
-                         actor=actor, now=now))
+    session.add(
+        _message(
+            booking.record,
+            channel="email",
+            kind=kind,
+            to=to,
+            subject=composed.subject,
+            content=composed.message.decode("ascii", errors="surrogateescape"),
+            message_id=message_id,
+            actor=actor,
+            now=now,
+        )
+    )
     phone = phone_digits(booking.record.contact_phone or booking.guest.phone)
     if mail.sms and phone:
-        session.add(_message(booking.record, channel="sms", kind=kind, to=f"+{phone}", subject="",
-                             content=mail.sms_text(kind=kind, variables=variables),
-                             message_id=f"<sms.{new_id()}@{domain}>", actor=actor, now=now))
+        session.add(
+            _message(
+                booking.record,
+                channel="sms",
+                kind=kind,
+                to=f"+{phone}",
+                subject="",
+                content=mail.sms_text(kind=kind, variables=variables),
+                message_id=f"<sms.{new_id()}@{domain}>",
+                actor=actor,
+                now=now,
+            )
+        )
     return Queued(email_to=to, email_status="queued")
 
 
-def _message(record: BookingRecord, *, channel: str, kind: str, to: str, subject: str, content: str, message_id: str,
-             actor: str, now: dt.datetime) -> OutboxMessageRecord:
+def _message(
+    record: BookingRecord,
+    *,
+    channel: str,
+    kind: str,
+    to: str,
+    subject: str,
+    content: str,
+    message_id: str,
+    actor: str,
+    now: dt.datetime,
+) -> OutboxMessageRecord:
     return OutboxMessageRecord(
-        message_id=message_id, booking_id=record.id, channel=channel, kind=kind, recipient=to, subject=subject[:200],
-        content=content, status="queued", attempts=0, next_attempt_at=now, created_by=actor, created_at=now, updated_at=now,
+        message_id=message_id,
+        booking_id=record.id,
+        channel=channel,
+        kind=kind,
+        recipient=to,
+        subject=subject[:200],
+        content=content,
+        status="queued",
+        attempts=0,
+        next_attempt_at=now,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
     )
 
 
 async def email_status(session: AsyncSession, booking_id: str) -> tuple[str | None, str | None]:
     """The latest e-mail about a booking: (status as guests' messages show it, address), or (None, None)."""
-    latest = (await session.execute(
-        select(OutboxMessageRecord).where(OutboxMessageRecord.booking_id == booking_id, OutboxMessageRecord.channel == "email")
-        .order_by(OutboxMessageRecord.created_at.desc()).limit(1)
-    )).scalar_one_or_none()
+    latest = (
+        await session.execute(
+            select(OutboxMessageRecord)
+            .where(OutboxMessageRecord.booking_id == booking_id, OutboxMessageRecord.channel == "email")
+            .order_by(OutboxMessageRecord.created_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
     return (SHOWN_STATUS[latest.status], latest.recipient) if latest else (None, None)
 
 
@@ -260,12 +394,17 @@ async def messages_of(session: AsyncSession, booking_id: str) -> list[OutboxMess
     return list((await session.execute(query.order_by(OutboxMessageRecord.created_at))).scalars())
 
 
-async def resend(session: AsyncSession, *, booking: "Booking", message_id: str, to: str | None, actor: str,
-                 now: dt.datetime) -> OutboxMessageRecord:
+async def resend(
+    session: AsyncSession, *, booking: Booking, message_id: str, to: str | None, actor: str, now: dt.datetime
+) -> OutboxMessageRecord:
     """A copy of one of the booking's e-mails, queued now under a new Message-ID, to the same or a corrected address."""
-    original = (await session.execute(
-        select(OutboxMessageRecord).where(OutboxMessageRecord.id == message_id, OutboxMessageRecord.booking_id == booking.record.id)
-    )).scalar_one_or_none()
+    original = (
+        await session.execute(
+            select(OutboxMessageRecord).where(
+                OutboxMessageRecord.id == message_id, OutboxMessageRecord.booking_id == booking.record.id
+            )
+        )
+    ).scalar_one_or_none()
     if original is None:
         raise NotFound(f"Booking {booking.record.confirmation_number} has no message {message_id}.")
     if original.channel != "email":
@@ -274,14 +413,33 @@ async def resend(session: AsyncSession, *, booking: "Booking", message_id: str, 
     domain = original.message_id.rstrip(">").rpartition("@")[2] or "roomiai.invalid"
     new_message_id = f"<resent.{new_id()}@{domain}>"
     address = to or original.recipient
-    for header, value in (("To", address), ("Message-ID", new_message_id), ("Date", format_datetime(now.astimezone(dt.timezone.utc)))):
+    for header, value in (
+        ("To", address),
+        ("Message-ID", new_message_id),
+        ("Date", format_datetime(now.astimezone(dt.UTC))),
+    ):
         del message[header]
         message[header] = value
-    copy = _message(booking.record, channel="email", kind=original.kind, to=address, subject=original.subject,
-                    content=message.as_bytes().decode("ascii", errors="surrogateescape"), message_id=new_message_id,
-                    actor=actor, now=now)
+    copy = _message(
+        booking.record,
+        channel="email",
+        kind=original.kind,
+        to=address,
+        subject=original.subject,
+        content=message.as_bytes().decode("ascii", errors="surrogateescape"),
+        message_id=new_message_id,
+        actor=actor,
+        now=now,
+    )
     session.add(copy)
-    session.add(BookingEventRecord(booking_id=booking.record.id, action="email_resent", at=now, by=actor,
-                                   changes={"message": original.id, "kind": original.kind, "new_address": to is not None}))
+    session.add(
+        BookingEventRecord(
+            booking_id=booking.record.id,
+            action="email_resent",
+            at=now,
+            by=actor,
+            changes={"message": original.id, "kind": original.kind, "new_address": to is not None},
+        )
+    )
     await session.flush()
     return copy

@@ -13,10 +13,10 @@ from ..domain.cards import redact_card_data
 from ..domain.contact import PHONE_TAIL_DIGITS, clean_phone, normal_email, phone_digits
 from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.references import digits_only, escape_like, yearly_reference
+from ..store.locks import xact_lock
 from ..store.pii import session_keys
 from ..store.tables import BookingRecord, GuestRecord, RoomTypeRecord
 from ..store.uow import UnitOfWork
-from ..store.locks import xact_lock
 from ..store.upsert import next_sequence
 
 
@@ -41,7 +41,9 @@ def phone_ends_with(phone: dict[str, Any] | None, digits: str) -> bool:
     return (phone_digits(phone) or "").endswith(digits)
 
 
-async def find_existing(session: AsyncSession, *, email: str | None, phone: dict[str, Any] | None) -> GuestRecord | None:
+async def find_existing(
+    session: AsyncSession, *, email: str | None, phone: dict[str, Any] | None
+) -> GuestRecord | None:
     """The profile with this email, else the one with this phone."""
     keys = session_keys(session)
     email_hash, phone_hash = keys.email_hash(email), keys.phone_hash(phone_digits(phone))
@@ -49,9 +51,12 @@ async def find_existing(session: AsyncSession, *, email: str | None, phone: dict
     conditions = [column == value for column, value in pairs if value]
     if not conditions:
         return None
-    records = list((await session.execute(select(GuestRecord).where(or_(*conditions)).order_by(GuestRecord.created_at))).scalars())
+    records = list(
+        (await session.execute(select(GuestRecord).where(or_(*conditions)).order_by(GuestRecord.created_at))).scalars()
+    )
     by_email = [r for r in records if email_hash and r.email_hash == email_hash]
-    return (by_email or records or [None])[0]
+    matches = by_email or records
+    return matches[0] if matches else None
 
 
 async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
@@ -68,8 +73,11 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
         tags=data.get("tags") or [],
         created_at=now,
         updated_at=now,
-        **{k: redact_card_data(v) if k in FREE_TEXT_FIELDS else v
-           for k, v in data.items() if k in _PLAIN_FIELDS and v is not None},
+        **{
+            k: redact_card_data(v) if k in FREE_TEXT_FIELDS else v
+            for k, v in data.items()
+            if k in _PLAIN_FIELDS and v is not None
+        },
     )
     index_contact(session, record)
     session.add(record)
@@ -79,8 +87,18 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
 
 FREE_TEXT_FIELDS = {"notes", "address"}  # what a caller may say anything into: card-like numbers are redacted
 _PLAIN_FIELDS = {
-    "title", "first_name", "last_name", "email", "phone", "alternate_phone", "address", "date_of_birth",
-    "nationality", "id_document", "loyalty", "notes",
+    "title",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "alternate_phone",
+    "address",
+    "date_of_birth",
+    "nationality",
+    "id_document",
+    "loyalty",
+    "notes",
 }
 
 
@@ -100,7 +118,9 @@ async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt
         return await create(session, data=data, now=now)
     if data.get("title") and not record.title:
         record.title = data["title"]
-    update_contact(record, email=data.get("email"), phone=clean_phone(data["phone"]) if data.get("phone") else None, now=now)
+    update_contact(
+        record, email=data.get("email"), phone=clean_phone(data["phone"]) if data.get("phone") else None, now=now
+    )
     index_contact(session, record)
     record.updated_at = now
     return record
@@ -129,7 +149,12 @@ async def get(session: AsyncSession, guest_id: str) -> GuestRecord:
 
 
 async def search(
-    session: AsyncSession, *, name: str | None = None, email: str | None = None, phone: str | None = None, limit: int = 50
+    session: AsyncSession,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    limit: int = 50,
 ) -> list[GuestRecord]:
     """Guests matching every given criterion; name matches first or last name, partly, and phone its last digits."""
     keys = session_keys(session)
@@ -137,7 +162,12 @@ async def search(
     if name:
         for word in name.split():
             pattern = f"%{escape_like(word.lower())}%"
-            query = query.where(or_(GuestRecord.first_name.ilike(pattern, escape="\\"), GuestRecord.last_name.ilike(pattern, escape="\\")))
+            query = query.where(
+                or_(
+                    GuestRecord.first_name.ilike(pattern, escape="\\"),
+                    GuestRecord.last_name.ilike(pattern, escape="\\"),
+                )
+            )
     if email:
         query = query.where(GuestRecord.email_hash == keys.email_hash(email))
     digits = phone_search_digits(phone) if phone else None
@@ -149,7 +179,9 @@ async def search(
     return [r for r in records if not digits or phone_ends_with(r.phone, digits)][:limit]
 
 
-def record_stay(record: GuestRecord, *, check_in: dt.date, check_out: dt.date, revenue_cents: int, now: dt.datetime) -> None:
+def record_stay(
+    record: GuestRecord, *, check_in: dt.date, check_out: dt.date, revenue_cents: int, now: dt.datetime
+) -> None:
     """Add a completed stay to the guest's history."""
     record.total_stays += 1
     record.total_nights += (check_out - check_in).days
@@ -186,7 +218,10 @@ async def register(uow: UnitOfWork, *, data: dict[str, Any], now: dt.datetime) -
         email_hash = session_keys(uow.session).email_hash(data.get("email"))
         same_email = email_hash is not None and existing.email_hash == email_hash
         what = f"email {data['email']}" if same_email else "this phone number"
-        raise Conflict(f"A guest profile with {what} already exists: {existing.guest_id}.", field="email" if same_email else "phone")
+        raise Conflict(
+            f"A guest profile with {what} already exists: {existing.guest_id}.",
+            field="email" if same_email else "phone",
+        )
     record = await create(uow.session, data=data, now=now)
     await uow.commit()
     return record
@@ -209,14 +244,17 @@ async def profile(uow: UnitOfWork, *, guest_id: str, today: dt.date) -> GuestPro
         .join(RoomTypeRecord, RoomTypeRecord.id == BookingRecord.room_type_id)
         .where(BookingRecord.primary_guest_id == record.id)
     )
-    upcoming, past = [], []
+    upcoming: list[tuple[BookingRecord, RoomTypeRecord]] = []
+    past: list[tuple[BookingRecord, RoomTypeRecord]] = []
     for booking, room_type in (await uow.session.execute(query.order_by(BookingRecord.check_in_date))).all():
         ahead = booking.status in ACTIVE_STATUSES and booking.check_out_date >= today
         (upcoming if ahead else past).append((booking, room_type))
     return GuestProfile(record, upcoming, list(reversed(past))[:PAST_SHOWN])
 
 
-async def update_preferences(uow: UnitOfWork, *, guest_id: str, preferences: dict[str, Any], now: dt.datetime) -> GuestRecord:
+async def update_preferences(
+    uow: UnitOfWork, *, guest_id: str, preferences: dict[str, Any], now: dt.datetime
+) -> GuestRecord:
     """Replace the guest's preferences."""
     record = await get(uow.session, guest_id)
     record.preferences = redact_card_data(preferences)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import CursorResult, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import SoldOut
 from ..domain.pools import ALL, pools_for
 from ..domain.stay import Stay
-from ..store.tables import InventoryRecord, RoomBlockRecord, RoomRecord
 from ..store.locks import xact_lock
+from ..store.tables import InventoryRecord, RoomBlockRecord, RoomRecord
 from ..store.upsert import insert_inventory_rows
 from . import catalog
 
@@ -31,8 +32,6 @@ async def free_by_night(
 ) -> dict[str, dict[str, dict[dt.date, int]]]:
     """Rooms still free per room type, pool and night; nights never sold count at capacity."""
     caps = await catalog.capacities(session, room_type_ids)
-    nights = stay.dates()
-    free = {rid: {pool: dict.fromkeys(nights, cap) for pool, cap in caps[rid].items()} for rid in room_type_ids}
     query = select(
         InventoryRecord.room_type_id,
         InventoryRecord.pool,
@@ -43,7 +42,16 @@ async def free_by_night(
         InventoryRecord.stay_date >= stay.check_in,
         InventoryRecord.stay_date < stay.check_out,
     )
-    for room_type_id, pool, night, left in await session.execute(query):
+    return free_from_rows(caps, (await session.execute(query)).all(), room_type_ids=room_type_ids, stay=stay)
+
+
+def free_from_rows(
+    caps: dict[str, Counter], rows, *, room_type_ids: list[str], stay: Stay
+) -> dict[str, dict[str, dict[dt.date, int]]]:
+    """Rooms free per room type, pool and night from inventory rows (room type, pool, night, rooms left)."""
+    nights = stay.dates()
+    free = {rid: {pool: dict.fromkeys(nights, cap) for pool, cap in caps[rid].items()} for rid in room_type_ids}
+    for room_type_id, pool, night, left in rows:
         pools = free[room_type_id]
         if pool not in pools:  # a pool no room in service belongs to any more
             pools[pool] = dict.fromkeys(nights, 0)
@@ -51,7 +59,23 @@ async def free_by_night(
     return free
 
 
-async def take(session: AsyncSession, *, room_type_id: str, stay: Stay, rooms: int, pools: list[str], label: str) -> None:
+def read_free_rows(connection, room_type_ids: list[str], first: str, end: str) -> tuple[int, list[tuple]]:
+    """On a SQLite connection (store.quick_reads): the catalog's version and the inventory rows of these nights."""
+    version = connection.execute("SELECT value FROM sequences WHERE name = ?", (catalog.VERSION,)).fetchone()
+    marks = ", ".join("?" * len(room_type_ids))
+    rows = connection.execute(
+        f"SELECT room_type_id, pool, stay_date, total - sold - blocked FROM inventory "
+        f"WHERE room_type_id IN ({marks}) AND stay_date >= ? AND stay_date < ?",
+        (*room_type_ids, first, end),
+    ).fetchall()
+    return (version[0] if version else 0), [
+        (rid, pool, dt.date.fromisoformat(night), left) for rid, pool, night, left in rows
+    ]
+
+
+async def take(
+    session: AsyncSession, *, room_type_id: str, stay: Stay, rooms: int, pools: list[str], label: str
+) -> None:
     """Sell `rooms` rooms for every night of the stay in every pool, or raise SoldOut and change nothing."""
     await lock(session, [room_type_id])
     caps = (await catalog.capacities(session, [room_type_id]))[room_type_id]
@@ -63,13 +87,20 @@ async def take(session: AsyncSession, *, room_type_id: str, stay: Stay, rooms: i
     await insert_inventory_rows(
         session,
         [
-            {"room_type_id": room_type_id, "stay_date": night, "pool": pool, "total": caps[pool], "sold": 0, "blocked": 0}
+            {
+                "room_type_id": room_type_id,
+                "stay_date": night,
+                "pool": pool,
+                "total": caps[pool],
+                "sold": 0,
+                "blocked": 0,
+            }
             for pool in pools
             for night in stay.dates()
         ],
     )
     for pool in pools:
-        result = await session.execute(
+        sell = (
             update(InventoryRecord)
             .where(
                 InventoryRecord.room_type_id == room_type_id,
@@ -81,6 +112,8 @@ async def take(session: AsyncSession, *, room_type_id: str, stay: Stay, rooms: i
             .values(sold=InventoryRecord.sold + rooms)
             .execution_options(synchronize_session=False)
         )
+        # an UPDATE gives a CursorResult (it has rowcount); execute() is typed for any statement
+        result = cast(CursorResult[Any], await session.execute(sell))
         if result.rowcount != stay.nights:
             what = label if pool == ALL else f"{label} with {_describe([pool])}"
             raise SoldOut(
@@ -89,7 +122,9 @@ async def take(session: AsyncSession, *, room_type_id: str, stay: Stay, rooms: i
             )
 
 
-async def release(session: AsyncSession, *, room_type_id: str, start: dt.date, end: dt.date, rooms: int, pools: list[str]) -> None:
+async def release(
+    session: AsyncSession, *, room_type_id: str, start: dt.date, end: dt.date, rooms: int, pools: list[str]
+) -> None:
     """Give back rooms for the nights from `start` up to `end`."""
     if start >= end:
         return
@@ -101,7 +136,11 @@ async def release(session: AsyncSession, *, room_type_id: str, start: dt.date, e
             InventoryRecord.pool.in_(pools),
             and_(InventoryRecord.stay_date >= start, InventoryRecord.stay_date < end),
         )
-        .values(sold=func.max(InventoryRecord.sold - rooms, 0) if session.bind.dialect.name == "sqlite" else func.greatest(InventoryRecord.sold - rooms, 0))
+        .values(
+            sold=func.max(InventoryRecord.sold - rooms, 0)
+            if session.get_bind().dialect.name == "sqlite"
+            else func.greatest(InventoryRecord.sold - rooms, 0)
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -145,8 +184,13 @@ async def recount(session: AsyncSession, *, room_type_ids: list[str], today: dt.
             caps[rid][pool] += count
     blocked: Counter = Counter()
     blocks = (
-        select(RoomRecord.room_type_id, RoomRecord.bed_configuration, RoomRecord.view, RoomBlockRecord.start_date,
-               RoomBlockRecord.end_date)
+        select(
+            RoomRecord.room_type_id,
+            RoomRecord.bed_configuration,
+            RoomRecord.view,
+            RoomBlockRecord.start_date,
+            RoomBlockRecord.end_date,
+        )
         .join(RoomRecord, RoomRecord.id == RoomBlockRecord.room_id)
         .where(RoomRecord.room_type_id.in_(room_type_ids), in_service, RoomBlockRecord.end_date > today)
     )
@@ -156,32 +200,56 @@ async def recount(session: AsyncSession, *, room_type_ids: list[str], today: dt.
             for pool in pools_for(bed, view):
                 blocked[(rid, pool, night)] += 1
             night += dt.timedelta(days=1)
-    present = select(InventoryRecord.room_type_id, InventoryRecord.pool).where(
-        InventoryRecord.room_type_id.in_(room_type_ids), InventoryRecord.stay_date >= today).distinct()
+    present = (
+        select(InventoryRecord.room_type_id, InventoryRecord.pool)
+        .where(InventoryRecord.room_type_id.in_(room_type_ids), InventoryRecord.stay_date >= today)
+        .distinct()
+    )
     pools = {(rid, pool) for rid, pool in await session.execute(present)}
     pools |= {(rid, pool) for rid in room_type_ids for pool in caps[rid]}
     for rid, pool in sorted(pools):
         await session.execute(
             update(InventoryRecord)
-            .where(InventoryRecord.room_type_id == rid, InventoryRecord.pool == pool, InventoryRecord.stay_date >= today)
+            .where(
+                InventoryRecord.room_type_id == rid, InventoryRecord.pool == pool, InventoryRecord.stay_date >= today
+            )
             .values(total=caps[rid][pool], blocked=0)
             .execution_options(synchronize_session=False)
         )
     if blocked:
-        await insert_inventory_rows(session, [
-            {"room_type_id": rid, "stay_date": night, "pool": pool, "total": caps[rid][pool], "sold": 0, "blocked": 0}
-            for rid, pool, night in blocked
-        ])
+        await insert_inventory_rows(
+            session,
+            [
+                {
+                    "room_type_id": rid,
+                    "stay_date": night,
+                    "pool": pool,
+                    "total": caps[rid][pool],
+                    "sold": 0,
+                    "blocked": 0,
+                }
+                for rid, pool, night in blocked
+            ],
+        )
         for (rid, pool, night), count in blocked.items():
             await session.execute(
                 update(InventoryRecord)
-                .where(InventoryRecord.room_type_id == rid, InventoryRecord.pool == pool, InventoryRecord.stay_date == night)
+                .where(
+                    InventoryRecord.room_type_id == rid,
+                    InventoryRecord.pool == pool,
+                    InventoryRecord.stay_date == night,
+                )
                 .values(blocked=count)
                 .execution_options(synchronize_session=False)
             )
-    over = select(InventoryRecord).where(
-        InventoryRecord.room_type_id.in_(room_type_ids), InventoryRecord.stay_date >= today,
-        InventoryRecord.sold + InventoryRecord.blocked > InventoryRecord.total,
-    ).order_by(InventoryRecord.stay_date, InventoryRecord.room_type_id, InventoryRecord.pool)
+    over = (
+        select(InventoryRecord)
+        .where(
+            InventoryRecord.room_type_id.in_(room_type_ids),
+            InventoryRecord.stay_date >= today,
+            InventoryRecord.sold + InventoryRecord.blocked > InventoryRecord.total,
+        )
+        .order_by(InventoryRecord.stay_date, InventoryRecord.room_type_id, InventoryRecord.pool)
+    )
     rows = (await session.execute(over.execution_options(populate_existing=True))).scalars().all()
     return [Oversold(r.room_type_id, r.pool, r.stay_date, r.total, r.sold, r.blocked) for r in rows]

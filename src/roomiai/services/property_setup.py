@@ -20,17 +20,55 @@ from ..domain.lifecycle import HOLDS_INVENTORY, BookingStatus
 from ..domain.pools import pools_for
 from ..store.locks import xact_lock
 from ..store.tables import (
-    BookingRecord, HotelSettingsRecord, InventoryRecord, RatePlanRecord, RoomBlockRecord, RoomRecord, RoomTypeRecord,
+    BookingRecord,
+    HotelSettingsRecord,
+    InventoryRecord,
+    RatePlanRecord,
+    RoomBlockRecord,
+    RoomRecord,
+    RoomTypeRecord,
 )
 from ..store.uow import UnitOfWork
 from . import catalog, inventory
 
 SERVICE_STATUSES = ("available", "maintenance", "out_of_service")
-ROOM_TYPE_FIELDS = ("name", "description", "base_occupancy", "max_occupancy", "max_adults", "bed_configurations",
-                    "amenities", "size_sqft", "view_options", "is_smoking_available", "is_accessible", "images")
-ROOM_FIELDS = ("floor", "bed_configuration", "view", "is_smoking", "is_accessible", "features", "connecting_room", "notes")
-RATE_FIELDS = ("name", "description", "currency", "rate_type", "includes", "eligibility", "min_stay", "max_stay",
-               "advance_booking_days", "is_refundable", "is_active")
+ROOM_TYPE_FIELDS = (
+    "name",
+    "description",
+    "base_occupancy",
+    "max_occupancy",
+    "max_adults",
+    "bed_configurations",
+    "amenities",
+    "size_sqft",
+    "view_options",
+    "is_smoking_available",
+    "is_accessible",
+    "images",
+)
+ROOM_FIELDS = (
+    "floor",
+    "bed_configuration",
+    "view",
+    "is_smoking",
+    "is_accessible",
+    "features",
+    "connecting_room",
+    "notes",
+)
+RATE_FIELDS = (
+    "name",
+    "description",
+    "currency",
+    "rate_type",
+    "includes",
+    "eligibility",
+    "min_stay",
+    "max_stay",
+    "advance_booking_days",
+    "is_refundable",
+    "is_active",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_BLOCK_NIGHTS = 366
 FILE_NAMES = {"extra_person_cents": "extra_person_charge", "base_rate_cents": "base_rate", "room_type_id": "type_code"}
@@ -72,14 +110,23 @@ async def export(uow: UnitOfWork) -> dict[str, Any]:
     if record is None:
         raise NotFound("The hotel has not been set up yet: run `roomi init --hotel FILE` or `roomi hotel import FILE`.")
     hotel = {k: v for k, v in record.data.items() if k not in ("packages", "discount_codes")}
-    types = list((await session.execute(select(RoomTypeRecord).order_by(RoomTypeRecord.base_occupancy,
-                                                                         RoomTypeRecord.extra_person_cents))).scalars())
+    types = list(
+        (
+            await session.execute(
+                select(RoomTypeRecord).order_by(RoomTypeRecord.base_occupancy, RoomTypeRecord.extra_person_cents)
+            )
+        ).scalars()
+    )
     code = {t.id: t.type_code for t in types}
     order = {t.id: i for i, t in enumerate(types)}
-    rooms = sorted((await session.execute(select(RoomRecord))).scalars(),
-                   key=lambda r: (order.get(r.room_type_id, 0), r.floor, r.room_number))
-    plans = sorted((await session.execute(select(RatePlanRecord))).scalars(),
-                   key=lambda p: (order.get(p.room_type_id, 0), p.rate_code))
+    rooms = sorted(
+        (await session.execute(select(RoomRecord))).scalars(),
+        key=lambda r: (order.get(r.room_type_id, 0), r.floor, r.room_number),
+    )
+    plans = sorted(
+        (await session.execute(select(RatePlanRecord))).scalars(),
+        key=lambda p: (order.get(p.room_type_id, 0), p.rate_code),
+    )
     return {
         "hotel": hotel,
         "room_types": [_room_type_doc(t) for t in types],
@@ -102,7 +149,12 @@ def _room_type_doc(t: RoomTypeRecord) -> dict[str, Any]:
 
 def _room_doc(r: RoomRecord, type_code: str) -> dict[str, Any]:
     status = "available" if r.status not in SERVICE_STATUSES else r.status  # occupied: in service
-    return {"room_number": r.room_number, "type_code": type_code, "status": status, **{f: getattr(r, f) for f in ROOM_FIELDS}}
+    return {
+        "room_number": r.room_number,
+        "type_code": type_code,
+        "status": status,
+        **{f: getattr(r, f) for f in ROOM_FIELDS},
+    }
 
 
 def _rate_doc(p: RatePlanRecord, type_code: str) -> dict[str, Any]:
@@ -110,7 +162,9 @@ def _rate_doc(p: RatePlanRecord, type_code: str) -> dict[str, Any]:
     if policy.get("penalty_type") == "flat":
         policy["penalty_amount"] = _units(int(policy.get("penalty_amount", 0)))
     return {
-        "rate_code": p.rate_code, "type_code": type_code, **{f: getattr(p, f) for f in RATE_FIELDS},
+        "rate_code": p.rate_code,
+        "type_code": type_code,
+        **{f: getattr(p, f) for f in RATE_FIELDS},
         "base_rate": _units(p.base_rate_cents),
         "valid_from": p.valid_from.isoformat() if p.valid_from else None,
         "valid_to": p.valid_to.isoformat() if p.valid_to else None,
@@ -130,8 +184,11 @@ async def apply(uow: UnitOfWork, document: dict[str, Any], *, now: dt.datetime, 
     session = uow.session
     await lock(uow)
     changes: list[str] = []
-    hotel = {**document["hotel"], "packages": document.get("packages", []),
-             "discount_codes": document.get("discount_codes", [])}
+    hotel = {
+        **document["hotel"],
+        "packages": document.get("packages", []),
+        "discount_codes": document.get("discount_codes", []),
+    }
     record = (await session.execute(select(HotelSettingsRecord))).scalars().first()
     fresh = record is None
     if record is None:
@@ -145,9 +202,12 @@ async def apply(uow: UnitOfWork, document: dict[str, Any], *, now: dt.datetime, 
     types = {t.type_code: t for t in (await session.execute(select(RoomTypeRecord))).scalars()}
     wanted_types = {t["type_code"]: t for t in document.get("room_types", [])}
     for type_code, spec in wanted_types.items():
-        values = {f: spec.get(f) for f in ROOM_TYPE_FIELDS} | {"extra_person_cents": to_cents(spec.get("extra_person_charge", 0))}
-        changes += _upsert(session, types, type_code, RoomTypeRecord, values, f"room type {type_code}", now,
-                           type_code=type_code)
+        values = {f: spec.get(f) for f in ROOM_TYPE_FIELDS} | {
+            "extra_person_cents": to_cents(spec.get("extra_person_charge", 0))
+        }
+        changes += _upsert(
+            session, types, type_code, RoomTypeRecord, values, f"room type {type_code}", now, type_code=type_code
+        )
     await session.flush()
     type_ids = {code: t.id for code, t in types.items()}
 
@@ -178,8 +238,17 @@ async def apply(uow: UnitOfWork, document: dict[str, Any], *, now: dt.datetime, 
     names = {t.id: code for code, t in types.items()}
     wanted_plans = {(r["rate_code"], type_ids[r["type_code"]]): r for r in document.get("rates", [])}
     for key, spec in wanted_plans.items():
-        changes += _upsert(session, plans, key, RatePlanRecord, _rate_values(spec), f"rate {key[0]} for {names[key[1]]}",
-                           now, rate_code=key[0], room_type_id=key[1])
+        changes += _upsert(
+            session,
+            plans,
+            key,
+            RatePlanRecord,
+            _rate_values(spec),
+            f"rate {key[0]} for {names[key[1]]}",
+            now,
+            rate_code=key[0],
+            room_type_id=key[1],
+        )
     for key, plan in plans.items():
         if key not in wanted_plans:
             await session.delete(plan)
@@ -189,10 +258,14 @@ async def apply(uow: UnitOfWork, document: dict[str, Any], *, now: dt.datetime, 
     for type_code, room_type in types.items():
         if type_code in wanted_types:
             continue
-        booked = (await session.execute(select(func.count()).where(BookingRecord.room_type_id == room_type.id))).scalar_one()
+        booked = (
+            await session.execute(select(func.count()).where(BookingRecord.room_type_id == room_type.id))
+        ).scalar_one()
         if booked:
-            raise Conflict(f"Room type {type_code} cannot be removed: {booked} bookings refer to it. Keep it in the file; "
-                           "without rooms or rates it sells nothing.")
+            raise Conflict(
+                f"Room type {type_code} cannot be removed: {booked} bookings refer to it. Keep it in the file; "
+                "without rooms or rates it sells nothing."
+            )
         await session.execute(delete(InventoryRecord).where(InventoryRecord.room_type_id == room_type.id))
         await session.delete(room_type)
         affected.discard(room_type.id)
@@ -210,7 +283,9 @@ def _supply(room: RoomRecord) -> tuple:
     return room.room_type_id, room.bed_configuration, room.view, room.status in catalog.OUT_OF_INVENTORY
 
 
-def _upsert(session, existing: dict, key, table, values: dict[str, Any], label: str, now: dt.datetime, **ids) -> list[str]:
+def _upsert(
+    session, existing: dict, key, table, values: dict[str, Any], label: str, now: dt.datetime, **ids
+) -> list[str]:
     record = existing.get(key)
     if record is None:
         existing[key] = table(**ids, **values, created_at=now, updated_at=now)
@@ -244,7 +319,9 @@ def _rate_values(spec: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- rooms out of inventory
 
 
-async def set_room_status(uow: UnitOfWork, *, room_number: str, status: str, now: dt.datetime, today: dt.date) -> RoomRecord:
+async def set_room_status(
+    uow: UnitOfWork, *, room_number: str, status: str, now: dt.datetime, today: dt.date
+) -> RoomRecord:
     """Put a room in service (available) or take it out (maintenance, out_of_service) from tonight on."""
     if status not in SERVICE_STATUSES:
         raise InvalidRequest(f"A room's status can be set to {', '.join(SERVICE_STATUSES)}.", field="status")
@@ -267,26 +344,54 @@ async def blocks(uow: UnitOfWork, *, room_number: str) -> list[Block]:
     return [_block(b, room_number) for b in (await uow.session.execute(query)).scalars()]
 
 
-async def add_block(uow: UnitOfWork, *, room_number: str, start: dt.date, end: dt.date, reason: str, actor: str,
-                    now: dt.datetime, today: dt.date) -> Block:
+async def add_block(
+    uow: UnitOfWork,
+    *,
+    room_number: str,
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    actor: str,
+    now: dt.datetime,
+    today: dt.date,
+) -> Block:
     """Take the room out of inventory for the nights from `start` up to the night before `end`."""
     if end <= start:
-        raise InvalidRequest(f"`to` ({end}) must be after `from` ({start}): the block ends the morning of `to`.", field="to")
+        raise InvalidRequest(
+            f"`to` ({end}) must be after `from` ({start}): the block ends the morning of `to`.", field="to"
+        )
     if start < today:
         raise InvalidRequest(f"`from` ({start}) is in the past; the hotel's date is {today}.", field="from")
     if (end - start).days > MAX_BLOCK_NIGHTS:
-        raise InvalidRequest(f"A block is at most {MAX_BLOCK_NIGHTS} nights; set the room out of service instead.", field="to")
+        raise InvalidRequest(
+            f"A block is at most {MAX_BLOCK_NIGHTS} nights; set the room out of service instead.", field="to"
+        )
     await lock(uow)
     session = uow.session
     room = await _room(uow, room_number)
-    overlapping = (await session.execute(select(RoomBlockRecord).where(
-        RoomBlockRecord.room_id == room.id, RoomBlockRecord.start_date < end, RoomBlockRecord.end_date > start))).scalars().first()
+    overlapping = (
+        (
+            await session.execute(
+                select(RoomBlockRecord).where(
+                    RoomBlockRecord.room_id == room.id,
+                    RoomBlockRecord.start_date < end,
+                    RoomBlockRecord.end_date > start,
+                )
+            )
+        )
+        .scalars()
+        .first()
+    )
     if overlapping is not None:
-        raise Conflict(f"Room {room_number} is already blocked from {overlapping.start_date} to {overlapping.end_date}.")
+        raise Conflict(
+            f"Room {room_number} is already blocked from {overlapping.start_date} to {overlapping.end_date}."
+        )
     in_room = await _guests_in_room(uow, room_number, start, end)
     if in_room:
         raise RoomsSold(f"Room {room_number} has a guest checked in for some of these nights.", in_room)
-    block = RoomBlockRecord(room_id=room.id, start_date=start, end_date=end, reason=reason, created_by=actor, created_at=now)
+    block = RoomBlockRecord(
+        room_id=room.id, start_date=start, end_date=end, reason=reason, created_by=actor, created_at=now
+    )
     session.add(block)
     await session.flush()
     await _recount(uow, [room.room_type_id], today=today)
@@ -305,7 +410,9 @@ async def remove_block(uow: UnitOfWork, *, room_number: str, block_id: str, toda
 
 
 async def _room(uow: UnitOfWork, room_number: str) -> RoomRecord:
-    room = (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number == room_number))).scalars().first()
+    room = (
+        (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number == room_number))).scalars().first()
+    )
     if room is None:
         raise NotFound(f"There is no room {room_number!r}.", field="room_number")
     return room
@@ -316,8 +423,11 @@ def _block(b: RoomBlockRecord, room_number: str) -> Block:
 
 
 async def _guests_in_room(uow: UnitOfWork, room_number: str, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    query = select(BookingRecord).where(BookingRecord.status == BookingStatus.CHECKED_IN.value,
-                                        BookingRecord.check_in_date < end, BookingRecord.check_out_date > start)
+    query = select(BookingRecord).where(
+        BookingRecord.status == BookingStatus.CHECKED_IN.value,
+        BookingRecord.check_in_date < end,
+        BookingRecord.check_out_date > start,
+    )
     found = (await uow.session.execute(query)).scalars()
     return [_booking_summary(b) for b in found if room_number in (b.room_numbers or [])]
 
@@ -328,11 +438,16 @@ async def _recount(uow: UnitOfWork, room_type_ids: list[str], *, today: dt.date)
         return
     nights = {(o.room_type_id, o.pool, o.night) for o in oversold}
     first, last = min(o.night for o in oversold), max(o.night for o in oversold)
-    query = select(BookingRecord).where(
-        BookingRecord.room_type_id.in_({o.room_type_id for o in oversold}),
-        BookingRecord.status.in_([s.value for s in HOLDS_INVENTORY]),
-        BookingRecord.check_in_date <= last, BookingRecord.check_out_date > first,
-    ).order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number)
+    query = (
+        select(BookingRecord)
+        .where(
+            BookingRecord.room_type_id.in_({o.room_type_id for o in oversold}),
+            BookingRecord.status.in_([s.value for s in HOLDS_INVENTORY]),
+            BookingRecord.check_in_date <= last,
+            BookingRecord.check_out_date > first,
+        )
+        .order_by(BookingRecord.check_in_date, BookingRecord.confirmation_number)
+    )
     concerned = []
     for booking in (await uow.session.execute(query)).scalars():
         night = max(booking.check_in_date, today)
@@ -352,6 +467,12 @@ async def _recount(uow: UnitOfWork, room_type_ids: list[str], *, today: dt.date)
 
 
 def _booking_summary(b: BookingRecord) -> dict[str, Any]:
-    return {"confirmation_number": b.confirmation_number, "status": b.status, "check_in": b.check_in_date.isoformat(),
-            "check_out": b.check_out_date.isoformat(), "rooms": b.rooms_count, "bed_configuration": b.bed_configuration,
-            "view": b.view}
+    return {
+        "confirmation_number": b.confirmation_number,
+        "status": b.status,
+        "check_in": b.check_in_date.isoformat(),
+        "check_out": b.check_out_date.isoformat(),
+        "rooms": b.rooms_count,
+        "bed_configuration": b.bed_configuration,
+        "view": b.view,
+    }

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from ..clock import Clock
 from ..domain.cards import redact_card_data, redact_card_numbers
@@ -14,8 +14,8 @@ from ..domain.errors import Conflict, DomainError, InvalidRequest, InvalidTransi
 from ..domain.lifecycle import BookingStatus
 from ..domain.references import yearly_reference
 from ..store.tables import BookingRecord, GuestRecord, RoomRecord, ServiceRequestRecord
-from ..store.upsert import next_sequence
 from ..store.uow import UnitOfWork
+from ..store.upsert import next_sequence
 from .booking_lookup import name_key
 
 MINUTES_TO_COMPLETE = {
@@ -66,13 +66,16 @@ async def create(
     """
     session = uow.session
     if not (booking_ref or room_number):
-        raise InvalidRequest("Say which stay the request is for: give a confirmation_number, a booking_id or a room_number.")
+        raise InvalidRequest(
+            "Say which stay the request is for: give a confirmation_number, a booking_id or a room_number."
+        )
     if guest_last_name is not None:
         booking, room_number = await _proven_stay(uow, booking_ref, room_number, guest_last_name)
     elif booking_ref:
         booking = await _booking(uow, booking_ref)
         room_number = _room_of(booking, room_number)
     else:
+        assert room_number  # checked above: a reference or a room number
         booking = await _occupant(uow, room_number)
     now = clock.now()
     sequence = await next_sequence(session, f"service_request:{now.year}")
@@ -126,7 +129,9 @@ async def update(uow: UnitOfWork, *, clock: Clock, request_id: str, changes: dic
         record.assigned_to = changes["assigned_to"]
     if changes.get("guest_rating") is not None:
         if record.status != "completed":
-            raise Conflict(f"Only a completed request can be rated; {record.request_id} is {record.status.replace('_', ' ')}.")
+            raise Conflict(
+                f"Only a completed request can be rated; {record.request_id} is {record.status.replace('_', ' ')}."
+            )
         record.guest_rating = changes["guest_rating"]
     if "notes" in changes:
         record.notes = redact_card_numbers(changes["notes"] or "")
@@ -148,7 +153,7 @@ async def search(
     return [ServiceRequest(*row) for row in (await uow.session.execute(query.limit(limit).offset(offset))).all()]
 
 
-def _joined():
+def _joined() -> Select[ServiceRequestRecord, BookingRecord | None, GuestRecord | None]:
     return (
         select(ServiceRequestRecord, BookingRecord, GuestRecord)
         .outerjoin(BookingRecord, BookingRecord.id == ServiceRequestRecord.booking_id)
@@ -156,8 +161,9 @@ def _joined():
     )
 
 
-async def _proven_stay(uow: UnitOfWork, booking_ref: str | None, room_number: str | None,
-                       last_name: str) -> tuple[BookingRecord, str]:
+async def _proven_stay(
+    uow: UnitOfWork, booking_ref: str | None, room_number: str | None, last_name: str
+) -> tuple[BookingRecord, str]:
     """The in-house stay whose primary guest has this last name; nothing about a stay is said unless the name matches."""
     try:
         booking = await (_booking(uow, booking_ref) if booking_ref else _occupant(uow, room_number or ""))
@@ -171,7 +177,9 @@ async def _proven_stay(uow: UnitOfWork, booking_ref: str | None, room_number: st
 
 async def _booking(uow: UnitOfWork, reference: str) -> BookingRecord:
     text = reference.strip()
-    query = select(BookingRecord).where(or_(BookingRecord.confirmation_number == text.upper(), BookingRecord.id == text))
+    query = select(BookingRecord).where(
+        or_(BookingRecord.confirmation_number == text.upper(), BookingRecord.id == text)
+    )
     booking = (await uow.session.execute(query)).scalar_one_or_none()
     if booking is None:
         raise NotFound(f"No booking {reference}.", field="confirmation_number")
@@ -202,7 +210,9 @@ def _room_of(booking: BookingRecord, room_number: str | None) -> str:
 
 
 async def _occupant(uow: UnitOfWork, room_number: str) -> BookingRecord:
-    room = (await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number == room_number))).scalar_one_or_none()
+    room = (
+        await uow.session.execute(select(RoomRecord).where(RoomRecord.room_number == room_number))
+    ).scalar_one_or_none()
     if room is None:
         raise NotFound(f"The hotel has no room {room_number}.", field="room_number")
     in_house = (

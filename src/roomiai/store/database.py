@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ..private_files import private_file
 from . import pii
 from .failures import storage_problem
+from .quick_reads import QuickReads
 from .tables import CallTranscriptRecord, GuestRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,6 +37,9 @@ class Database:
             _sqlite_transactions(self.engine)
         else:
             self.engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        file = self.url.database if self.is_sqlite and self.url.database not in (None, "", ":memory:") else None
+        # SQLite files: hot reads (token checks, availability) in one trip to a reader thread; None elsewhere
+        self.quick: QuickReads | None = QuickReads(file) if file and not file.startswith("file:") else None
         self._readers = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         writer = self.engine.execution_options(roomiai_write=True)
         self._writers = async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
@@ -97,6 +101,8 @@ class Database:
             await conn.run_sync(_check_pii_key, self.pii_keys())
 
     async def dispose(self) -> None:
+        if self.quick is not None:
+            self.quick.close()
         await self.engine.dispose()
 
 

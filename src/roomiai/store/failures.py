@@ -38,12 +38,13 @@ POSTGRES_CLASSES = {  # SQLSTATE class (or full code) -> what is wrong
 def storage_problem(error: BaseException) -> str | None:
     """What is wrong with the storage when `error` is a storage failure rather than a bug; None otherwise."""
     seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        problem = _problem_of(error)
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        problem = _problem_of(current)
         if problem is not None:
             return problem
-        error = getattr(error, "orig", None) or error.__cause__
+        current = getattr(current, "orig", None) or current.__cause__
     return None
 
 

@@ -15,7 +15,7 @@ def lock_key(name: str) -> int:
 
 async def xact_lock(session: AsyncSession, *names: str) -> None:
     """Hold the named locks until the transaction ends, taken in sorted order so two callers cannot deadlock."""
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
     for name in sorted(set(names)):
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})

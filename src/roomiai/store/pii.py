@@ -81,7 +81,9 @@ class PiiKeys:
         try:
             return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode()).decode()
         except InvalidTag:
-            raise PiiError(f"{context} holds an encrypted value that fails its integrity check (altered or moved).") from None
+            raise PiiError(
+                f"{context} holds an encrypted value that fails its integrity check (altered or moved)."
+            ) from None
 
     def search_hash(self, kind: str, normal: str | None) -> str | None:
         """HMAC-SHA256 (hex) of a value already in its normal form; None for no value."""

@@ -6,7 +6,20 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .pii import Encrypted
@@ -27,10 +40,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+        return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -311,7 +324,9 @@ class CallLogRecord(Base):
     outcome: Mapped[str | None] = mapped_column(String(24), index=True)
     booking_id: Mapped[str | None] = mapped_column(ForeignKey("bookings.id"))
     guest_id: Mapped[str | None] = mapped_column(ForeignKey("guests.id"))
-    entities_extracted: Mapped[dict[str, Any]] = mapped_column(Encrypted("call_logs.entities_extracted", "json"), default=dict)
+    entities_extracted: Mapped[dict[str, Any]] = mapped_column(
+        Encrypted("call_logs.entities_extracted", "json"), default=dict
+    )
     agent_version: Mapped[str | None] = mapped_column(String(32))
     errors: Mapped[list[Any]] = mapped_column(default=list)
     turn_timings: Mapped[list[Any]] = mapped_column(default=list)

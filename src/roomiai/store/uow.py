@@ -13,7 +13,7 @@ class UnitOfWork:
         self.write = write
         self.session: AsyncSession
 
-    async def __aenter__(self) -> "UnitOfWork":
+    async def __aenter__(self) -> UnitOfWork:
         self._lock = self.db.write_lock() if self.write else None
         if self._lock is not None:
             await self._lock.acquire()

@@ -9,7 +9,7 @@ from .tables import InventoryRecord, SequenceRecord
 
 
 def _insert(session: AsyncSession, table):
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
@@ -24,7 +24,9 @@ async def insert_inventory_rows(session: AsyncSession, rows: list[dict]) -> None
     """Create missing inventory rows; existing rows are left as they are."""
     if not rows:
         return
-    stmt = _insert(session, InventoryRecord).values(rows).on_conflict_do_nothing(
-        index_elements=["room_type_id", "stay_date", "pool"]
+    stmt = (
+        _insert(session, InventoryRecord)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["room_type_id", "stay_date", "pool"])
     )
     await session.execute(stmt)

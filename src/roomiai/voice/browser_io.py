@@ -4,7 +4,10 @@ Wire protocol (one WebSocket per call):
   browser → server  binary: 16-bit little-endian mono PCM at 16 kHz; text: {"type": "hangup"}
   server → browser  binary: 16-bit mono PCM at the rate announced in {"type": "audio", "sample_rate": N};
                     text: {"type": "ready"}, {"type": "transcript", "speaker": "caller"|"roomi", "text": ...},
-                    {"type": "roomi_partial", "text": ...}, {"type": "state", "agent": ...}, {"type": "clear"},
+                    {"type": "roomi_partial", "text": ...}, {"type": "state", "agent": ...}, {"type": "clear"} (barge-in: drop
+                    what is playing), {"type": "pause"} (the caller may be barging in: stop playing, the rest comes
+                    again if she resumes), {"type": "transcript", "speaker": "roomi", "cut": true, ...} (what she
+                    said before the caller cut in),
                     {"type": "ended", "reason": ...}, {"type": "error", "detail": ...}
 """
 
@@ -33,6 +36,7 @@ class BrowserLine:
         self.websocket = websocket
         self.microphone: asyncio.Queue[rtc.AudioFrame | None] = asyncio.Queue(maxsize=500)
         self.hung_up = asyncio.Event()
+        self.reply_cut = False  # the caller cut Roomi's reply: no more of its words go to the page
         self._send_lock = asyncio.Lock()
 
     @property
@@ -103,7 +107,7 @@ class BrowserMicrophone(io.AudioInput):
 
 
 class BrowserSpeaker(PacedAudioOutput):
-    """Sends Roomi's voice a little ahead of the playout clock; a barge-in tells the page to stop playing."""
+    """Sends Roomi's voice a little ahead of the playout clock; a pause or a barge-in tells the page to stop playing."""
 
     def __init__(self, line: BrowserLine, *, sample_rate: int):
         super().__init__(label="roomi-browser-speaker", sample_rate=sample_rate, lead=0.25)
@@ -112,8 +116,18 @@ class BrowserSpeaker(PacedAudioOutput):
     async def deliver(self, frame: rtc.AudioFrame) -> None:
         await self.line.send_audio(bytes(frame.data))
 
+    def clear_buffer(self) -> None:
+        self.line.reply_cut = True
+        super().clear_buffer()
+
+    async def segment_started(self) -> None:
+        self.line.reply_cut = False  # a new reply is playing
+
     async def cleared(self) -> None:
         await self.line.send_json({"type": "clear"})
+
+    async def paused(self) -> None:
+        await self.line.send_json({"type": "pause"})  # what the page had buffered is sent again on resume
 
 
 class BrowserTranscript(io.TextOutput):
@@ -125,8 +139,11 @@ class BrowserTranscript(io.TextOutput):
         self._text = ""
 
     async def capture_text(self, text: str) -> None:
+        if self.line.reply_cut:  # words of the cut reply still on their way: the caller never heard them
+            return
         self._text += text
         await self.line.send_json({"type": "roomi_partial", "text": self._text})
 
     def flush(self) -> None:
         self._text = ""
+        self.line.reply_cut = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -33,7 +34,7 @@ CALL_LIMIT_SECONDS = 20 * 60
 class ModelLoader:
     """Loads the local speech models once, in the background, so the API is up at once and calls wait for them."""
 
-    def __init__(self, load):
+    def __init__(self, load: Callable[[], LocalModels]):
         self._load = load
         self._done = threading.Event()
         self.models: LocalModels | None = None
@@ -90,7 +91,9 @@ def router(app: FastAPI, container: Container, *, make_brain: MakeBrain, models:
         line = BrowserLine(websocket)
         receiving = asyncio.ensure_future(line.receive())
         try:
-            await asyncio.wait_for(_answer(line, app, container, make_brain=make_brain, models=models), CALL_LIMIT_SECONDS)
+            await asyncio.wait_for(
+                _answer(line, app, container, make_brain=make_brain, models=models), CALL_LIMIT_SECONDS
+            )
         except TimeoutError:
             await line.send_json({"type": "ended", "reason": "The call reached its time limit."})
         except Exception:
@@ -104,13 +107,15 @@ def router(app: FastAPI, container: Container, *, make_brain: MakeBrain, models:
     return routes
 
 
-async def _answer(line: BrowserLine, app: FastAPI, container: Container, *, make_brain: MakeBrain,
-                  models: ModelLoader) -> None:
+async def _answer(
+    line: BrowserLine, app: FastAPI, container: Container, *, make_brain: MakeBrain, models: ModelLoader
+) -> None:
     await line.send_json({"type": "status", "text": "Connecting you to Roomi..."})
     loaded = await models.ready()
     speech = speech_for(container.settings, loaded)
-    token = access_token(secret=container.secret, subject="roomi-call-page", role="agent", minutes=CALL_TOKEN_MINUTES,
-                         now=wall_clock())
+    token = access_token(
+        secret=container.secret, subject="roomi-call-page", role="agent", minutes=CALL_TOKEN_MINUTES, now=wall_clock()
+    )
     async with RoomiApi.embedded(app, token) as api:
         speaker = BrowserSpeaker(line, sample_rate=speech.tts.sample_rate)
 
@@ -120,18 +125,33 @@ async def _answer(line: BrowserLine, app: FastAPI, container: Container, *, make
 
         async def transfer(number: str | None) -> None:
             where = f" at {number}" if number else ""
-            await line.send_json({"type": "ended", "reason": f"In a real call you would now be put through to the front "
-                                                             f"desk{where}."})
+            await line.send_json(
+                {"type": "ended", "reason": f"In a real call you would now be put through to the front desk{where}."}
+            )
             line.hung_up.set()
 
-        transport = Transport(audio_input=BrowserMicrophone(line), audio_output=speaker, transcription=BrowserTranscript(line),
-                              transfer=transfer, hang_up=hang_up, name="call page")
+        transport = Transport(
+            audio_input=BrowserMicrophone(line),
+            audio_output=speaker,
+            transcription=BrowserTranscript(line),
+            transfer=transfer,
+            hang_up=hang_up,
+            name="call page",
+        )
         await line.send_json({"type": "audio", "sample_rate": speech.tts.sample_rate})
-        async with start_voice_call(api, today=container.clock.today(), make_brain=make_brain, speech=speech,
-                                    transport=transport, settings=container.settings) as call:
+        async with start_voice_call(
+            api,
+            today=container.clock.today(),
+            make_brain=make_brain,
+            speech=speech,
+            transport=transport,
+            settings=container.settings,
+        ) as call:
             call.session.on("conversation_item_added", lambda event: _show(line, event.item))
-            call.session.on("agent_state_changed",
-                            lambda event: asyncio.ensure_future(line.send_json({"type": "state", "agent": event.new_state})))
+            call.session.on(
+                "agent_state_changed",
+                lambda event: asyncio.ensure_future(line.send_json({"type": "state", "agent": event.new_state})),
+            )
             await line.send_json({"type": "ready"})
             await line.hung_up.wait()
             await speaker.aclose()
@@ -140,4 +160,7 @@ async def _answer(line: BrowserLine, app: FastAPI, container: Container, *, make
 def _show(line: BrowserLine, item: Any) -> None:
     if item.type == "message" and item.text_content and item.role in ("user", "assistant"):
         speaker = "caller" if item.role == "user" else "roomi"
-        asyncio.ensure_future(line.send_json({"type": "transcript", "speaker": speaker, "text": redact(item.text_content)}))
+        message = {"type": "transcript", "speaker": speaker, "text": redact(item.text_content)}
+        if item.role == "assistant" and item.interrupted:
+            message["cut"] = True  # the text is what she said before the caller cut in
+        asyncio.ensure_future(line.send_json(message))

@@ -10,6 +10,7 @@ import re
 
 from livekit.agents import tokenize
 from livekit.agents.tokenize import token_stream
+from livekit.agents.tokenize.tokenizer import SentenceStream
 
 LONG_SENTENCE = 60  # characters; shorter sentences are spoken whole
 SHORTEST_PHRASE = 20
@@ -41,5 +42,5 @@ class PhraseTokenizer(tokenize.SentenceTokenizer):
     def tokenize(self, text: str, *, language: str | None = None) -> list[str]:
         return phrases(text)
 
-    def stream(self, *, language: str | None = None) -> tokenize.SentenceStream:
+    def stream(self, *, language: str | None = None) -> SentenceStream:
         return token_stream.BufferedSentenceStream(tokenizer=phrases, min_token_len=SHORTEST_PHRASE, min_ctx_len=10)

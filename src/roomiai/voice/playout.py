@@ -8,24 +8,34 @@ import time
 from livekit import rtc
 from livekit.agents.voice import io
 
+from .line_clock import LineClock
+
 FLUSH = object()
 
 
 class PacedAudioOutput(io.AudioOutput):
-    """Hands frames to `deliver` as a speaker would play them; barge-in (clear_buffer) stops mid-segment.
+    """Hands frames to `deliver` as a speaker would play them; a pause holds the playout, barge-in (clear_buffer) stops it.
 
-    Subclasses implement `deliver` (write, send) and may implement `segment_started`, `segment_finished`, `cleared`.
-    `lead` is how far delivery runs ahead of the playout clock (a remote player needs a small buffer).
+    Subclasses implement `deliver` (write, send) and may implement `segment_started`, `segment_finished`, `cleared`,
+    `paused`, `resumed`. `lead` is how far delivery runs ahead of the playout clock (a remote player needs a small
+    buffer); what was delivered ahead but not played when a pause came is delivered again on resume.
     """
 
-    def __init__(self, *, label: str, sample_rate: int | None = None, lead: float = 0.0) -> None:
-        super().__init__(label=label, capabilities=io.AudioOutputCapabilities(pause=False), sample_rate=sample_rate)
+    def __init__(
+        self, *, label: str, sample_rate: int | None = None, lead: float = 0.0, clock: LineClock | None = None
+    ) -> None:
+        super().__init__(label=label, capabilities=io.AudioOutputCapabilities(pause=True), sample_rate=sample_rate)
         self.lead = lead
+        self.clock = clock or LineClock()
         self.first_audio_at: list[float] = []
         self._queue: asyncio.Queue[object] = asyncio.Queue()
         self._player: asyncio.Task | None = None
         self._segment_started: float | None = None
         self._played = 0.0
+        self._ahead: list[tuple[float, rtc.AudioFrame]] = []  # delivered frames not yet played, with their offsets
+        self._paused_at: float | None = None
+        self._running = asyncio.Event()
+        self._running.set()
 
     async def deliver(self, frame: rtc.AudioFrame) -> None:
         raise NotImplementedError
@@ -39,6 +49,20 @@ class PacedAudioOutput(io.AudioOutput):
     async def cleared(self) -> None:
         """The caller barged in: stop what is playing now."""
 
+    async def paused(self) -> None:
+        """The caller may be barging in: stop playing, keep the rest."""
+
+    async def resumed(self) -> None:
+        """It was only a backchannel or a noise: playing goes on where it stopped."""
+
+    @property
+    def position(self) -> float:
+        """Seconds of the current segment played so far."""
+        if self._segment_started is None:
+            return 0.0
+        now = self._paused_at if self._paused_at is not None else self.clock.now()
+        return max(0.0, min(now - self._segment_started, self._played))
+
     async def capture_frame(self, frame: rtc.AudioFrame) -> None:
         await super().capture_frame(frame)
         if self._player is None or self._player.done():
@@ -49,18 +73,48 @@ class PacedAudioOutput(io.AudioOutput):
         super().flush()
         self._queue.put_nowait(FLUSH)
 
+    def pause(self) -> None:
+        super().pause()
+        if self._paused_at is None:
+            self._paused_at = self.clock.now()
+            self._running.clear()
+            asyncio.ensure_future(self.paused())
+
+    def resume(self) -> None:
+        super().resume()
+        if self._paused_at is None:
+            return
+        held = self.clock.now() - self._paused_at
+        position = self.position
+        if self._segment_started is not None:
+            self._segment_started += held
+        self._paused_at = None
+        # a remote player dropped what it had buffered: send it again, from the frame that was playing
+        again = [frame for offset, frame in self._ahead if offset + frame.duration > position] if self.lead else []
+        asyncio.ensure_future(self._resume(again))
+
     def clear_buffer(self) -> None:
         while not self._queue.empty():
             self._queue.get_nowait()
         if self._segment_started is not None:
-            position = min(time.monotonic() - self._segment_started, self._played)
-            self._segment_started = None
+            position = self.position
+            self._segment_started, self._paused_at, self._ahead = None, None, []
+            self._running.set()
             self.on_playback_finished(playback_position=position, interrupted=True)
             asyncio.ensure_future(self._after_clear())
+        elif self._paused_at is not None:
+            self._paused_at = None
+            self._running.set()
 
     async def aclose(self) -> None:
         if self._player is not None:
             self._player.cancel()
+
+    async def _resume(self, again: list[rtc.AudioFrame]) -> None:
+        await self.resumed()
+        for frame in again:
+            await self.deliver(frame)
+        self._running.set()
 
     async def _after_clear(self) -> None:
         await self.cleared()
@@ -75,22 +129,30 @@ class PacedAudioOutput(io.AudioOutput):
                 await self._sleep_until(self._played)
                 if self._segment_started is None:  # cleared while the last frames played
                     continue
-                played, self._segment_started = self._played, None
+                played, self._segment_started, self._ahead = self._played, None, []
                 self.on_playback_finished(playback_position=played, interrupted=False)
                 await self.segment_finished(interrupted=False)
                 continue
             frame: rtc.AudioFrame = item  # type: ignore[assignment]
+            await self._running.wait()
             if self._segment_started is None:
-                self._segment_started, self._played = time.monotonic(), 0.0
+                self._segment_started, self._played = self.clock.now(), 0.0
                 self.first_audio_at.append(self._segment_started)
-                self.on_playback_started(created_at=time.time())
+                self.on_playback_started(created_at=time.time())  # the session's metrics are wall-clock instants
                 await self.segment_started()
             await self.deliver(frame)
+            self._ahead = [entry for entry in self._ahead if entry[0] + entry[1].duration > self.position]
+            self._ahead.append((self._played, frame))
             self._played += frame.duration
             await self._sleep_until(self._played - self.lead)
 
     async def _sleep_until(self, offset: float) -> None:
-        if self._segment_started is not None:
-            delay = self._segment_started + offset - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
+        """Until the segment has played to `offset`; time paused does not count."""
+        while True:
+            await self._running.wait()
+            if self._segment_started is None:
+                return
+            delay = self._segment_started + offset - self.clock.now()
+            if delay <= 0:
+                return
+            await self.clock.sleep(delay)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..agent.runtime import MakeBrain, connect_api
 from ..config import Settings
-from .call import Transport, VoiceCall, start_voice_call
+from .call import Transport, TurnTiming, VoiceCall, start_voice_call
 from .speech import LocalModels, speech_for
 from .wav_io import (
     CallerAudio,
@@ -37,8 +37,15 @@ class CallerTurn:
         return len(self.pcm) / 16000
 
 
-async def run_wav_call(settings: Settings, caller_wavs: list[Path], out_dir: Path, *, make_brain: MakeBrain,
-                       today: dt.date | None = None, models: LocalModels | None = None) -> dict[str, Any]:
+async def run_wav_call(
+    settings: Settings,
+    caller_wavs: list[Path],
+    out_dir: Path,
+    *,
+    make_brain: MakeBrain,
+    today: dt.date | None = None,
+    models: LocalModels | None = None,
+) -> dict[str, Any]:
     """Play the caller's turns into a call, one after each of Roomi's replies; write agent_NN.wav and call.json."""
     turns = [CallerTurn(path, read_caller_wav(path)) for path in caller_wavs]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -54,8 +61,9 @@ async def run_wav_call(settings: Settings, caller_wavs: list[Path], out_dir: Pat
         transport = Transport(audio_input=caller, audio_output=replies, transfer=transfer, name="wav files")
         speech = speech_for(settings, models)
         report_turns: list[dict[str, Any]] = []
-        async with start_voice_call(api, today=hotel_today, make_brain=make_brain, speech=speech, transport=transport,
-                                    settings=settings) as call:
+        async with start_voice_call(
+            api, today=hotel_today, make_brain=make_brain, speech=speech, transport=transport, settings=settings
+        ) as call:
             await until_roomi_is_quiet(call, replies, segments_before=0)
             for number, turn in enumerate(turns, start=1):
                 if call.over:
@@ -82,8 +90,9 @@ async def run_wav_call(settings: Settings, caller_wavs: list[Path], out_dir: Pat
     return report
 
 
-async def play_turn(call: VoiceCall, caller: CallerAudio, replies: ReplyRecorder, number: int,
-                    turn: CallerTurn) -> dict[str, Any]:
+async def play_turn(
+    call: VoiceCall, caller: CallerAudio, replies: ReplyRecorder, number: int, turn: CallerTurn
+) -> dict[str, Any]:
     """Speak one caller turn, wait for Roomi's answer, and say what happened and how long each part took."""
     turns_before, segments_before = len(call.turns), len(replies.first_audio_at)
     fed_at = await caller.speak(turn.pcm)
@@ -91,22 +100,25 @@ async def play_turn(call: VoiceCall, caller: CallerAudio, replies: ReplyRecorder
     answered = await until_roomi_is_quiet(call, replies, segments_before=segments_before)
     heard = call.turns[turns_before:]
     first_audio = replies.first_audio_at[segments_before] if len(replies.first_audio_at) > segments_before else None
-    timed = heard[0] if heard else None
+    timed = heard[0] if heard else TurnTiming(caller="")  # nothing heard: no timings
     return {
         "turn": number,
         "caller_wav": str(turn.path),
         "caller_seconds": round(turn.seconds, 2),
         "caller_transcript": " ".join(t.caller for t in heard),
+        "caller_turns": len(heard),  # more than one: Roomi took her turn in the middle of the caller's
         "roomi": " ".join(t.roomi for t in heard if t.roomi),
         "answered": answered,
         "tools": [name for t in heard for name in t.tools],
         "timings_ms": {
-            "end_of_speech_to_first_audio": None if first_audio is None else round((first_audio - speech_ended_at) * 1000, 1),
-            "stt": _rounded(timed and timed.stt_ms),
-            "end_of_turn": _rounded(timed and timed.end_of_turn_ms),
-            "brain": _rounded(timed and timed.brain_ms),
-            "tts_first_audio": _rounded(timed and timed.tts_first_audio_ms),
-            "session_end_of_speech_to_first_audio": _rounded(timed and timed.end_of_speech_to_first_audio_ms),
+            "end_of_speech_to_first_audio": None
+            if first_audio is None
+            else round((first_audio - speech_ended_at) * 1000, 1),
+            "stt": _rounded(timed.stt_ms),
+            "end_of_turn": _rounded(timed.end_of_turn_ms),
+            "brain": _rounded(timed.brain_ms),
+            "tts_first_audio": _rounded(timed.tts_first_audio_ms),
+            "session_end_of_speech_to_first_audio": _rounded(timed.end_of_speech_to_first_audio_ms),
         },
     }
 
@@ -115,8 +127,9 @@ def _rounded(millis: float | None) -> float | None:
     return None if millis is None else round(millis, 1)
 
 
-async def until_roomi_is_quiet(call: VoiceCall, replies: ReplyRecorder, *, segments_before: int,
-                               timeout: float = REPLY_TIMEOUT_SECONDS) -> bool:
+async def until_roomi_is_quiet(
+    call: VoiceCall, replies: ReplyRecorder, *, segments_before: int, timeout: float = REPLY_TIMEOUT_SECONDS
+) -> bool:
     """Wait until Roomi has spoken after `segments_before` and then stayed quiet; False if she never answered.
 
     The time-out runs only while she is silent: a long read-back is never cut by it.
@@ -134,15 +147,18 @@ async def until_roomi_is_quiet(call: VoiceCall, replies: ReplyRecorder, *, segme
                 return True
             continue
         current = call.agent_state
-        await call.wait_for(lambda current=current: call.agent_state != current or call.finished.is_set(),
-                            timeout=max(0.05, min(1.0, deadline - time.monotonic())))
+
+        def moved_on(current: str = current) -> bool:
+            return call.agent_state != current or call.finished.is_set()
+
+        await call.wait_for(moved_on, timeout=max(0.05, min(1.0, deadline - time.monotonic())))
     return False
 
 
 def write_replies(replies: ReplyRecorder, out_dir: Path) -> list[dict[str, Any]]:
     """Each stretch of Roomi's speech as OUT/agent_NN.wav (agent_00 is the greeting)."""
     written = []
-    for number, (frames, interrupted) in enumerate(zip(replies.segments, replies.interrupted)):
+    for number, (frames, interrupted) in enumerate(zip(replies.segments, replies.interrupted, strict=True)):
         if not frames:
             continue
         path = out_dir / f"agent_{number:02d}.wav"
@@ -168,8 +184,9 @@ def run(settings: Settings, *, caller_wavs: list[str], out_dir: str, today: str 
         return 2
     try:
         make_brain = brain_for(brain or settings.brain, settings)
-        report = asyncio.run(run_wav_call(settings, [Path(p) for p in caller_wavs], Path(out_dir), make_brain=make_brain,
-                                          today=pinned))
+        report = asyncio.run(
+            run_wav_call(settings, [Path(p) for p in caller_wavs], Path(out_dir), make_brain=make_brain, today=pinned)
+        )
     except (CallSetupError, ApiError, CallerAudioError, SpeechUnavailable, SpeechNotConfigured) as exc:
         print(f"roomi call: {exc}", file=sys.stderr)
         return 2
@@ -181,9 +198,13 @@ def run(settings: Settings, *, caller_wavs: list[str], out_dir: str, today: str 
             print(f"  turn {turn['turn']}: skipped, {turn['skipped']}")
             continue
         timing = turn["timings_ms"]["end_of_speech_to_first_audio"]
-        print(f"caller: {turn['caller_transcript']}\nroomi:  {turn['roomi'] or '(no answer)'}"
-              f"  [{'-' if timing is None else f'{timing:.0f} ms'}]")
-    print(f"outcome: {report['outcome']}"
-          + (f", booking {report['confirmation_number']}" if report["confirmation_number"] else "")
-          + f"; wrote {len(report['agent_wavs'])} replies and call.json to {out_dir}")
+        print(
+            f"caller: {turn['caller_transcript']}\nroomi:  {turn['roomi'] or '(no answer)'}"
+            f"  [{'-' if timing is None else f'{timing:.0f} ms'}]"
+        )
+    print(
+        f"outcome: {report['outcome']}"
+        + (f", booking {report['confirmation_number']}" if report["confirmation_number"] else "")
+        + f"; wrote {len(report['agent_wavs'])} replies and call.json to {out_dir}"
+    )
     return 0

@@ -11,6 +11,7 @@ import numpy as np
 from livekit import rtc
 from livekit.agents.voice import io
 
+from .line_clock import LineClock
 from .playout import PacedAudioOutput
 
 LINE_RATE = 16000
@@ -49,7 +50,7 @@ def trailing_silence(pcm: np.ndarray, rate: int = LINE_RATE) -> float:
     """Seconds of silence at the end of a turn: the caller stopped speaking this long before the file ends."""
     step = int(rate * FRAME_SECONDS)
     end = len(pcm)
-    while end > step and np.abs(pcm[end - step:end]).max() < SILENCE_LEVEL:
+    while end > step and np.abs(pcm[end - step : end]).max() < SILENCE_LEVEL:
         end -= step
     return (len(pcm) - end) / rate
 
@@ -100,8 +101,8 @@ class CallerAudio(io.AudioInput):
         self._count += 1
         chunk = np.zeros(self._samples, np.int16)
         if self._turn is not None:
-            part = self._turn[self._position:self._position + self._samples]
-            chunk[:len(part)] = part
+            part = self._turn[self._position : self._position + self._samples]
+            chunk[: len(part)] = part
             self._position += self._samples
             if self._position >= len(self._turn):
                 self._turn = None
@@ -112,10 +113,11 @@ class CallerAudio(io.AudioInput):
 class ReplyRecorder(PacedAudioOutput):
     """Roomi's speech, played out in real time and kept as one list of frames per stretch of speech."""
 
-    def __init__(self) -> None:
-        super().__init__(label="roomi-reply-wav")
+    def __init__(self, *, clock: LineClock | None = None) -> None:
+        super().__init__(label="roomi-reply-wav", clock=clock)
         self.segments: list[list[rtc.AudioFrame]] = []
         self.interrupted: list[bool] = []
+        self.finished_segments = 0
 
     async def segment_started(self) -> None:
         self.segments.append([])
@@ -126,3 +128,4 @@ class ReplyRecorder(PacedAudioOutput):
 
     async def segment_finished(self, *, interrupted: bool) -> None:
         self.interrupted[-1] = interrupted
+        self.finished_segments += 1

@@ -22,6 +22,7 @@ from ..agent.runtime import API_URL_ENV, brain_for, connect_api
 from ..config import Settings
 from ..domain.references import mask_phone
 from .call import Transport, start_voice_call
+from .line_clock import LineClock
 from .speech import LocalModels, speech_for
 
 log = logging.getLogger("roomiai.voice.worker")
@@ -57,11 +58,18 @@ def transfer_target(number: str) -> str:
 class Keypad:
     """Collects DTMF keys into one entry: '#' sends it, '*' clears it, a pause sends it."""
 
-    def __init__(self, send: Callable[[str], Awaitable[None]], *, pause: float = KEYPAD_PAUSE_SECONDS):
+    def __init__(
+        self,
+        send: Callable[[str], Awaitable[None]],
+        *,
+        pause: float = KEYPAD_PAUSE_SECONDS,
+        clock: LineClock | None = None,
+    ):
         self.send = send
         self.pause = pause
+        self.clock = clock or LineClock()
         self.keys = ""
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Task | None = None
         self._sending: set[asyncio.Task] = set()
 
     def press(self, key: str) -> None:
@@ -76,10 +84,14 @@ class Keypad:
             self._send_now()
         elif key.isdigit():
             self.keys += key
-            self._timer = asyncio.get_running_loop().call_later(self.pause, self._send_now)
+            self._timer = asyncio.ensure_future(self._send_after_pause())
+
+    async def _send_after_pause(self) -> None:
+        await self.clock.sleep(self.pause)
+        self._timer = None
+        self._send_now()
 
     def _send_now(self) -> None:
-        self._timer = None
         keys, self.keys = self.keys, ""
         if keys:
             task = asyncio.ensure_future(self.send(keys))
@@ -124,11 +136,25 @@ async def answer(ctx: JobContext) -> None:
         await ctx.delete_room()
 
     async with connect_api(settings) as (api, today):
-        transport = Transport(audio_input=None, audio_output=None, room=ctx.room, participant=participant.identity,
-                              transfer=transfer, hang_up=hang_up, name="livekit")
-        async with start_voice_call(api, today=today, make_brain=make_brain, speech=speech_for(settings, models),
-                                    transport=transport, settings=settings, caller_id=caller,
-                                    livekit_room=ctx.room.name) as call:
+        transport = Transport(
+            audio_input=None,
+            audio_output=None,
+            room=ctx.room,
+            participant=participant.identity,
+            transfer=transfer,
+            hang_up=hang_up,
+            name="livekit",
+        )
+        async with start_voice_call(
+            api,
+            today=today,
+            make_brain=make_brain,
+            speech=speech_for(settings, models),
+            transport=transport,
+            settings=settings,
+            caller_id=caller,
+            livekit_room=ctx.room.name,
+        ) as call:
             keypad = Keypad(call.keypad_entry)
             ctx.room.on("sip_dtmf_received", lambda dtmf: keypad.press(dtmf.digit))
             try:
@@ -143,8 +169,10 @@ def check_environment(settings: Settings, environ=os.environ) -> None:
     if missing:
         raise WorkerSetupError(f"set {', '.join(missing)} (your LiveKit server or LiveKit Cloud project)")
     if settings.env != "dev" and not environ.get(API_URL_ENV):
-        raise WorkerSetupError(f"ROOMIAI_ENV={settings.env}: set {API_URL_ENV} and ROOMIAI_AGENT_TOKEN so the worker "
-                               "books through the hotel's API")
+        raise WorkerSetupError(
+            f"ROOMIAI_ENV={settings.env}: set {API_URL_ENV} and ROOMIAI_AGENT_TOKEN so the worker "
+            "books through the hotel's API"
+        )
 
 
 def use_roomi_logging(log_level: str, *_: object, **__: object) -> None:

@@ -45,3 +45,5 @@ class Asked(StrEnum):
     SERVICE_WHAT = "service_what"
     ROOM_NUMBER = "room_number"
     SERVICE_NAME = "service_name"
+    # details from a turn the ears were unsure of, read back (see heard.py)
+    HEARD_RIGHT = "heard_right"

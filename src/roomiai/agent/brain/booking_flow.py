@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 from . import cues
+from .answers import statement_and_question
 from .asked import Asked
+from .corrections import after_correction
 from .flow import GO_AHEAD, Action, Flow, Say, ToolResult
 from .names import COMMON_WORDS, LAST_NAME_CUE, PARTICLES, name_with_spelling, spelled_form, title_word
 from .responses import booked, day, join_words, money, party, public_rate, rate_sentence, read_back, room_offer
@@ -17,31 +19,70 @@ ALTERNATIVE_SHIFTS = (1, -1, 2, -2, 7)
 MONTH_OR_RELATIVE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
     r"|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow"
-    r"|tonight|next|this|week|weeks|month|months|weekend|\d{1,2}/\d{1,2})\b")
+    r"|tonight|next|this|week|weeks|month|months|weekend|\d{1,2}/\d{1,2})\b"
+)
+MONTH = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\bmay\b|\d{1,2}/\d{1,2}")
 WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 CHEAPEST = re.compile(r"\b(cheapest|least expensive|lowest price|most affordable|whatever'?s cheapest|budget)\b")
-NO_EMAIL = re.compile(r"\b(no (email|e-mail)|don'?t have (one|an email|email)|skip|not? (need|necessary)|rather not|no thanks)\b")
-NOTHING = re.compile(r"^\s*(no|nope|none|nothing|not really|no thanks|no thank you|that'?s it|that'?s all|we'?re good|i'?m good)\b")
+NO_EMAIL = re.compile(
+    r"\b(no (email|e-mail)|don'?t have (one|an email|email)|skip|not? (need|necessary)|rather not|no thanks)\b"
+)
+NOTHING = re.compile(
+    r"^\s*(no|nope|none|nothing|not really|no thanks|no thank you|that'?s it|that'?s all|we'?re good|i'?m good)\b"
+)
 NAME_PREFIX = re.compile(r"^(it'?s|it is|my name is|name is|this is|i'?m|i am|the name is|under)\s+", re.I)
 WORD_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-]+){0,2}$")
+TITLED = re.compile(r"(?:^|[\s,.:;-])(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+[A-Za-z]", re.I)
+COUNTED = re.compile(r"\b(?:adults?|grown ?-?ups?|kids?|child(?:ren)?|people|guests?|of us|nights?|rooms?)\b")
 CARD_SAID = re.compile(r"\[card (?:ending \d{4}|number|expiry)\]")
 CARD_ENDING = re.compile(r"\[card ending (\d{4})\]")
-NO_CARD = re.compile(r"\b(?:no card|don'?t have (?:a|one|any)|pay (?:at|when)|rather not|prefer not|without a card|cash)\b")
+NO_CARD = re.compile(
+    r"\b(?:no card|don'?t have (?:a|one|any)|pay (?:at|when)|rather not|prefer not|without a card|cash)\b"
+)
 NAMING = (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME, Asked.READ_BACK, Asked.WHAT_CHANGE)
 NAME_CUE = re.compile(r"\b(?:name|spelled|spelt|surname|under)\b")
-CORRECTION_LEAD = re.compile(r"^(?:\W*(?:hmm+|um+|uh+|no|nope|sorry|sure|actually|wait|well|oh|it'?s|it is|the name is|the name'?s)\b)+[\s,.!-]*", re.I)
-SLOTS_OF_A_STAY = {"check_in_date", "check_out_date", "nights", "adults", "children", "rooms", "room_type", "guest_name",
-                   "phone_number", "email", "bed_preference"}
+CORRECTION_LEAD = re.compile(
+    r"^(?:\W*(?:hmm+|um+|uh+|no|nope|sorry|sure|actually|wait|well|oh|it'?s|it is|the name is|the name'?s)\b)+[\s,.!-]*",
+    re.I,
+)
+SLOTS_OF_A_STAY = {
+    "check_in_date",
+    "check_out_date",
+    "nights",
+    "adults",
+    "children",
+    "rooms",
+    "room_type",
+    "guest_name",
+    "phone_number",
+    "email",
+    "bed_preference",
+}
 CONTACT_INVALID = "contact_invalid"
 NOT_CONFIRMED = "not_confirmed"  # a confirm tool's code: the caller's yes did not answer the read-back  # prepare_booking's code for a phone or e-mail that cannot be used
 WHAT_TO_CHANGE = [
-    (re.compile(r"\bdates?\b|\bday\b|check ?-?in|arriv"), Asked.CHECK_IN, "Sure. What date would you like to check in?", S.COLLECT_DATES),
-    (re.compile(r"\bnights?\b|how long|check ?-?out|leav"), Asked.NIGHTS, "Sure. How many nights would you like?", S.COLLECT_DATES),
+    (
+        re.compile(r"\bdates?\b|\bday\b|check ?-?in|arriv"),
+        Asked.CHECK_IN,
+        "Sure. What date would you like to check in?",
+        S.COLLECT_DATES,
+    ),
+    (
+        re.compile(r"\bnights?\b|how long|check ?-?out|leav"),
+        Asked.NIGHTS,
+        "Sure. How many nights would you like?",
+        S.COLLECT_DATES,
+    ),
     (re.compile(r"\bname\b"), Asked.NAME, "Sure. What name should the booking be under?", S.COLLECT_GUEST_INFO),
     (re.compile(r"\bphone|number\b"), Asked.PHONE, "Sure. What phone number should we use?", S.COLLECT_GUEST_INFO),
     (re.compile(r"\be-?mail\b"), Asked.EMAIL, "Sure. What email address should we use?", S.COLLECT_GUEST_INFO),
     (re.compile(r"\broom\b|\bbed\b|\bview\b"), Asked.ROOM_TYPE, "Sure. Which room would you like?", S.ROOM_SELECTION),
-    (re.compile(r"\bguests?\b|\bpeople\b|\badults?\b|\bkids?\b|\bchildren\b"), Asked.GUESTS, "Sure. How many adults and children will be staying?", S.COLLECT_GUESTS),
+    (
+        re.compile(r"\bguests?\b|\bpeople\b|\badults?\b|\bkids?\b|\bchildren\b"),
+        Asked.GUESTS,
+        "Sure. How many adults and children will be staying?",
+        S.COLLECT_GUESTS,
+    ),
 ]
 
 
@@ -53,11 +94,17 @@ class BookingFlow(Flow):
     def _new_booking_slots(self) -> None:
         d = self.d
         d.stay, d.availability, d.availability_key, d.prepared, d.booked = type(d.stay)(), None, None, None, None
-        d.guest = type(d.guest)(first_name=d.guest.first_name, last_name=d.guest.last_name, phone=d.guest.phone, email=d.guest.email)
+        d.guest = type(d.guest)(
+            first_name=d.guest.first_name, last_name=d.guest.last_name, phone=d.guest.phone, email=d.guest.email
+        )
 
     def _apply_stay(self, intent: str, lower: str, text: str) -> bool:
         """Store the entities in the slots of a new booking; True when anything changed."""
         d, e = self.d, self.entities
+        if d.asked == Asked.PHONE and "phone_number" in e and not COUNTED.search(lower):
+            self.entities = e = {
+                k: v for k, v in e.items() if k not in ("adults", "children", "nights", "rooms")
+            }  # the number's digits
         before = (self._stay_facts(), d.guest.__dict__.copy())
         s = d.stay
         new_in, new_out, new_nights = e.get("check_in_date"), e.get("check_out_date"), e.get("nights")
@@ -73,8 +120,10 @@ class BookingFlow(Flow):
                 s.check_out = new_in + dt.timedelta(days=length) if length else None
         if new_nights:
             s.nights, s.check_out = int(new_nights), None
-        if new_out and s.check_in and new_out <= s.check_in and WEEKDAY.search(lower):
-            new_out += dt.timedelta(days=7 * ((s.check_in - new_out).days // 7 + 1))  # "leaving Thursday": the one after arrival
+        if new_out and s.check_in and new_out <= s.check_in and WEEKDAY.search(lower) and not MONTH.search(lower):
+            new_out += dt.timedelta(
+                days=7 * ((s.check_in - new_out).days // 7 + 1)
+            )  # "leaving Thursday": the one after arrival
         if new_out:
             s.check_out, s.nights = new_out, None
             if s.check_in is None and new_nights:
@@ -104,8 +153,11 @@ class BookingFlow(Flow):
         if card and d.asked == Asked.CARD:
             d.card_last_four = card.group(1)
         naming = d.asked in NAMING or NAME_CUE.search(lower)
-        with_spelling = name_with_spelling(text) if naming and "email" not in e else None
-        last_cue = LAST_NAME_CUE.search(text) if naming else None
+        named = statement_and_question(after_correction(text))[
+            0
+        ]  # "Olu Marsh, I mean, Olu Le Blanc", "Pedro Kim. How much is ...?"
+        with_spelling = name_with_spelling(named) if naming and "email" not in e else None
+        last_cue = LAST_NAME_CUE.search(named) if naming else None
         if last_cue:
             said = last_cue.group(1)
             g.last_name = spelled_form(said.lower()) if said.islower() or said.isupper() else said  # "Surname Le Blanc"
@@ -113,12 +165,16 @@ class BookingFlow(Flow):
                 g.first_name = None
         elif with_spelling:
             self._set_name(with_spelling, spelled=True)
+        elif "guest_name" in e and TITLED.search(named) and " " not in str(e["guest_name"]).strip():
+            g.last_name = str(e["guest_name"])  # "Mrs Hopper": a title goes with the last name
+            if g.first_name == g.last_name:
+                g.first_name = None
         elif "guest_name" in e:
             self._set_name(str(e["guest_name"]))
         elif d.asked in (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME) and intent in ("other", "confirm"):
-            self._name_from_text(text)
-        elif d.asked in (Asked.READ_BACK, Asked.WHAT_CHANGE) and not self._has_stay_entities():
-            self._name_from_text(CORRECTION_LEAD.sub("", text), full=True)  # "hmm, no - Kenji de la Cruz."
+            self._name_from_text(named)
+        elif d.asked in (Asked.READ_BACK, Asked.WHAT_CHANGE) and not self._has_stay_entities() and intent != "confirm":
+            self._name_from_text(CORRECTION_LEAD.sub("", named), full=True)  # "hmm, no - Kenji de la Cruz."
         if "phone_number" in e and len(str(e["phone_number"])) >= 7:
             g.phone = str(e["phone_number"])
         if "email" in e:
@@ -144,7 +200,11 @@ class BookingFlow(Flow):
     def _repeats_what_was_said(self) -> bool:
         """The caller repeated a fact unchanged ('no - John Smith', 'it's for two adults'): a confirmation, not a change."""
         g, e = self.d.guest, self.entities
-        said_name = g.last_name and g.last_name.lower() in self._lower and (not g.first_name or g.first_name.lower() in self._lower)
+        said_name = (
+            g.last_name
+            and g.last_name.lower() in self._lower
+            and (not g.first_name or g.first_name.lower() in self._lower)
+        )
         return bool(said_name or (e and set(e) <= SLOTS_OF_A_STAY))
 
     def _stay_facts(self) -> tuple:
@@ -152,7 +212,9 @@ class BookingFlow(Flow):
         s = self.d.stay
         return (*s.search_key(), s.room_type, s.bed, s.view, s.rate_code)
 
-    def _in_month_discussed(self, said: dt.date | None, anchor: dt.date, *, after: dt.date | None = None) -> dt.date | None:
+    def _in_month_discussed(
+        self, said: dt.date | None, anchor: dt.date, *, after: dt.date | None = None
+    ) -> dt.date | None:
         """A bare day ('the 15th') belongs to the month of the stay being discussed, not to today's month."""
         if said is None or (said.year, said.month) == (anchor.year, anchor.month):
             return said
@@ -207,8 +269,11 @@ class BookingFlow(Flow):
         if d.asked == Asked.CARD and not changed:
             if intent == "deny" or NO_CARD.search(self._lower):
                 d.asked = Asked.TRANSFER
-                return self._say("I'm sorry, the hotel needs a card to guarantee a booking made by phone. "
-                                 "Would you like me to transfer you to the front desk?", S.COLLECT_PAYMENT)
+                return self._say(
+                    "I'm sorry, the hotel needs a card to guarantee a booking made by phone. "
+                    "Would you like me to transfer you to the front desk?",
+                    S.COLLECT_PAYMENT,
+                )
             if intent == "confirm" and not CARD_SAID.search(self._lower):
                 return self._ask(Asked.CARD, "Go ahead: the card number, and then its expiry date.", S.COLLECT_PAYMENT)
             return self._unclear()
@@ -238,21 +303,28 @@ class BookingFlow(Flow):
                 return self._booking_next()
             if intent == "deny":
                 d.asked = Asked.ROOM_OR_RATE
-                return self._say("No problem. Would you like a different room type or rate, or other dates?", S.ROOM_SELECTION)
+                return self._say(
+                    "No problem. Would you like a different room type or rate, or other dates?", S.ROOM_SELECTION
+                )
         if d.asked == Asked.ROOM_OR_RATE and not changed and intent == "deny":
             d.stay, d.availability, d.availability_key = type(s)(), None, None
-            return self._done("Alright. If you'd like to book later, just give us a call. Is there anything else I can help you with?")
+            return self._done(
+                "Alright. If you'd like to book later, just give us a call. Is there anything else I can help you with?"
+            )
         if d.asked == Asked.READ_BACK and d.prepared:
             if intent == "confirm" and not changed:
                 return self._call("confirm_booking", {}, S.CONFIRM_BOOKING)
             if not changed and self._repeats_what_was_said():
-                return self._say(f"Yes, that's what I have. {self._confirm_question()}", S.CONFIRM_BOOKING)
+                return self._say(f"Yes, that's what I have. {self._confirm_question(d.prepared)}", S.CONFIRM_BOOKING)
             if not changed:
                 if intent == "deny":
                     d.asked = Asked.WHAT_CHANGE
                     total = money(d.prepared["grand_total"], d.prepared["currency"])
-                    return self._say(f"Of course. What would you like to change? If it's all right as it is, at {total} in total, "
-                                     "just say so and I'll book it.", S.CONFIRM_BOOKING)
+                    return self._say(
+                        f"Of course. What would you like to change? If it's all right as it is, at {total} in total, "
+                        "just say so and I'll book it.",
+                        S.CONFIRM_BOOKING,
+                    )
                 return self._unclear()
         if d.asked == Asked.WHAT_CHANGE and not changed:
             if intent == "confirm" and d.prepared:
@@ -263,22 +335,38 @@ class BookingFlow(Flow):
             for pattern, slot, question, state in WHAT_TO_CHANGE:
                 if pattern.search(self._lower):
                     return self._ask(slot, question, state)
-        if d.asked == Asked.EXTRAS and intent == "confirm" and not self.entities and not cues.OCCASIONS.search(self._lower):
+        if (
+            d.asked == Asked.EXTRAS
+            and intent == "confirm"
+            and not self.entities
+            and not cues.OCCASIONS.search(self._lower)
+        ):
             return self._ask(Asked.EXTRAS_WHAT, "Of course. What would you like us to arrange?", S.COLLECT_GUEST_INFO)
         if intent == "confirm" and not changed and d.asked in GO_AHEAD:
             return self._ask(d.asked, GO_AHEAD[d.asked], d.state)
-        declined = intent == "deny" and d.asked == Asked.ROOM_TYPE and d.offered_rooms and (not changed or (
-            s.room_type not in (None, *d.offered_rooms) and not self._has_stay_entities_other_than_room()))
+        declined = (
+            intent == "deny"
+            and d.asked == Asked.ROOM_TYPE
+            and d.offered_rooms
+            and (
+                not changed
+                or (s.room_type not in (None, *d.offered_rooms) and not self._has_stay_entities_other_than_room())
+            )
+        )
         if declined:
             s.room_type = None  # "no thanks, I only wanted the suite"
-            return self._done("I'm sorry I couldn't offer you the room you wanted for those dates. If you'd like to try other dates, "
-                              "just let me know. Is there anything else I can help you with?")
+            return self._done(
+                "I'm sorry I couldn't offer you the room you wanted for those dates. If you'd like to try other dates, "
+                "just let me know. Is there anything else I can help you with?"
+            )
         if intent == "confirm" and not changed and d.asked == Asked.ROOM_TYPE and d.offered_rooms:
             if len(d.offered_rooms) == 1:
                 s.room_type = d.offered_rooms[0]
                 return self._booking_next()
             names = [self.room_types.get(code, {}).get("name", code) for code in d.offered_rooms]
-            return self._ask(Asked.ROOM_TYPE, f"Which would you like: the {join_words(names, 'or the')}?", S.ROOM_SELECTION)
+            return self._ask(
+                Asked.ROOM_TYPE, f"Which would you like: the {join_words(names, 'or the')}?", S.ROOM_SELECTION
+            )
         if not changed and d.asked:
             return self._unclear()
         d.misunderstood = 0
@@ -288,68 +376,126 @@ class BookingFlow(Flow):
         d, s, g = self.d, self.d.stay, self.d.guest
         if s.check_in is None:
             return self._ask(Asked.CHECK_IN, "What date would you like to check in?", S.COLLECT_DATES)
-        if s.resolved_check_out() is None:
-            return self._ask(Asked.NIGHTS, f"Checking in {day(s.check_in)}. How many nights will you be staying?", S.COLLECT_DATES)
+        if s.check_out and s.check_out <= s.check_in:  # "from the 14th, checking out the 13th": ask for the length
+            return self._ask(
+                Asked.NIGHTS,
+                f"Checking in {day(s.check_in)}, so the check-out must be a later day. "
+                "How many nights will you be staying?",
+                S.COLLECT_DATES,
+            )
+        check_out = s.resolved_check_out()
+        if check_out is None:
+            return self._ask(
+                Asked.NIGHTS, f"Checking in {day(s.check_in)}. How many nights will you be staying?", S.COLLECT_DATES
+            )
         if self._just_passed(s.check_in) and d.year_checked != s.check_in:
             d.year_checked = s.check_in
-            return self._ask(Asked.YEAR_CHECK, f"{day(s.check_in.replace(year=s.check_in.year - 1), weekday=False)} has already passed "
-                             f"this year. Did you mean {day(s.check_in, weekday=False)}, or another date?", S.COLLECT_DATES)
+            return self._ask(
+                Asked.YEAR_CHECK,
+                f"{day(s.check_in.replace(year=s.check_in.year - 1), weekday=False)} has already passed "
+                f"this year. Did you mean {day(s.check_in, weekday=False)}, or another date?",
+                S.COLLECT_DATES,
+            )
         if s.check_in < self.today():
             s.check_in = None
-            return self._ask(Asked.CHECK_IN, f"That date has already passed; today is {day(self.today())}. What date would you like to check in?", S.COLLECT_DATES)
+            return self._ask(
+                Asked.CHECK_IN,
+                f"That date has already passed; today is {day(self.today())}. What date would you like to check in?",
+                S.COLLECT_DATES,
+            )
         if s.adults is None:
-            return self._ask(Asked.GUESTS, "How many adults will be staying, and will any children be with you?", S.COLLECT_GUESTS)
+            return self._ask(
+                Asked.GUESTS, "How many adults will be staying, and will any children be with you?", S.COLLECT_GUESTS
+            )
         if d.availability is None or d.availability_key != s.search_key():
             d.prepared = None
-            return self._call("check_availability", self._availability_args(s.check_in, s.resolved_check_out()), S.CHECK_AVAILABILITY)
+            return self._call(
+                "check_availability", self._availability_args(s.check_in, check_out), S.CHECK_AVAILABILITY
+            )
         options = d.availability["options"]
         if not options:
-            return self._search_alternatives()
+            return self._search_alternatives(d.availability, s.check_in)
         if s.room_type is None and CHEAPEST.search(self._lower):
             s.room_type = min(options, key=lambda o: public_rate(o)["grand_total"])["room_type_code"]
         if s.room_type is None:
-            return self._offer_rooms(options)
+            return self._offer_rooms(options, s.check_in, check_out, s.adults)
         option = next((o for o in options if o["room_type_code"] == s.room_type), None)
         if option is None:
-            return self._room_unavailable(options)
+            return self._room_unavailable(options, d.availability)
         if s.bed and s.bed not in option["beds"]:
             wanted, s.bed = s.bed, None
-            return self._ask(Asked.BED, f"I'm sorry, a {wanted.lower()} bed isn't available in the {option['room_type']} for those dates. "
-                             f"It comes with {join_words([b.lower() for b in option['beds']], 'or')} beds. Which would you prefer?", S.ROOM_SELECTION)
+            return self._ask(
+                Asked.BED,
+                f"I'm sorry, a {wanted.lower()} bed isn't available in the {option['room_type']} for those dates. "
+                f"It comes with {join_words([b.lower() for b in option['beds']], 'or')} beds. Which would you prefer?",
+                S.ROOM_SELECTION,
+            )
         if s.view and s.view not in option["views"]:
             wanted, s.view = s.view, None
-            return self._ask(Asked.VIEW, f"I'm sorry, a {wanted} view isn't available in the {option['room_type']} for those dates; "
-                             f"I can offer a {join_words(option['views'], 'or')} view. Which would you like?", S.ROOM_SELECTION)
+            return self._ask(
+                Asked.VIEW,
+                f"I'm sorry, a {wanted} view isn't available in the {option['room_type']} for those dates; "
+                f"I can offer a {join_words(option['views'], 'or')} view. Which would you like?",
+                S.ROOM_SELECTION,
+            )
         rate = self._rate(option)
         if rate is None:
             names = join_words([r["name"] for r in option["rates"]], "or")
-            wanted, s.rate_code = s.rate_code, None
-            return self._ask(Asked.RATE, f"I'm sorry, that rate isn't available for this stay. I can offer the {names}. Which would you like?", S.RATE_SELECTION)
+            s.rate_code = None
+            return self._ask(
+                Asked.RATE,
+                f"I'm sorry, that rate isn't available for this stay. I can offer the {names}. Which would you like?",
+                S.RATE_SELECTION,
+            )
         if not self._rate_accepted(rate):
             d.offered_rate = rate["rate_code"]
-            return self._ask(Asked.BOOK_IT, rate_sentence(option, rate, d.availability[Asked.NIGHTS]) + " Would you like to book it?", S.RATE_SELECTION)
+            return self._ask(
+                Asked.BOOK_IT,
+                rate_sentence(option, rate, d.availability[Asked.NIGHTS]) + " Would you like to book it?",
+                S.RATE_SELECTION,
+            )
         s.rate_code = rate["rate_code"]
         if not (g.first_name and g.last_name):
             if g.last_name and not g.first_name:
-                return self._ask(Asked.FIRST_NAME, f"Thank you. I have {g.last_name} as your last name. And your first name?",
-                                 S.COLLECT_GUEST_INFO)
+                return self._ask(
+                    Asked.FIRST_NAME,
+                    f"Thank you. I have {g.last_name} as your last name. And your first name?",
+                    S.COLLECT_GUEST_INFO,
+                )
             if g.first_name and not g.last_name:
-                return self._ask(Asked.LAST_NAME, f"Thank you, {g.first_name}. And your last name?", S.COLLECT_GUEST_INFO)
+                return self._ask(
+                    Asked.LAST_NAME, f"Thank you, {g.first_name}. And your last name?", S.COLLECT_GUEST_INFO
+                )
             return self._ask(Asked.NAME, "Wonderful. May I have your first and last name?", S.COLLECT_GUEST_INFO)
         if not g.phone:
-            return self._ask(Asked.PHONE, f"Thank you, {g.first_name}. What's the best phone number to reach you?", S.COLLECT_GUEST_INFO)
+            return self._ask(
+                Asked.PHONE,
+                f"Thank you, {g.first_name}. What's the best phone number to reach you?",
+                S.COLLECT_GUEST_INFO,
+            )
         if not g.email and not g.no_email:
-            return self._ask(Asked.EMAIL, "And an email address for the confirmation? You can say no if you'd rather not.", S.COLLECT_GUEST_INFO)
+            return self._ask(
+                Asked.EMAIL,
+                "And an email address for the confirmation? You can say no if you'd rather not.",
+                S.COLLECT_GUEST_INFO,
+            )
         if not g.asked_extras:
-            return self._ask(Asked.EXTRAS, "Do you have any special requests, or is it a special occasion?", S.COLLECT_GUEST_INFO)
+            return self._ask(
+                Asked.EXTRAS, "Do you have any special requests, or is it a special occasion?", S.COLLECT_GUEST_INFO
+            )
         if self._guarantee_required() and not d.card_last_four:
             deposit = (self.hotel.get("policies") or {}).get("deposit") or ""
-            return self._ask(Asked.CARD, f"The hotel guarantees bookings made by phone with a card. {deposit} "
-                             "Please read me the card number, and then its expiry date.".replace("  ", " "), S.COLLECT_PAYMENT)
-        if d.prepared is None or self._prepared_stale():
-            d.prepared_args = self._prepare_args()
-            return self._call("prepare_booking", d.prepared_args, S.CONFIRM_BOOKING)
-        return self._read_back()
+            return self._ask(
+                Asked.CARD,
+                f"The hotel guarantees bookings made by phone with a card. {deposit} "
+                "Please read me the card number, and then its expiry date.".replace("  ", " "),
+                S.COLLECT_PAYMENT,
+            )
+        args = self._prepare_args(s.check_in, check_out)
+        if d.prepared is None or d.prepared_args != args:
+            d.prepared_args = args
+            return self._call("prepare_booking", args, S.CONFIRM_BOOKING)
+        return self._read_back(d.prepared)
 
     def _just_passed(self, check_in: dt.date) -> bool:
         """A day that was a few weeks ago, which date resolution moved to next year."""
@@ -372,77 +518,114 @@ class BookingFlow(Flow):
 
     def _availability_args(self, check_in: dt.date, check_out: dt.date) -> dict[str, Any]:
         s = self.d.stay
-        return {"check_in": check_in.isoformat(), "check_out": check_out.isoformat(), "adults": s.adults,
-                "children": s.children or 0, "rooms": s.rooms}
+        return {
+            "check_in": check_in.isoformat(),
+            "check_out": check_out.isoformat(),
+            "adults": s.adults,
+            "children": s.children or 0,
+            "rooms": s.rooms,
+        }
 
-    def _prepare_args(self) -> dict[str, Any]:
+    def _prepare_args(self, check_in: dt.date, check_out: dt.date) -> dict[str, Any]:
         s, g = self.d.stay, self.d.guest
         args = {
-            "check_in": s.check_in.isoformat(), "check_out": s.resolved_check_out().isoformat(), "room_type": s.room_type,
-            "rate_code": s.rate_code, "adults": s.adults, "children": s.children or 0, "rooms": s.rooms,
-            "first_name": g.first_name, "last_name": g.last_name, "phone": g.phone, "email": g.email,
-            "bed": s.bed, "view": s.view, "special_requests": list(g.special_requests), "special_occasion": g.occasion,
+            "check_in": check_in.isoformat(),
+            "check_out": check_out.isoformat(),
+            "room_type": s.room_type,
+            "rate_code": s.rate_code,
+            "adults": s.adults,
+            "children": s.children or 0,
+            "rooms": s.rooms,
+            "first_name": g.first_name,
+            "last_name": g.last_name,
+            "phone": g.phone,
+            "email": g.email,
+            "bed": s.bed,
+            "view": s.view,
+            "special_requests": list(g.special_requests),
+            "special_occasion": g.occasion,
         }
         return args
 
-    def _prepared_stale(self) -> bool:
-        return self.d.prepared_args != self._prepare_args()
-
-    def _offer_rooms(self, options: list[dict[str, Any]]) -> Action:
-        s = self.d.stay
-        stay = f"For {day(s.check_in)} to {day(s.resolved_check_out())}, {party(s.adults, s.children or 0)}"
+    def _offer_rooms(self, options: list[dict[str, Any]], check_in: dt.date, check_out: dt.date, adults: int) -> Action:
+        stay = f"For {day(check_in)} to {day(check_out)}, {party(adults, self.d.stay.children or 0)}"
         offers = join_words([room_offer(o) for o in options[:4]])
         self.d.offered_rooms = [o["room_type_code"] for o in options[:4]]
         return self._ask(Asked.ROOM_TYPE, f"{stay}, I have {offers}. Which would you like?", S.ROOM_SELECTION)
 
-    def _room_unavailable(self, options: list[dict[str, Any]]) -> Action:
+    def _room_unavailable(self, options: list[dict[str, Any]], availability: dict[str, Any]) -> Action:
         s = self.d.stay
-        name = self.room_types.get(s.room_type, {}).get("name", "room")
-        reason = next((u["reason"] for u in self.d.availability.get("unavailable", []) if u["room_type_code"] == s.room_type), "")
-        why = "it's sold out for those dates" if reason.startswith("Sold out") else (reason.rstrip(".").lower() or "it isn't available")
+        name = self.room_types.get(s.room_type or "", {}).get("name", "room")
+        reason = next(
+            (u["reason"] for u in availability.get("unavailable", []) if u["room_type_code"] == s.room_type), ""
+        )
+        why = (
+            "it's sold out for those dates"
+            if reason.startswith("Sold out")
+            else (reason.rstrip(".").lower() or "it isn't available")
+        )
         if reason and not reason.startswith("Sold out"):
             why = reason.rstrip(".")
             why = why[0].lower() + why[1:]
         s.room_type = None
         offers = join_words([room_offer(o) for o in options[:3]], "or")
         self.d.offered_rooms = [o["room_type_code"] for o in options[:3]]
-        return self._ask(Asked.ROOM_TYPE, f"I'm sorry, I can't offer the {name}: {why}. I do have {offers}. Would one of those work?", S.ROOM_SELECTION)
+        return self._ask(
+            Asked.ROOM_TYPE,
+            f"I'm sorry, I can't offer the {name}: {why}. I do have {offers}. Would one of those work?",
+            S.ROOM_SELECTION,
+        )
 
-    def _search_alternatives(self) -> Action:
-        d, s = self.d, self.d.stay
-        unavailable = d.availability.get("unavailable", [])
-        too_big = unavailable and all("sleeps at most" in u["reason"] or "at most" in u["reason"] and "adults" in u["reason"] for u in unavailable)
+    def _search_alternatives(self, availability: dict[str, Any], check_in: dt.date) -> Action:
+        unavailable = availability.get("unavailable", [])
+        too_big = unavailable and all(
+            "sleeps at most" in u["reason"] or "at most" in u["reason"] and "adults" in u["reason"] for u in unavailable
+        )
         if too_big:
             largest = max((rt.get("max_occupancy", 0) for rt in self.room_types.values()), default=0)
-            return self._ask(Asked.GUESTS, f"Our largest rooms sleep {largest} guests. Would you like to book more than one room? Just tell me how many rooms.", S.COLLECT_GUESTS)
-        self.shifts = [shift for shift in ALTERNATIVE_SHIFTS if s.check_in + dt.timedelta(days=shift) >= self.today()]
-        d.alternatives = []
+            return self._ask(
+                Asked.GUESTS,
+                f"Our largest rooms sleep {largest} guests. Would you like to book more than one room? Just tell me how many rooms.",
+                S.COLLECT_GUESTS,
+            )
+        self.shifts = [shift for shift in ALTERNATIVE_SHIFTS if check_in + dt.timedelta(days=shift) >= self.today()]
+        self.d.alternatives = []
         return self._next_alternative()
 
     def _next_alternative(self) -> Action:
         s = self.d.stay
-        length = (s.resolved_check_out() - s.check_in).days
-        if not self.shifts:
+        check_in, check_out = s.check_in, s.resolved_check_out()
+        if not self.shifts or check_in is None or check_out is None:
             self.d.asked = Asked.CHECK_IN
             s.check_in = s.check_out = s.nights = None
-            return self._say("I'm sorry, we're fully booked on and around those dates. Would you like to try other dates?", S.COLLECT_DATES)
+            return self._say(
+                "I'm sorry, we're fully booked on and around those dates. Would you like to try other dates?",
+                S.COLLECT_DATES,
+            )
         shift = self.shifts.pop(0)
-        start = s.check_in + dt.timedelta(days=shift)
+        start = check_in + dt.timedelta(days=shift)
         self.d.pending_after_tool = "alternative"
-        return self._call("check_availability", self._availability_args(start, start + dt.timedelta(days=length)), S.CHECK_AVAILABILITY)
+        return self._call(
+            "check_availability",
+            self._availability_args(start, start + (check_out - check_in)),
+            S.CHECK_AVAILABILITY,
+        )
 
     def _alternative_result(self, output: dict[str, Any] | None) -> Action:
         d, s = self.d, self.d.stay
         options = (output or {}).get("options", [])
         if s.room_type:
             options = [o for o in options if o["room_type_code"] == s.room_type] or []
-        if not options:
+        if not output or not options:
             return self._next_alternative()
         d.alternative_offer = output
         offers = join_words([room_offer(o) for o in options[:2]], "and")
         d.asked = Asked.ALTERNATIVE
-        return self._say(f"I'm sorry, we're fully booked for those dates. I do have availability from {day(output['check_in'])} "
-                         f"to {day(output['check_out'])}, with {offers}. Would those dates work?", S.CHECK_AVAILABILITY)
+        return self._say(
+            f"I'm sorry, we're fully booked for those dates. I do have availability from {day(output['check_in'])} "
+            f"to {day(output['check_out'])}, with {offers}. Would those dates work?",
+            S.CHECK_AVAILABILITY,
+        )
 
     def _prepare_failed(self, r: ToolResult) -> Action:
         d = self.d
@@ -467,19 +650,21 @@ class BookingFlow(Flow):
     def _on_prepare_booking(self, r: ToolResult) -> Action:
         if r.failed:
             return self._prepare_failed(r)
-        self.d.prepared = r.output
-        return self._read_back()
+        self.d.prepared = r.data
+        return self._read_back(r.data)
 
     def _on_confirm_booking(self, r: ToolResult) -> Action:
         d = self.d
         if r.failed and r.code == NOT_CONFIRMED and d.prepared:
-            return self._read_back()  # the yes did not answer a read-back with the total: read it back again
+            return self._read_back(d.prepared)  # the yes did not answer a read-back with the total: read it back again
         if r.failed:
             d.prepared = None
             d.availability = None
-            return self._say(f"I'm sorry, I couldn't complete the booking: {r.error} Let me check again.", S.CHECK_AVAILABILITY)
-        d.booked = r.output
-        return self._done(booked(r.output))
+            return self._say(
+                f"I'm sorry, I couldn't complete the booking: {r.error} Let me check again.", S.CHECK_AVAILABILITY
+            )
+        d.booked = r.data
+        return self._done(booked(r.data))
 
     def _guarantee_required(self) -> bool:
         """The hotel's policy: a card guarantees a booking before it is confirmed; without a policy none is asked for."""
@@ -489,11 +674,14 @@ class BookingFlow(Flow):
         """The secure card step saved a card in this call; the brain learns only its last four digits."""
         self.d.card_last_four = last_four
 
-    def _read_back(self) -> Say:
-        text = read_back(self.d.prepared)
+    def _read_back(self, prepared: dict[str, Any]) -> Say:
+        text = read_back(prepared)
         if self.d.card_last_four:
-            text = text.replace(" Shall I confirm the booking?", f" It's guaranteed with the card ending in {' '.join(self.d.card_last_four)}. "
-                                "Shall I confirm the booking?")
+            text = text.replace(
+                " Shall I confirm the booking?",
+                f" It's guaranteed with the card ending in {' '.join(self.d.card_last_four)}. "
+                "Shall I confirm the booking?",
+            )
         reply = self._ask(Asked.READ_BACK, text, S.CONFIRM_BOOKING)
         self.d.last_question = "Shall I confirm the booking?"
         return reply

@@ -27,7 +27,9 @@ class CancellationFlow(Flow):
 
     def _cancel_next(self, booking: dict[str, Any]) -> Action:
         if self.d.quote is None:
-            return self._call("quote_cancellation", {"confirmation_number": booking["confirmation_number"]}, S.CANCELLATION)
+            return self._call(
+                "quote_cancellation", {"confirmation_number": booking["confirmation_number"]}, S.CANCELLATION
+            )
         return self._unclear()
 
     def _cancel_sentence(self, quote: dict[str, Any]) -> str:
@@ -44,16 +46,23 @@ class CancellationFlow(Flow):
         d = self.d
         if r.failed:
             return self._done(f"I'm sorry, {r.sorry()} Is there anything else I can help you with?")
-        d.quote, d.asked = r.output, Asked.CANCEL_CONFIRM
-        return self._say(self._cancel_sentence(r.output), S.CANCELLATION)
+        d.quote, d.asked = r.data, Asked.CANCEL_CONFIRM
+        return self._say(self._cancel_sentence(r.data), S.CANCELLATION)
 
     def _on_confirm_cancellation(self, r: ToolResult) -> Action:
-        d, output = self.d, r.output
+        d, output = self.d, r.data
         if r.failed:
             d.asked = Asked.ANYTHING_ELSE
-            return self._say(f"I'm sorry, the cancellation didn't go through: {r.error} Is there anything else I can help you with?", S.CLOSING)
+            return self._say(
+                f"I'm sorry, the cancellation didn't go through: {r.error} Is there anything else I can help you with?",
+                S.CLOSING,
+            )
         d.quote = None
         ref = output["cancellation_reference"]
-        refund = f" A refund of {money(output['refund'], output['currency'])} is on its way." if output.get("refund") else ""
-        return self._done(f"Your booking is cancelled. Your cancellation reference is {ref}, that's {spell_reference(ref)}.{refund} "
-                          "Is there anything else I can help you with?")
+        refund = (
+            f" A refund of {money(output['refund'], output['currency'])} is on its way." if output.get("refund") else ""
+        )
+        return self._done(
+            f"Your booking is cancelled. Your cancellation reference is {ref}, that's {spell_reference(ref)}.{refund} "
+            "Is there anything else I can help you with?"
+        )

@@ -13,7 +13,8 @@ from .state import ConversationState as S
 
 RELATIVE_NIGHTS = re.compile(
     r"\b(?:add(?:ing)?|extra|another|more|extend\w*|longer|additional|(?P<fewer>less|fewer|shorter|shorten|cut|remove))\b"
-    r"(?=.*\bnights?\b)|\bnights?\b.*\b(?:more|extra|longer|(?P<fewer2>less|fewer|shorter))\b")
+    r"(?=.*\bnights?\b)|\bnights?\b.*\b(?:more|extra|longer|(?P<fewer2>less|fewer|shorter))\b"
+)
 
 
 class ChangeFlow(Flow):
@@ -28,8 +29,13 @@ class ChangeFlow(Flow):
             extra = int(e.get("nights") or 1)
             fewer = relative.group("fewer") or relative.group("fewer2")
             c["extra_nights"], changed = -extra if fewer else extra, True
-        for key, name in (("check_in_date", "check_in"), ("check_out_date", "check_out"), ("nights", "nights"),
-                          ("adults", "adults"), ("children", "children")):
+        for key, name in (
+            ("check_in_date", "check_in"),
+            ("check_out_date", "check_out"),
+            ("nights", "nights"),
+            ("adults", "adults"),
+            ("children", "children"),
+        ):
             if key in e and not (relative and key == "nights"):
                 c[name], changed = e[key], True
         if "room_type" in e and self.room_words.get(str(e["room_type"]).lower()):
@@ -43,7 +49,9 @@ class ChangeFlow(Flow):
             return self._call("confirm_change", {}, S.MODIFICATION)
         if intent == "deny":
             d.quote, d.change, d.asked = None, {}, Asked.CHANGE_WHAT
-            return self._say("No problem, I haven't changed anything. What would you like to change instead?", S.MODIFICATION)
+            return self._say(
+                "No problem, I haven't changed anything. What would you like to change instead?", S.MODIFICATION
+            )
         return None
 
     def _change_next(self, booking: dict[str, Any], changed: bool) -> Action:
@@ -51,7 +59,9 @@ class ChangeFlow(Flow):
         if not d.change:
             if d.asked == Asked.CHANGE_WHAT and not changed:
                 return self._unclear()
-            return self._ask(Asked.CHANGE_WHAT, booking_summary(booking) + " What would you like to change?", S.MODIFICATION)
+            return self._ask(
+                Asked.CHANGE_WHAT, booking_summary(booking) + " What would you like to change?", S.MODIFICATION
+            )
         return self._call("quote_change", self._change_args(booking), S.MODIFICATION)
 
     def _change_args(self, booking: dict[str, Any]) -> dict[str, Any]:
@@ -81,8 +91,10 @@ class ChangeFlow(Flow):
             delta = f"that's {money(-diff, quote['currency'])} less than before"
         else:
             delta = "the same as before"
-        return (f"I can change it to a {quote['room_type']} from {day(quote['check_in'])} to {day(quote['check_out'])}, "
-                f"{nights(quote['nights'])}. The new total is {money(quote['new_total'], quote['currency'])}, {delta}. Shall I make that change?")
+        return (
+            f"I can change it to a {quote['room_type']} from {day(quote['check_in'])} to {day(quote['check_out'])}, "
+            f"{nights(quote['nights'])}. The new total is {money(quote['new_total'], quote['currency'])}, {delta}. Shall I make that change?"
+        )
 
     # -- tool results ---------------------------------------------------------------------------
 
@@ -90,16 +102,22 @@ class ChangeFlow(Flow):
         d = self.d
         if r.failed:
             d.change, d.asked = {}, Asked.CHANGE_WHAT
-            return self._say(f"I'm sorry, I can't make that change: {r.error} Is there another change I can look at?", S.MODIFICATION)
-        d.quote, d.asked = r.output, Asked.CHANGE_CONFIRM
-        return self._say(self._change_sentence(r.output), S.MODIFICATION)
+            return self._say(
+                f"I'm sorry, I can't make that change: {r.error} Is there another change I can look at?", S.MODIFICATION
+            )
+        d.quote, d.asked = r.data, Asked.CHANGE_CONFIRM
+        return self._say(self._change_sentence(r.data), S.MODIFICATION)
 
     def _on_confirm_change(self, r: ToolResult) -> Action:
-        d, output = self.d, r.output
+        d, output = self.d, r.data
         if r.failed:
             d.quote, d.change, d.asked = None, {}, Asked.CHANGE_WHAT
-            return self._say(f"I'm sorry, the change didn't go through: {r.error} Would you like to try something else?", S.MODIFICATION)
+            return self._say(
+                f"I'm sorry, the change didn't go through: {r.error} Would you like to try something else?",
+                S.MODIFICATION,
+            )
         d.quote, d.change = None, {}
         return self._done(
             f"Done. Your booking {output['confirmation_number']} is now from {day(output['check_in'])} to {day(output['check_out'])} "
-            f"in a {output['room_type']}, {money(output['new_total'], output['currency'])} in total. Is there anything else I can help you with?")
+            f"in a {output['room_type']}, {money(output['new_total'], output['currency'])} in total. Is there anything else I can help you with?"
+        )

@@ -6,8 +6,13 @@ import re
 
 TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("check_out", re.compile(r"\b(check ?-?out|checkout|late check|leave the room|vacate)\b")),
-    ("check_in", re.compile(r"\b(check ?-?in|checkin|early check|arrive early|what time can (i|we) (get|arrive)|how early"
-                            r"|get into the room|room (be )?ready)\b")),
+    (
+        "check_in",
+        re.compile(
+            r"\b(check ?-?in|checkin|early check|arrive early|what time can (i|we) (get|arrive)|how early"
+            r"|get into the room|room (be )?ready)\b"
+        ),
+    ),
     ("parking", re.compile(r"\b(park(ing)?|valet|garage|my car)\b")),
     ("breakfast", re.compile(r"\b(breakfast|brunch)\b")),
     ("pets", re.compile(r"\b(pets?|dogs?|cats?|puppy|animals?)\b")),
@@ -16,39 +21,66 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("fitness", re.compile(r"\b(gym|fitness|workout|exercise)\b")),
     ("restaurant", re.compile(r"\b(restaurant|dinner|lunch|bar|room service|food|eat)\b")),
     ("airport", re.compile(r"\b(airport|shuttle|taxi|cab)\b")),
-    ("location", re.compile(r"\b(where are you|located|location|address|directions|how do i get|far from|near|post ?code|zip ?code|postal code)\b")),
+    (
+        "location",
+        re.compile(
+            r"\b(where are you|located|location|address|directions|how do i get|far from|near|post ?code|zip ?code|postal code)\b"
+        ),
+    ),
     ("accessibility", re.compile(r"\b(accessib\w*|wheelchair|disab\w*|roll-?in)\b")),
-    ("children", re.compile(r"\b(kids? stay|children stay|crib|cot|child policy|children policy)\b")),
+    (
+        "children",
+        re.compile(
+            r"\b(kids? stay|children stay|cribs?|cots?|child policy|children policy|babies|infants?|(?:family|kid|child)[- ]friendly"
+            r"|(?:children|kids|babies) (?:are )?(?:allowed|welcome|ok|okay|free)|allow (?:children|kids)"
+            r"|(?:bring|take) (?:my |our |the )?(?:kids|children|baby))\b"
+        ),
+    ),
+    (
+        "amenities",
+        re.compile(
+            r"\b(amenities|in[- ]room|kettle|coffee (?:maker|machine)|espresso|mini ?bar|(?:a|the|in room|in-room) safe(?! (?:area|neighbou?rhood|place|city|to))|bathrobes?|balcony|balconies"
+            r"|bath ?tubs?|soaking tub|fridge|microwave|tv|television)\b"
+        ),
+    ),
     ("smoking", re.compile(r"\b(smok\w*|cigarettes?|vape)\b")),
-    ("cancellation", re.compile(r"\b(cancell?ation (policy|fee|charge|penalty)|cancel policy|refund policy|can i cancel|free cancell?ation"
-                                r"|charged? (?:\w+ ){0,3}(?:for|if i|when i) cancel\w*|penalty for cancel\w*|cost (?:\w+ )?to cancel|if i cancel)\b")),
-    ("phone", re.compile(r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back|(your|their|the front desk'?s?) (phone )?number)\b")),
+    (
+        "cancellation",
+        re.compile(
+            r"\b(cancell?ation (policy|fee|charge|penalty)|cancel policy|refund policy|can i cancel|free cancell?ation"
+            r"|charged? (?:\w+ ){0,3}(?:for|if i|when i) cancel\w*|penalty for cancel\w*|cost (?:\w+ )?to cancel|if i cancel)\b"
+        ),
+    ),
+    (
+        "phone",
+        re.compile(
+            r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back|(your|their|the front desk'?s?) (phone )?number)\b"
+        ),
+    ),
 ]
 
-VIEWS = [("ocean", re.compile(r"\b(ocean|sea|beach)[- ]?(view|front|facing|side)?\b")),
-         ("city", re.compile(r"\bcity[- ]?(view|side|facing)\b")),
-         ("pool", re.compile(r"\bpool[- ]?(view|side|facing)\b")),
-         ("garden", re.compile(r"\bgarden[- ]?(view|side|facing)?\b"))]
+VIEWS = [
+    ("ocean", re.compile(r"\b(ocean|sea|beach)[- ]?(view|front|facing|side)?\b")),
+    ("city", re.compile(r"\bcity[- ]?(view|side|facing)\b")),
+    ("pool", re.compile(r"\bpool[- ]?(view|side|facing)\b")),
+    ("garden", re.compile(r"\bgarden[- ]?(view|side|facing)?\b")),
+]
 
-RATES = [("PKG_BB", re.compile(r"\b(bed and breakfast|b ?& ?b|with breakfast|breakfast (included|rate|package)|include breakfast)\b")),
-         ("AAA", re.compile(r"\b(aaa|triple a|caa|auto club)\b")),
-         ("CORP", re.compile(r"\b(corporate|business rate|company rate)\b")),
-         ("BAR", re.compile(r"\b(best (available )?rate|flexible rate|regular rate|standard rate|cheapest|lowest)\b"))]
+RATES = [
+    (
+        "PKG_BB",
+        re.compile(
+            r"\b(bed and breakfast|b ?& ?b|with breakfast|breakfast (included|rate|package)|include breakfast)\b"
+        ),
+    ),
+    ("AAA", re.compile(r"\b(aaa|triple a|caa|auto club)\b")),
+    ("CORP", re.compile(r"\b(corporate|business rate|company rate)\b")),
+    ("BAR", re.compile(r"\b(best (available )?rate|flexible rate|regular rate|standard rate|cheapest|lowest)\b")),
+]
 
 OCCASIONS = re.compile(r"\b(anniversary|birthday|honeymoon|wedding|engagement|graduation|babymoon|proposal)\b")
-SERVICE_TYPES = [
-    ("maintenance", re.compile(r"\b(broken|not working|doesn'?t work|isn'?t working|leak\w*|repair|fix|ac|air ?con\w*|heating|heater|toilet|shower|light|tv|television|clogged|no hot water|noise|noisy)\b")),
-    ("room_service", re.compile(r"\b(room service|order (some )?food|menu|hungry|sandwich|burger|coffee|drinks?|meal)\b")),
-    ("housekeeping", re.compile(r"\b(housekeeping|clean(ing|ed)?|towels?|sheets|pillows?|blankets?|toilet paper|toiletries|shampoo|soap|make up the room|turn ?down)\b")),
-    ("concierge", re.compile(r"\b(concierge|reservation at|tickets?|taxi|tour|recommend)\b")),
-    ("amenity", re.compile(r"\b(crib|cot|iron|hair ?dryer|adapter|charger|extra bed|rollaway)\b")),
-]
-ITEMS = re.compile(
-    r"\b(towels?|pillows?|blankets?|sheets|toilet paper|toiletries|shampoo|soap|crib|cot|iron|hair ?dryer|adapter"
-    r"|charger|extra bed|rollaway|bathrobes?|slippers|water)\b")
 ROOM_NUMBER = re.compile(r"\broom (?:number )?(\d{3,4})\b|\b(?:in|from) (\d{3,4})\b")
 SPOKEN_ROOM = re.compile(r"\b(?:room(?: number)?|in|from|to)\s+((?:\d{1,4}|oh|o)(?:[\s-]+(?:\d{1,2}|oh|o)){0,3})\b")
-URGENT = re.compile(r"\b(urgent|emergency|right away|asap|immediately|flood\w*|no power|smoke|fire)\b")
 
 
 def topic_of(text: str) -> str | None:

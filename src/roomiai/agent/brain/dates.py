@@ -18,15 +18,48 @@ import re
 from dataclasses import dataclass
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thurs": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tues": 1,
+    "tue": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thurs": 3,
+    "thu": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
 }
 
 _MONTH = (
@@ -43,51 +76,78 @@ _NOT_UNIT = (
 )
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("offset_from", re.compile(
-        r"\b(?P<n>\d{1,2}|a|an|one|a couple of) (?P<unit>days?|weeks?) (?:from|after|on) "
-        r"(?P<anchor>now|today|tonight|tomorrow|" + _WEEKDAY[7:-1] + r")\b")),
-    ("week_anchor", re.compile(
-        r"\ba week (?P<anchor>today|tomorrow|tonight|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")),
+    (
+        "offset_from",
+        re.compile(
+            r"\b(?P<n>\d{1,2}|a|an|one|a couple of) (?P<unit>days?|weeks?) (?:from|after|on) "
+            r"(?P<anchor>now|today|tonight|tomorrow|" + _WEEKDAY[7:-1] + r")\b"
+        ),
+    ),
+    (
+        "week_anchor",
+        re.compile(
+            r"\ba week (?P<anchor>today|tomorrow|tonight|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+            r"|\b(?:this time|this day|the same day|same day|(?P<anchor2>today|tomorrow)) next week\b"
+        ),
+    ),
     ("weekend_after_next", re.compile(r"\b(?:the )?week ?end after next\b")),
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("slash", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\d/])")),
-    ("weekday_month_day", re.compile(
-        rf"\b{_WEEKDAY},? (?:the )?{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
-    ("weekday_day_month", re.compile(
-        rf"\b{_WEEKDAY},? (?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
-    ("weekday_day", re.compile(
-        rf"\b{_WEEKDAY},? (?:the )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b")),
-    ("month_day", re.compile(
-        rf"\b{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
-    ("day_month", re.compile(
-        rf"\b(?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
-    ("day_this_month", re.compile(
-        rf"\b(?:the )?{_DAY_ORD} (?:day )?of (?P<which>this|the|next|the next|the following|the coming)"
-        r" month\b")),
+    ("weekday_month_day", re.compile(rf"\b{_WEEKDAY},? (?:the )?{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
+    ("weekday_day_month", re.compile(rf"\b{_WEEKDAY},? (?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
+    ("weekday_day", re.compile(rf"\b{_WEEKDAY},? (?:the )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b")),
+    ("month_day", re.compile(rf"\b{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
+    ("day_month", re.compile(rf"\b(?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
+    (
+        "day_this_month",
+        re.compile(
+            rf"\b(?:the )?{_DAY_ORD} (?:day )?of (?P<which>this|the|next|the next|the following|the coming)"
+            r" month\b"
+        ),
+    ),
     ("day_after_tomorrow", re.compile(r"\b(?:the )?day after tomorrow\b")),
     ("tomorrow", re.compile(r"\b(?:tomorrow|tmrw|tmr|2morrow)\b")),
-    ("today", re.compile(
-        r"\b(?:today|tonight|this (?:evening|afternoon|morning)|later today)\b")),
-    ("weekend", re.compile(r"\b(?P<which>this|next|this coming|coming|the following)"
-                           r" week ?end\b")),
+    ("today", re.compile(r"\b(?:today|tonight|this (?:evening|afternoon|morning)|later today)\b")),
+    (
+        "weekend",
+        re.compile(
+            r"\b(?P<which>this|next|this coming|coming|the following)"
+            r" week ?end\b"
+        ),
+    ),
     ("weekday_after_next", re.compile(rf"\b{_WEEKDAY} after next\b")),
-    ("next_week_weekday", re.compile(
-        rf"\b(?:on )?{_WEEKDAY},? (?:of )?(?P<which>next|this|the following|the coming) week\b")),
-    ("next_weekday", re.compile(
-        rf"\b(?P<which>next|this|this coming|coming|the coming|following|the following) {_WEEKDAY}\b")),
+    (
+        "next_week_weekday",
+        re.compile(rf"\b(?:on )?{_WEEKDAY},? (?:of )?(?P<which>next|this|the following|the coming) week\b"),
+    ),
+    (
+        "next_weekday",
+        re.compile(rf"\b(?P<which>next|this|this coming|coming|the coming|following|the following) {_WEEKDAY}\b"),
+    ),
     ("bare_weekday", re.compile(rf"\b{_WEEKDAY}s?\b")),
-    ("in_n", re.compile(
-        r"\b(?:in|after) (?P<n>\d{1,2}|a|an|one|a couple of) (?P<unit>days?|weeks?|months?)"
-        r"(?: time)?\b(?! (?:stay|trip))")),
-    ("n_from_now", re.compile(
-        r"\b(?P<n>\d{1,2}|a|an|one) (?P<unit>days?|weeks?) from (?:now|today)\b")),
-    ("ordinal_day", re.compile(
-        r"\b(?:(?P<the>the|on) )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b"
-        r"(?! ?(?:floor|time|row|century|birthday|anniversary|place|of us|person|1\b|one\b|option"
-        r"|choice|hotel|suggestion|step|thing|name|room|line|number|digit))")),
-    ("the_number", re.compile(
-        rf"\b(?:on|for|from|until|till|to|by) the (?P<day>[12]\d|3[01]|0?[1-9])\b{_NOT_UNIT}"
-        r"(?![.,]?\d)")),
+    (
+        "in_n",
+        re.compile(
+            r"\b(?:in|after) (?P<n>\d{1,2}|a|an|one|a couple of) (?P<unit>days?|weeks?|months?)"
+            r"(?: time)?\b(?! (?:stay|trip))"
+        ),
+    ),
+    ("n_from_now", re.compile(r"\b(?P<n>\d{1,2}|a|an|one) (?P<unit>days?|weeks?) from (?:now|today)\b")),
+    (
+        "ordinal_day",
+        re.compile(
+            r"\b(?:(?P<the>the|on) )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b"
+            r"(?! ?(?:floor|time|row|century|birthday|anniversary|place|of us|person|1\b|one\b|option|thoughts?|guess|look|opinion"
+            r"|choice|hotel|suggestion|step|thing|name|room|line|number|digit))"
+        ),
+    ),
+    (
+        "the_number",
+        re.compile(
+            rf"\b(?:on|for|from|until|till|to|by) the (?P<day>[12]\d|3[01]|0?[1-9])\b{_NOT_UNIT}"
+            r"(?![.,]?\d)"
+        ),
+    ),
 ]
 _SKIP_WEEKDAY_RE = re.compile(r"\b(?:every|last|past) $")
 _ORDINAL_SUFFIX_RE = re.compile(r"\d(?:st|nd|rd|th)\b")
@@ -95,17 +155,23 @@ _RANGE_AFTER_RE = re.compile(r"\s*(?:to|through|thru|until|till|-)\s+(?:the\s+)?
 _SKIP_DAY_RE = re.compile(r"\b(?:room|suite|number|floor|unit|option|page) $")
 _DAY_PREP_RE = re.compile(
     r"\b(?:for|from|until|till|til|to|by|through|thru|starting|start|and|or|at|in|before|after|is|be|was"
-    r"|arriv\w*|leav\w*|check(?:ing)? (?:in|out)|date|it|make|change|than|instead|not|no|rather)\s*,?\s*$|[,:]\s*$")
+    r"|arriv\w*|leav\w*|check(?:ing)? (?:in|out)|date|it|make|change|than|instead|not|no|rather)\s*,?\s*$|[,:]\s*$"
+)
 _ALONE_RE = re.compile(r"^\W*(?:(?:no|yes|yeah|ok|okay|sorry|actually|um|uh|oh|well|maybe|just|only|i mean|the)\W+)*$")
 _SKIP_TODAY_BEFORE_RE = re.compile(r"\b(?:not|doing|all|done|it|enough|else|everything|that)\s+(?:for\s+)?$")
 _WHEN_BOOKED_RE = re.compile(r"\b(?:earlier|booked|made|reserved|called|spoke|rang)\b[^.?!]{0,40}$")
 _SKIP_TODAY_CLOSING_RE = re.compile(r"\b(?:for|not|all) today\b")
-_BOOKING_WORD_RE = re.compile(r"\b(?:room|rooms|book|booking|reserv\w*|check(?:ing)? (?:in|out)|stay|hotel|night|arriv\w*)\b")
+_BOOKING_WORD_RE = re.compile(
+    r"\b(?:room|rooms|book|booking|reserv\w*|check(?:ing)? (?:in|out)|stay|hotel|night|arriv\w*)\b"
+)
 _RANGE_CONNECTOR_RE = re.compile(
-    r"^,? ?(?:to|till|til|until|through|thru|-|and|up to|up until|till the|through to)\s*(?:the )?$")
+    r"^,? ?(?:to|till|til|until|through|thru|-|and|up to|up until|till the|through to)\s*(?:the )?$"
+)
 _BARE_RANGE_END_RE = re.compile(
     r"^,? ?(?:to|till|til|until|through|thru|-|up to)\s*(?:the )?(?P<day>[12]\d|3[01]|0?[1-9])\b"
-    + _NOT_UNIT + r"(?![.,]?\d)")
+    + _NOT_UNIT
+    + r"(?![.,]?\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -181,6 +247,21 @@ def _count(token: str) -> int:
     return 2 if token == "a couple of" else 1
 
 
+def _resolve_weekday(kind: str, g: dict[str, str], today: dt.date) -> dt.date:
+    """A weekday pattern's date: every one of these patterns captures the weekday."""
+    wd = WEEKDAYS[g["wd"]]
+    if kind == "weekday_after_next":
+        return next_weekday(wd, today) + dt.timedelta(days=7)
+    if kind == "next_week_weekday":
+        if g["which"] == "this":
+            return next_weekday(wd, today, include_today=True)
+        monday_next = today + dt.timedelta(days=7 - today.weekday())
+        return monday_next + dt.timedelta(days=wd)
+    if kind == "next_weekday" and g["which"].startswith("this"):
+        return next_weekday(wd, today, include_today=True)
+    return next_weekday(wd, today)
+
+
 def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | None, bool, dt.date | None]:
     g = m.groupdict()
     if kind == "iso":
@@ -213,7 +294,7 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
         y, mo = _add_months(today, 1)
         return _safe_date(y, mo, day), False, None
     if kind in ("offset_from", "week_anchor"):
-        anchor = g["anchor"].replace("on ", "")
+        anchor = (g["anchor"] or g.get("anchor2") or "today").replace("on ", "")  # "this time next week": a week today
         start = {"now": today, "today": today, "tonight": today, "tomorrow": today + dt.timedelta(days=1)}.get(anchor)
         if start is None:
             start = next_weekday(WEEKDAYS[anchor], today)
@@ -232,20 +313,8 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
         ahead = 1 if g["which"] in ("next", "the following") else 0
         start, end = weekend(today, weeks_ahead=ahead)
         return start, False, end
-    wd = WEEKDAYS.get(g.get("wd") or "", None)
-    if kind == "weekday_after_next":
-        return next_weekday(wd, today) + dt.timedelta(days=7), False, None
-    if kind == "next_week_weekday":
-        if g["which"] == "this":
-            return next_weekday(wd, today, include_today=True), False, None
-        monday_next = today + dt.timedelta(days=7 - today.weekday())
-        return monday_next + dt.timedelta(days=wd), False, None
-    if kind == "next_weekday":
-        if g["which"].startswith("this"):
-            return next_weekday(wd, today, include_today=True), False, None
-        return next_weekday(wd, today), False, None
-    if kind == "bare_weekday":
-        return next_weekday(wd, today), False, None
+    if kind in ("weekday_after_next", "next_week_weekday", "next_weekday", "bare_weekday"):
+        return _resolve_weekday(kind, g, today), False, None
     if kind in ("in_n", "n_from_now"):
         n = _count(g["n"])
         unit = g["unit"]
@@ -269,19 +338,22 @@ def find_dates(text: str, today: dt.date) -> list[DateMention]:
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            before = text[max(0, s - 10):s]
+            before = text[max(0, s - 10) : s]
             if kind == "bare_weekday" and _SKIP_WEEKDAY_RE.search(before):
                 continue
             if kind == "ordinal_day" and not m.group("the"):
                 suffixed = bool(_ORDINAL_SUFFIX_RE.search(text[s:e]))
                 starts_range = bool(_RANGE_AFTER_RE.match(text[e:]))
                 if (_SKIP_DAY_RE.search(before) and not suffixed) or not (
-                        _DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s]) or (suffixed and starts_range)):
+                    _DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s]) or (suffixed and starts_range)
+                ):
                     continue
-            if kind == "today" and _WHEN_BOOKED_RE.search(text[max(0, s - 50):s]):
+            if kind == "today" and _WHEN_BOOKED_RE.search(text[max(0, s - 50) : s]):
                 continue  # "I booked it earlier today": when the booking was made, not a date of the stay
-            if kind == "today" and (_SKIP_TODAY_BEFORE_RE.search(before) or (
-                    _SKIP_TODAY_CLOSING_RE.search(text) and not _BOOKING_WORD_RE.search(text))):
+            if kind == "today" and (
+                _SKIP_TODAY_BEFORE_RE.search(before)
+                or (_SKIP_TODAY_CLOSING_RE.search(text) and not _BOOKING_WORD_RE.search(text))
+            ):
                 continue
             value, day_only, end_value = _resolve(kind, m, today)
             if value is None:
@@ -299,7 +371,7 @@ def _link_ranges(text: str, found: list[DateMention], today: dt.date) -> list[Da
     while i < len(out):
         cur = out[i]
         nxt = out[i + 1] if i + 1 < len(out) else None
-        if nxt is not None and _RANGE_CONNECTOR_RE.match(text[cur.end:nxt.start].strip() or "-"):
+        if nxt is not None and _RANGE_CONNECTOR_RE.match(text[cur.end : nxt.start].strip() or "-"):
             if nxt.day_only and not cur.day_only:
                 v = resolve_day(nxt.value.day, today, after=cur.value)
                 if v is not None:
@@ -313,12 +385,13 @@ def _link_ranges(text: str, found: list[DateMention], today: dt.date) -> list[Da
                 if v is not None:
                     out[i + 1] = DateMention(nxt.start, nxt.end, v, nxt.kind, True)
         elif nxt is None or nxt.start > cur.end:
-            tail = text[cur.end:nxt.start if nxt else len(text)]
+            tail = text[cur.end : nxt.start if nxt else len(text)]
             m = _BARE_RANGE_END_RE.match(tail)
             if m and cur.end_value is None:
                 v = resolve_day(int(m.group("day")), today, after=cur.value)
                 if v is not None:
-                    out.insert(i + 1, DateMention(cur.end + m.start("day"), cur.end + m.end("day"),
-                                                  v, "range_end", True))
+                    out.insert(
+                        i + 1, DateMention(cur.end + m.start("day"), cur.end + m.end("day"), v, "range_end", True)
+                    )
         i += 1
     return out

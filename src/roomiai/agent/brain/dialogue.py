@@ -12,8 +12,10 @@ from .asked import Asked
 from .booking_flow import BookingFlow
 from .cancellation_flow import CancellationFlow
 from .change_flow import ChangeFlow
+from .departments import department_of
 from .entities import EntityExtractor
 from .flow import Action, Call, Say, ToolResult
+from .heard import HeardFlow
 from .intents import IntentClassifier, IntentResult
 from .normalise import normalise
 from .questions import QuestionsFlow
@@ -25,7 +27,9 @@ from .verification import VerificationFlow
 
 __all__ = ["Action", "Call", "DialogueManager", "Say", "ToolResult"]
 
-THANKS_BYE = re.compile(r"\b(bye|goodbye|that'?s all|that is all|nothing else|no thanks|no thank you|all good|i'?m good|i am good|have a (good|nice))\b")
+THANKS_BYE = re.compile(
+    r"\b(bye|goodbye|that'?s all|that is all|nothing else|no thanks|no thank you|all good|i'?m good|i am good|have a (good|nice))\b"
+)
 GOODBYE = re.compile(r"\b(bye|goodbye|good bye|bye bye|hang up|have to go|gotta go|call (?:you )?back(?: later)?)\b")
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?: there)?[\s,.!?]*$")
 TASK_WORDS = re.compile(r"\b(book|reserv\w*|cancel\w*|change|modify|room|stay)\b")
@@ -33,26 +37,47 @@ FILLER = re.compile(r"^\s*(um+|uh+|hmm+|hold on|one (sec|second|moment)|wait|let
 LEAVE = re.compile(
     r"\b(never ?mind|forget (?:it|about it|that)|keep it|leave it(?: as it is)?|i'?ll keep (?:it|the booking)"
     r"|don'?t (?:change|cancel|book) (?:it|anything)|no changes?(?: needed| then)?|changed my mind|not anymore"
-    r"|(?:try|call|book) (?:again )?(?:another|some other) time|(?:i'?ll|we'?ll) (?:try|call back|think about it)|maybe later)\b")
+    r"|(?:try|call|book) (?:again )?(?:another|some other) time|(?:i'?ll|we'?ll) (?:try|call back|think about it)|maybe later)\b"
+)
 JUST_LOOKING = re.compile(
     r"\b(just (?:gathering|looking|browsing|checking|asking|wondering|curious|getting (?:prices|information|an idea))"
     r"|gathering information|not ready to book|(?:don'?t|do not) want to book|(?:just|only) (?:asking|wanted to know)|just (?:a )?question"
     r"|(?:was|am|i'?m) (?:just|only) asking|all i (?:needed|wanted) to know|just (?:checking|getting) (?:the )?prices?"
-    r"|(?:just )?shopping around|not (?:booking|looking to book)(?: (?:yet|today|now))?)\b")
-TASK_SLOTS = ("check_in_date", "check_out_date", "nights", "adults", "children", "room_type", "guest_name",
-              "phone_number", "email", "confirmation_number")
-EXISTING = re.compile(r"\b(?:my|our|the|a|an) (?:existing |current )?(?:reservation|booking)\b(?! (?:for|from)\b)"
-                      r"|\b(?:reservation|booking) (?:i|we) (?:made|have|had)\b|\bi (?:booked|reserved|made a (?:reservation|booking))\b")
-NEW_BOOKING = re.compile(r"\b(?:book|reserve) (?:a|another|one more|a new)\b|\bnew (?:booking|reservation)\b|\b(?:another|a) room\b")
+    r"|(?:just )?shopping around|not (?:booking|looking to book)(?: (?:yet|today|now))?)\b"
+)
+TASK_SLOTS = (
+    "check_in_date",
+    "check_out_date",
+    "nights",
+    "adults",
+    "children",
+    "room_type",
+    "guest_name",
+    "phone_number",
+    "email",
+    "confirmation_number",
+)
+EXISTING = re.compile(
+    r"\b(?:my|our|the|a|an) (?:existing |current )?(?:reservation|booking)\b(?! (?:for|from)\b)"
+    r"|\b(?:reservation|booking) (?:i|we) (?:made|have|had)\b|\bi (?:booked|reserved|made a (?:reservation|booking))\b"
+)
+NEW_BOOKING = re.compile(
+    r"\b(?:book|reserve) (?:a|another|one more|a new)\b|\bnew (?:booking|reservation)\b|\b(?:another|a) room\b"
+)
 CHANGE_WORD = re.compile(r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|update|switch)\b")
 CANCEL_WORD = re.compile(r"\bcancel\w*\b")
 TASKS = {
-    "book_room": Task.BOOK, "check_availability": Task.BOOK, "modify_booking": Task.MODIFY,
-    "cancel_booking": Task.CANCEL, "service_request": Task.SERVICE,
+    "book_room": Task.BOOK,
+    "check_availability": Task.BOOK,
+    "modify_booking": Task.MODIFY,
+    "cancel_booking": Task.CANCEL,
+    "service_request": Task.SERVICE,
 }
 
 
-class DialogueManager(BookingFlow, VerificationFlow, ChangeFlow, CancellationFlow, ServiceFlow, QuestionsFlow):
+class DialogueManager(
+    BookingFlow, VerificationFlow, ChangeFlow, CancellationFlow, ServiceFlow, QuestionsFlow, HeardFlow
+):
     """Keeps the call's state; `on_user` and `on_tool` return the next action."""
 
     def __init__(self, *, hotel: dict[str, Any], today: Callable[[], dt.date]):
@@ -74,9 +99,11 @@ class DialogueManager(BookingFlow, VerificationFlow, ChangeFlow, CancellationFlo
 
     # -- caller turns -------------------------------------------------------------------------
 
-    def on_user(self, text: str) -> Action:
+    def on_user(self, text: str, *, confidence: float | None = None) -> Action:
+        """`confidence`: the speech recogniser's in this turn (None when typed); low, its details are read back first."""
         THIS_YEAR.set(self.today().year)
         d = self.d
+        self.heard_confidence = confidence
         text = (text or "").strip()
         self.intent = self.classifier.classify(text, previous_agent=d.last_reply)
         self.entities = self.extractor.extract(text, today=self.today(), previous_agent=d.last_reply) if text else {}
@@ -91,15 +118,24 @@ class DialogueManager(BookingFlow, VerificationFlow, ChangeFlow, CancellationFlo
         if d.asked == Asked.TRANSFER and TASK_WORDS.search(lower):
             d.asked, d.misunderstood = None, 0
         if intent == "request_human" or (d.asked == Asked.TRANSFER and intent == "confirm"):
-            return self._call("transfer_to_human", {"reason": "caller asked for a person" if intent == "request_human" else "repeated misunderstanding"})
+            return self._call(
+                "transfer_to_human",
+                {"reason": "caller asked for a person" if intent == "request_human" else "repeated misunderstanding"},
+            )
         if d.asked == Asked.TRANSFER and intent == "deny":
             d.misunderstood, d.asked = 0, None
             return self._say("Alright, let's keep going. " + self._question())
-        if d.asked == Asked.ANYTHING_ELSE and (intent == "deny" or (THANKS_BYE.search(lower) and not self._task_cue(intent))):
+        if d.asked == Asked.ANYTHING_ELSE and (
+            intent == "deny" or (THANKS_BYE.search(lower) and not self._task_cue(intent))
+        ):
             return self._call("end_call", {})
         if d.task is Task.NONE and THANKS_BYE.search(lower) and intent in ("other", "deny"):
             return self._call("end_call", {})
 
+        if d.asked == Asked.HEARD_RIGHT:
+            heard = self._heard_answer(intent, lower, text)
+            if heard is not None:
+                return heard
         self._switch_task(intent, lower)
         leaving = self._leave_task(lower) if intent != "confirm" else None
         if leaving is not None:
@@ -107,7 +143,11 @@ class DialogueManager(BookingFlow, VerificationFlow, ChangeFlow, CancellationFlo
         question = self._hotel_question(intent, text, lower)
         if question is not None:
             return question
+        before = self._heard_values()
         changed = self._apply(intent, lower, text)
+        read_back = self._heard_after_apply(before)
+        if read_back is not None:
+            return read_back
         if d.task is Task.BOOK:
             return self._booking(intent, changed)
         if d.task in (Task.MODIFY, Task.CANCEL):
@@ -135,33 +175,52 @@ class DialogueManager(BookingFlow, VerificationFlow, ChangeFlow, CancellationFlo
         if d.task is Task.BOOK and JUST_LOOKING.search(lower) and not d.prepared:
             d.stay = type(d.stay)()
             d.availability = d.availability_key = None
-            return self._done("Of course, no problem. If you'd like to book later, just give us a call. "
-                              "Is there anything else I can help you with?")
+            return self._left("Of course, no problem. If you'd like to book later, just give us a call.")
         if not LEAVE.search(lower):
             return None
-        left = {Task.BOOK: "No problem, I haven't booked anything.", Task.MODIFY: "Alright, your booking stays as it is.",
-                Task.CANCEL: "Alright, your booking stays as it is.", Task.SERVICE: "Alright, I won't send anything."}[d.task]
+        left = {
+            Task.BOOK: "No problem, I haven't booked anything.",
+            Task.MODIFY: "Alright, your booking stays as it is.",
+            Task.CANCEL: "Alright, your booking stays as it is.",
+            Task.SERVICE: "Alright, I won't send anything.",
+        }[d.task]
         d.change, d.quote = {}, None
-        return self._done(f"{left} Is there anything else I can help you with?")
+        return self._left(left)
 
     def _task_cue(self, intent: str) -> bool:
-        return intent in ("book_room", "check_availability", "modify_booking", "cancel_booking", "service_request", "get_info")
+        return intent in (
+            "book_room",
+            "check_availability",
+            "modify_booking",
+            "cancel_booking",
+            "service_request",
+            "get_info",
+        )
 
     def _switch_task(self, intent: str, lower: str) -> None:
         d = self.d
         wanted = TASKS.get(intent)
         if wanted in (Task.BOOK, None) and EXISTING.search(lower):
             wanted = Task.CANCEL if CANCEL_WORD.search(lower) else Task.MODIFY if CHANGE_WORD.search(lower) else wanted
-        if wanted in (Task.BOOK, None) and d.task in (Task.NONE, Task.SERVICE) and cues.first_match(cues.SERVICE_TYPES, lower) \
-                and (cues.ROOM_NUMBER.search(lower) or cues.room_number_in(normalise(lower))) and not self.entities.get("check_in_date"):
+        if (
+            wanted in (Task.BOOK, None)
+            and d.task in (Task.NONE, Task.SERVICE)
+            and department_of(lower)
+            and (cues.ROOM_NUMBER.search(lower) or cues.room_number_in(normalise(lower)))
+            and not self.entities.get("check_in_date")
+        ):
             wanted = Task.SERVICE  # "room seven oh one here, I'd like the room cleaned"
         if wanted is None and (d.task is Task.NONE or d.asked == Asked.SERVICE_WHAT) and self._has_stay_entities():
             wanted = Task.BOOK
         if wanted is None or wanted is d.task:
             return
-        if wanted is Task.BOOK and d.task in (Task.MODIFY, Task.CANCEL) and (d.verified or not NEW_BOOKING.search(lower)):
+        if (
+            wanted is Task.BOOK
+            and d.task in (Task.MODIFY, Task.CANCEL)
+            and (d.verified or not NEW_BOOKING.search(lower))
+        ):
             return  # "change it to a suite" while changing a booking stays a change; "can you find it by my phone?" too
-        if wanted is Task.SERVICE and not (cues.first_match(cues.SERVICE_TYPES, lower) or cues.ITEMS.search(lower)):
+        if wanted is Task.SERVICE and not department_of(lower):
             return  # "give me their phone number" asks for nothing to be brought
         if wanted is Task.SERVICE and d.task is Task.BOOK and d.asked in (Asked.EXTRAS, Asked.READ_BACK):
             return  # "extra pillows" while booking is a special request

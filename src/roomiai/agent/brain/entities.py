@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from .context import AgentTurn, read_agent_turn
+from .corrections import corrected, split_correction, without_retracted
 from .dates import DateMention, find_dates, resolve_day
 from .names import find_name
 from .normalise import clean, normalise
@@ -25,30 +26,46 @@ _NIGHTS_RE = re.compile(
     r"\b(?P<n>\d{1,2}|a|an|one|a single|single|a couple of|a couple|couple of) "
     r"(?:more |extra |full |whole |additional |consecutive )?(?P<unit>nights?|days?|evenings?|weeks?)"
     r"(?:'s?)?\b(?! ?(?:from now|later|ago|before|after|in advance|notice|prior|earlier|early|away|out"
-    r"|a week|per|old|of the week))")
+    r"|a week|per|old|of the week))"
+)
 _NIGHTS_WEEKEND_RE = re.compile(r"\b(?:for|over) the weekend\b|\bweekend stay\b")
 _NIGHTS_BEFORE_SKIP_RE = re.compile(r"\b(?:in|within|after|every|than|next|last|first|past|the|those|these|per|by)\s*$")
-_NEGATED_RE = re.compile(r"\b(?:not|rather than|instead of|than)(?: (?:checking|check|arriving|leaving|coming|staying|starting)(?: in| out)?)?"
-                         r"(?: on| for| from| until| till)?(?: the)?\s*$")
+_NEGATED_RE = re.compile(
+    r"\b(?:not|rather than|instead of|than)(?: (?:checking|check|arriving|leaving|coming|staying|starting)(?: in| out)?)?"
+    r"(?: on| for| from| until| till)?(?: the)?\s*$"
+)
 _ONE_NIGHT_RE = re.compile(
     r"\b(?:for|just|only) (?:this |next |the )?(?:tonight|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night)\b"
-    r"(?! (?:and|to|till|until|through)\b)")
+    r"(?! (?:and|to|till|until|through)\b)"
+)
 _PRONOUN_ONE_RE = re.compile(  # "the standard one": a pronoun, no count
-    r"\b(?:the|that|this|standard|deluxe|suite|family|cheaper|cheapest|bigger|smaller|other|same|king|queen|twin|regular)\s+1$")
+    r"\b(?:the|that|this|standard|deluxe|suite|family|cheaper|cheapest|bigger|smaller|other|same|king|queen|twin|regular"
+    r"|have|got|take|want|need|get|any)\s+1$"
+)  # "a suite if you have one"
 _JUST_THE_RE = re.compile(r"(?:^|\b(?:just|only|for|stay|staying)\s+)the\s*$")  # "just the one night" is a count
 _A_NIGHT_BEFORE_RE = re.compile(r"\b(?:for|just|only|stay|staying|extra|another|make it)\s*$")
 _FOR_BEFORE_RE = re.compile(r"\bfor\s*$")
 _BARE_WORD_ANSWERS = [
     (re.compile(rf"\b{words}\b"), value)
-    for words, value in (("just me", 1), ("myself", 1), ("a couple", 2), ("a week", 7), ("a night", 1),
-                         ("none", 0), ("no kids", 0), ("no children", 0), ("no", 0))
+    for words, value in (
+        ("just me", 1),
+        ("myself", 1),
+        ("a couple", 2),
+        ("a week", 7),
+        ("a night", 1),
+        ("none", 0),
+        ("no kids", 0),
+        ("no children", 0),
+        ("no", 0),
+    )
 ]
 _PRICE_BEFORE_RE = re.compile(r"\b(?:price|cost|rate|how much|pay|charge|costs|fee)\b(?:\s+\w+){0,4}\s*$")
 _ROOMS_RE = re.compile(
     r"\b(?P<n>\d{1,2}|a couple of|a couple|couple of|a pair of) "
     r"(?:(?!(?:stars?|nights?|days?|weeks?|people|persons?|guests?|adults?|kids?|children|and|or|for|in|at|with|to"
     r"|on|by|per|from|the|a|an|is|are|of|bedrooms?|bed)\b)[a-z']+\s){0,3}(?:rooms?|suites?|bedrooms?)\b"
-    r"(?! ?(?:number|service|suite|apartment|house|flat|condo|villa|home|unit))")
+    r"(?! ?(?:number|service|suite|apartment|house|flat|condo|villa|home|unit))"
+)
 _BARE_NUMBER_RE = re.compile(r"(?<![\d/.:$])\b(?P<n>\d{1,2})\b(?![\d/:]|[.,]\d|st\b|nd\b|rd\b|th\b| ?%)")
 _FILLER_WORDS_RE = re.compile(r"[a-z']+")
 
@@ -56,11 +73,13 @@ _OUT_CUE_RE = re.compile(
     r"\b(?:check(?:ing|ed)? ?out|checkout|leav(?:e|es|ing)|depart(?:s|ing|ure)?|until|till|til|through|thru"
     r"|up to|end(?:s|ing)? (?:on|by)?|end|return(?:ing)?|go(?:ing)? (?:back )?home|fly(?:ing)? (?:back|out)"
     r"|(?:and|,|then) out|out on|stay(?:ing)? (?:un)?til|last night"
-    r"|(?:go|goes|run|runs|last|lasts|extend|extended|extending) (?:to|until|till|through))\b")
+    r"|(?:go|goes|run|runs|last|lasts|extend|extended|extending) (?:to|until|till|through))\b"
+)
 _IN_CUE_RE = re.compile(
     r"\b(?:check(?:ing|ed)? ?in|checkin|arriv(?:e|es|ing|al)|from|start(?:s|ing)?|beginning|begin(?:s)?"
     r"|get(?:ting)? (?:there|in)|go(?:ing)? there|com(?:e|ing)(?: in)?|be there|land(?:ing)?|starting"
-    r"|stay(?:ing)? (?:on|from)|in on|in date|get here|go(?:ing)? to the hotel|get(?:ting)? to the hotel)\b")
+    r"|stay(?:ing)? (?:on|from)|in on|in date|get here|go(?:ing)? to the hotel|get(?:ting)? to the hotel)\b"
+)
 _RANGE_TO_RE = re.compile(r"(?:\bto|-|\band)\s*(?:the\s*)?$")
 _OUT_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\s+)?(?:check ?out|departure)\b")
 _IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\s+)?(?:check ?in|arrival)\b")
@@ -69,9 +88,21 @@ _CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that'
 
 _WRITTEN_EMAIL_RE = re.compile(r"\S+@\S+")
 _LETTERS_ONLY_RE = re.compile(r"[a-z](?:[\s.\-]+[a-z])+", re.I)
-_COUNTED_NOUN_RE = re.compile(
-    r"\s*(?:adults?|grown ?ups?|kids?|children|child|people|persons?|guests?|nights?|days?|weeks?|rooms?|of us)\b")
+_COUNTED_NOUN_RE = re.compile(  # "one of your suites", "one thing: ..." count no one
+    r"\s*(?:adults?|grown ?ups?|kids?|children|child|people|persons?|guests?|nights?|days?|weeks?|rooms?|of us"
+    r"|of (?:the|your|those|these|them)|(?:more )?things?|questions?|sec(?:ond)?s?|moments?|minutes?)\b"
+)
 _TRAILING_PARTY_RE = re.compile(r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?\W*$")
+
+
+def _within(stay: tuple[dt.date, dt.date], day: dt.date) -> dt.date:
+    """'the weekend after next, arriving Friday': the weekday said is the one inside that weekend."""
+    start, end = stay
+    for offset in range((end - start).days + 1):
+        candidate = start + dt.timedelta(days=offset)
+        if candidate.weekday() == day.weekday():
+            return candidate
+    return day
 
 
 class EntityExtractor:
@@ -83,22 +114,31 @@ class EntityExtractor:
 
     def extract(self, utterance: str, *, today: dt.date, previous_agent: str = "") -> dict[str, object]:
         """Entities said in the utterance; dates resolved against today."""
+        parts = split_correction(utterance)
+        if parts:  # "three nights, no wait, four": the later words win
+            return corrected(*(self.extract(part, today=today, previous_agent=previous_agent) for part in parts))
         turn = read_agent_turn(previous_agent)
         cleaned = clean(utterance)
-        norm = normalise(utterance)
+        norm = without_retracted(normalise(utterance))
         out: dict[str, object] = {}
         mentions = find_dates(norm, today)
-        said = [d for d in mentions if not _NEGATED_RE.search(norm[max(0, d.start - 20):d.start])]
+        said = [d for d in mentions if not _NEGATED_RE.search(norm[max(0, d.start - 20) : d.start])]
         self._dates(norm, said, turn, out, today, previous_agent)
         spans = [(d.start, d.end) for d in mentions]
         self._nights(norm, turn, out, spans)
+        if "nights" in out and "check_out_date" in out and any(d.end_value == out["check_out_date"] for d in said):
+            del out["check_out_date"]  # "the weekend after next, for 5 nights": the nights said beat the weekend's end
         rooms = [m for m in _ROOMS_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)]
         if rooms:
             out["rooms"] = _count(rooms[-1].group("n"))
         out.update(find_party(norm))
         if "adults" not in out and "nights" not in turn.asked_slots:
             trailing = _TRAILING_PARTY_RE.search(norm)
-            if trailing and not any(s <= trailing.start("n") < e for s, e in spans) and 0 < int(trailing.group("n")) <= 20:
+            if (
+                trailing
+                and not any(s <= trailing.start("n") < e for s, e in spans)
+                and 0 < int(trailing.group("n")) <= 20
+            ):
                 out["adults"] = int(trailing.group("n"))
         self._bare_number(norm, turn, out, spans)
         room_type = find_room_type(norm, self._room_types)
@@ -130,8 +170,15 @@ class EntityExtractor:
             out["guest_name"] = name
         return out
 
-    def _dates(self, norm: str, mentions: list[DateMention], turn: AgentTurn, out: dict[str, object],
-               today: dt.date, previous_agent: str) -> None:
+    def _dates(
+        self,
+        norm: str,
+        mentions: list[DateMention],
+        turn: AgentTurn,
+        out: dict[str, object],
+        today: dt.date,
+        previous_agent: str,
+    ) -> None:
         if not mentions:
             return
         agent_dates: set[dt.date] = set()
@@ -148,21 +195,37 @@ class EntityExtractor:
                 continue
             seen = dict(out)
             seen.update({r: x.value for x, r, _ in assigned})
-            role, explicit = self._role(norm, d, prev, prev_end,
-                                        mentions[idx + 1] if idx + 1 < len(mentions) else None, turn, seen)
+            role, explicit = self._role(
+                norm, d, prev, prev_end, mentions[idx + 1] if idx + 1 < len(mentions) else None, turn, seen
+            )
             if prev is not None and prev.value == d.value and role == "check_out_date" and not explicit:
                 prev_end = d.end
                 continue
             prev_end, prev = d.end, d
             assigned.append((d, role, explicit))
-        if len(assigned) >= 2 and all(r == "check_out_date" for _, r, _ in assigned) and (
-                not assigned[0][2] or assigned[0][0].value < assigned[-1][0].value):  # two departures: the first is the arrival
+        if (
+            len(assigned) >= 2
+            and all(r == "check_out_date" for _, r, _ in assigned)
+            and (not assigned[0][2] or assigned[0][0].value < assigned[-1][0].value)
+        ):  # two departures: the first is the arrival
             assigned[0] = (assigned[0][0], "check_in_date", False)
+        ranges = [(d.value, d.end_value) for d in mentions if d.end_value is not None]
         for d, role, _ in assigned:
             if d.value in agent_dates:
                 continue
-            out[role] = d.value
+            out[role] = _within(ranges[-1], d.value) if ranges and d.kind == "bare_weekday" else d.value
         check_in, check_out = out.get("check_in_date"), out.get("check_out_date")
+        if (
+            isinstance(check_in, dt.date)
+            and isinstance(check_out, dt.date)
+            and check_out <= check_in
+            and ranges
+            and ranges[-1][0] <= check_in <= ranges[-1][1]
+            and today <= check_in - dt.timedelta(days=7) < check_out
+        ):
+            check_in = out["check_in_date"] = check_in - dt.timedelta(
+                days=7
+            )  # "the weekend after next, until the 18th": the nearer one
         if isinstance(check_in, dt.date) and isinstance(check_out, dt.date) and check_out <= check_in:
             later = [d for d, r, _ in assigned if r == "check_out_date" and d.value == check_out]
             if later and later[-1].kind == "bare_weekday":
@@ -173,9 +236,16 @@ class EntityExtractor:
                     out["check_out_date"] = fixed
 
     @staticmethod
-    def _role(norm: str, d: DateMention, prev: DateMention | None, prev_end: int,
-              nxt: DateMention | None, turn: AgentTurn, out: dict[str, object]) -> tuple[str, bool]:
-        left = norm[max(prev_end, d.start - 60):d.start]
+    def _role(
+        norm: str,
+        d: DateMention,
+        prev: DateMention | None,
+        prev_end: int,
+        nxt: DateMention | None,
+        turn: AgentTurn,
+        out: dict[str, object],
+    ) -> tuple[str, bool]:
+        left = norm[max(prev_end, d.start - 60) : d.start]
         best_in = best_out = -1
         for m in _IN_CUE_RE.finditer(left):
             best_in = m.end()
@@ -187,7 +257,7 @@ class EntityExtractor:
             return "check_in_date", True
         if prev is not None and _RANGE_TO_RE.search(left):
             return "check_out_date", True
-        right = norm[d.end:nxt.start if nxt else len(norm)]
+        right = norm[d.end : nxt.start if nxt else len(norm)]
         if _OUT_AFTER_RE.search(right):
             return "check_out_date", True
         if _IN_AFTER_RE.search(right):
@@ -205,20 +275,29 @@ class EntityExtractor:
         for m in _NIGHTS_RE.finditer(norm):
             if any(s <= m.start() < e for s, e in spans):
                 continue
-            before = norm[max(0, m.start() - 12):m.start()]
-            if _NIGHTS_BEFORE_SKIP_RE.search(before) and not (_JUST_THE_RE.search(before) and m.group("n") in ("1", "one")):
+            before = norm[max(0, m.start() - 12) : m.start()]
+            if _NIGHTS_BEFORE_SKIP_RE.search(before) and not (
+                _JUST_THE_RE.search(before) and m.group("n") in ("1", "one")
+            ):
                 continue
-            if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30):m.start()]):
+            if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30) : m.start()]):
                 continue
-            if _NEGATED_RE.search(norm[max(0, m.start() - 20):m.start()]):
+            if _NEGATED_RE.search(norm[max(0, m.start() - 20) : m.start()]):
                 continue  # "4 nights, not 3": the value taken back
             n_word = m.group("n")
             if not n_word[0].isdigit() and n_word not in ("one",):
-                if not (asked or _A_NIGHT_BEFORE_RE.search(before)
-                        or norm[m.end():m.end() + 5].startswith((" stay", "'s stay"))):
+                if not (
+                    asked
+                    or _A_NIGHT_BEFORE_RE.search(before)
+                    or norm[m.end() : m.end() + 5].startswith((" stay", "'s stay"))
+                ):
                     continue
-                if m.group("unit").startswith("day") and n_word in ("a", "an") and not asked \
-                        and not _FOR_BEFORE_RE.search(before):
+                if (
+                    m.group("unit").startswith("day")
+                    and n_word in ("a", "an")
+                    and not asked
+                    and not _FOR_BEFORE_RE.search(before)
+                ):
                     continue
             n = _count(n_word)
             if m.group("unit").startswith("week"):
@@ -237,8 +316,13 @@ class EntityExtractor:
         slots = [s for s in ("nights", "rooms", "adults", "children") if s in turn.asked_slots and s not in out]
         if not slots:
             return
-        numbers = [m for m in _BARE_NUMBER_RE.finditer(norm) if not any(s <= m.start() < e for s, e in spans)
-                   and not _COUNTED_NOUN_RE.match(norm[m.end():]) and not _PRONOUN_ONE_RE.search(norm[:m.end()])]
+        numbers = [
+            m
+            for m in _BARE_NUMBER_RE.finditer(norm)
+            if not any(s <= m.start() < e for s, e in spans)
+            and not _COUNTED_NOUN_RE.match(norm[m.end() :])
+            and not _PRONOUN_ONE_RE.search(norm[: m.end()])
+        ]
         n_words = len(_FILLER_WORDS_RE.findall(norm))
         if slots == ["adults", "children"] and len(numbers) == 2 and n_words <= 8:
             out["adults"], out["children"] = (int(m.group("n")) for m in numbers)

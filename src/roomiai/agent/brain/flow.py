@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .asked import Asked
 from .entities import EntityExtractor
@@ -84,6 +84,11 @@ class ToolResult:
     def failed(self) -> bool:
         return self.error is not None
 
+    @property
+    def data(self) -> dict[str, Any]:
+        """The output of a tool that answered (read after `failed`); a result without one reads as empty."""
+        return self.output if self.output is not None else {}
+
     def sorry(self) -> str:
         """The error as the middle of a sentence: 'I'm sorry, <this>'."""
         error = self.error or ""
@@ -105,19 +110,38 @@ class Flow:
     _lower: str
     _asking: bool = False  # this turn is a question: its words choose nothing (no rate from "is breakfast included?")
 
+    if TYPE_CHECKING:  # each is defined by one of the flows DialogueManager mixes; declared here for the others
+
+        def _apply(self, intent: str, lower: str, text: str) -> bool: ...
+        def _apply_stay(self, intent: str, lower: str, text: str) -> bool: ...
+        def _apply_change(self, lower: str) -> bool: ...
+        def _has_stay_entities(self) -> bool: ...
+        def _booking(self, intent: str, changed: bool) -> Action: ...
+        def _booking_next(self) -> Action: ...
+        def _rate(self, option: dict[str, Any]) -> dict[str, Any] | None: ...
+        def _existing(self, intent: str, changed: bool) -> Action: ...
+        def _said_last_name(self, text: str, *, bare: bool) -> str | None: ...
+        def _change_answer(self, intent: str) -> Action | None: ...
+        def _change_next(self, booking: dict[str, Any], changed: bool) -> Action: ...
+        def _cancel_answer(self, intent: str) -> Action | None: ...
+        def _cancel_next(self, booking: dict[str, Any]) -> Action: ...
+
     def _question(self) -> str:
         """Repeat what we are waiting for, so the caller knows where we are."""
         d = self.d
         if d.asked in (None, Asked.ANYTHING_ELSE, Asked.HOW_HELP):
-            return "Is there anything else I can help you with?" if d.task is Task.NONE else "How would you like to continue?"
-        if d.asked == Asked.READ_BACK and d.prepared:
-            return self._confirm_question()
+            return (
+                "Is there anything else I can help you with?"
+                if d.task is Task.NONE
+                else "How would you like to continue?"
+            )
+        if d.asked in (Asked.READ_BACK, Asked.WHAT_CHANGE) and d.prepared:
+            return self._confirm_question(d.prepared)
         return d.last_question or "How can I help?"
 
-    def _confirm_question(self) -> str:
+    def _confirm_question(self, prepared: dict[str, Any]) -> str:
         """The read-back's question again, with the total: a yes counts only for a question that stated it."""
-        p = self.d.prepared
-        return f"Shall I confirm the booking, at {money(p['grand_total'], p['currency'])} in total?"
+        return f"Shall I confirm the booking, at {money(prepared['grand_total'], prepared['currency'])} in total?"
 
     def _unclear(self) -> Action:
         """Not understood: first a narrower question with an example, and after two failures on the same thing the front desk."""
@@ -127,14 +151,25 @@ class Flow:
         d.misunderstood += 1
         if d.misunderstood >= MAX_MISUNDERSTOOD and d.asked != Asked.TRANSFER:
             d.asked = Asked.TRANSFER
-            return self._say("I'm sorry, I'm having trouble understanding. Would you like me to connect you with someone at the front desk?", d.state)
+            return self._say(
+                "I'm sorry, I'm having trouble understanding. Would you like me to connect you with someone at the front desk?",
+                d.state,
+            )
         if d.task is Task.NONE and d.asked in (None, Asked.HOW_HELP):
-            return self._say("Sorry, I didn't quite catch that. I can book a room, check availability, change or cancel a booking, "
-                             "answer questions about the hotel, or send something to your room. What would you like to do?", S.INTENT_DETECTION)
+            return self._say(
+                "Sorry, I didn't quite catch that. I can book a room, check availability, change or cancel a booking, "
+                "answer questions about the hotel, or send something to your room. What would you like to do?",
+                S.INTENT_DETECTION,
+            )
         narrower = NARROWER.get(d.asked) if d.asked else None
         if d.asked == Asked.READ_BACK and d.prepared:
-            narrower = f"{self._confirm_question()} Just say yes, or tell me what to change, like 'four nights instead'."
-        return self._say(f"Sorry, I didn't catch that. {narrower}" if narrower else "Sorry, I didn't catch that. " + self._question(), d.state)
+            narrower = f"{self._confirm_question(d.prepared)} Just say yes, or tell me what to change, like 'four nights instead'."
+        return self._say(
+            f"Sorry, I didn't catch that. {narrower}"
+            if narrower
+            else "Sorry, I didn't catch that. " + self._question(),
+            d.state,
+        )
 
     def _ask(self, slot: Asked, text: str, state: S) -> Say:
         self.d.asked = slot

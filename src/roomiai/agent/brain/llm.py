@@ -13,6 +13,7 @@ from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConn
 
 from ..tools.common import refused_code
 from .dialogue import Call, DialogueManager, Say
+from .heard import UNSURE_BELOW
 
 log = logging.getLogger("roomiai.brain")
 
@@ -20,10 +21,17 @@ log = logging.getLogger("roomiai.brain")
 class DeterministicLLM(llm.LLM):
     """Intent classifier, entity extractor and dialogue state machine behind the LLM interface; no keys, no network."""
 
-    def __init__(self, *, hotel: dict[str, Any], today: Callable[[], dt.date],
-                 card: Callable[[], dict[str, str] | None] | None = None):
+    def __init__(
+        self,
+        *,
+        hotel: dict[str, Any],
+        today: Callable[[], dt.date],
+        card: Callable[[], dict[str, str] | None] | None = None,
+        read_back_below: float = UNSURE_BELOW,
+    ):
         super().__init__()
         self.dialogue = DialogueManager(hotel=hotel, today=today)
+        self.dialogue.read_back_below = read_back_below
         self._card = card  # the card the secure step saved in this call (token, brand, last four), if any
         self._seen_outputs: set[str] = set()
 
@@ -73,7 +81,7 @@ class DeterministicLLM(llm.LLM):
             return self.dialogue.on_tool(out.name, parsed, error, code)
         for item in reversed(items):
             if item.type == "message" and item.role == "user":
-                return self.dialogue.on_user(item.text_content or "")
+                return self.dialogue.on_user(item.text_content or "", confidence=item.transcript_confidence)
             if item.type == "message" and item.role == "assistant":
                 break
         return Say(self.dialogue.d.last_reply or "How can I help you today?")
@@ -97,9 +105,13 @@ class _DialogueStream(llm.LLMStream):
                 call = llm.FunctionToolCall(
                     name=action.name, arguments=json.dumps(action.arguments), call_id=utils.shortuuid("call_")
                 )
-                self._event_ch.send_nowait(llm.ChatChunk(id=chunk_id, delta=llm.ChoiceDelta(role="assistant", tool_calls=[call])))
+                self._event_ch.send_nowait(
+                    llm.ChatChunk(id=chunk_id, delta=llm.ChoiceDelta(role="assistant", tool_calls=[call]))
+                )
                 return
-        self._event_ch.send_nowait(llm.ChatChunk(id=chunk_id, delta=llm.ChoiceDelta(role="assistant", content=action.text)))
+        self._event_ch.send_nowait(
+            llm.ChatChunk(id=chunk_id, delta=llm.ChoiceDelta(role="assistant", content=action.text))
+        )
 
 
 def _parse_output(output: str, is_error: bool) -> tuple[dict[str, Any] | None, str | None, str | None]:

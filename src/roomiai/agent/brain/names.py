@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-COMMON_WORDS = frozenset("""
+COMMON_WORDS = frozenset(
+    """
 a about above actually after again against ago ahead all almost alone along already also although always am
 amazing an and another any anybody anyone anything anyway are area around as ask asking at available away
 awesome back bad be because been before being below best better between big bit book booked booking both
@@ -30,20 +31,28 @@ standard family suite room rooms king queen twin smoking non adult adults kid ki
 person guest guests party group me us them it this that these those not no yes sir madam mister
 roomi dash underscore dot at hyphen email mail gmail yahoo hotmail outlook com net org number phone
 hmm hm mm er erm ah uh-huh wait sorry
-""".split())
+zero three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty seventy eighty ninety
+hundred thousand plus code permission granted
+""".split()
+)
 
 _STRONG_CUE_RE = re.compile(
     r"\b(?:my (?:full |first |last |sur)?name(?: is|'s)|(?:the )?name(?: is|'s)|name on the (?:reservation|booking)"
     r" is|(?:last|sur|first) ?name(?: is|'s)|call me|under the name(?: of)?|booked under|reserved under"
     r"|reservation(?: is|'s)? under|booking(?: is|'s)? under|it's under|it is under|should be under"
     r"|(?:put|book|have|make|reserve) (?:it|that|the (?:room|booking|reservation)) under|(?:it'?ll|it will|that'?ll|that will) be under"
-    r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+", re.I)
+    r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+",
+    re.I,
+)
 _WEAK_CUE_RE = re.compile(
     r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|yep|sure|ok|okay|oh|um|uh|well|right),? )"
-    r"(?:this is|i'm|i am|it's|it is)\s+", re.I)
+    r"(?:this is|i'm|i am|it's|it is)\s+",
+    re.I,
+)
 _ANSWER_PREFIX_RE = re.compile(
     r"^(?:(?:sure|yes|yeah|yep|ok|okay|it's|it is|that's|that is|the name is|name is|um|uh|well|oh|right)[,.]?\s+)+",
-    re.I)
+    re.I,
+)
 _TITLE_RE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+", re.I)
 _NAME_PART_RE = re.compile(r"[a-z]+")
 _NAME_TOKEN_RE = re.compile(r"[a-z][a-z'\-]*$", re.I)
@@ -54,7 +63,7 @@ def _take_name(raw_tail: str) -> str | None:
     tokens = tail.split()
     picked: list[str] = []
     for tok in tokens[:6]:
-        word = tok.strip(",.!?;:\"()")
+        word = tok.strip(',.!?;:"()')
         if not word or not _NAME_TOKEN_RE.match(word):
             break
         if word.lower() in COMMON_WORDS:
@@ -76,11 +85,16 @@ def title_word(word: str) -> str:
 
 
 PARTICLES = frozenset("van von der den de del della di da du la le ter ten bin ibn al el dos das st".split())
-LAST_NAME_CUE = re.compile(r"\b(?:last name|surname|family name)(?: is|'s)?[:,]?\s+((?:(?:van|von|der|den|de|del|la|le|di|da|du|st)\s+)*"
-                           r"[A-Za-z][A-Za-z'\-]+)", re.I)
+LAST_NAME_CUE = re.compile(
+    r"\b(?:last name|surname|family name)(?: is|'s)?[:,]?\s+((?:(?:van|von|der|den|de|del|la|le|di|da|du|st)\s+)*"
+    r"[A-Za-z][A-Za-z'\-]+)",
+    re.I,
+)
 _SPELL_UNIT = r"(?:double [a-z]|[a-z]|space|dash|hyphen|apostrophe)"
 _SPELLED_RE = re.compile(rf"(?<![\w'])({_SPELL_UNIT}(?:[\s,.\-]+{_SPELL_UNIT}){{2,}})(?![\w'])", re.I)
-_SPELL_SAID_RE = re.compile(r"\b(?:that'?s|that is|it'?s|it is)?\s*(?:[a-z]+(?: [a-z]+){0,2} )?\b(?:spelled|spelt|spelling)\b", re.I)
+_SPELL_SAID_RE = re.compile(
+    r"\b(?:that'?s|that is|it'?s|it is)?\s*(?:[a-z]+(?: [a-z]+){0,2} )?\b(?:spelled|spelt|spelling)\b", re.I
+)
 _SPELL_WORDS = {"space": " ", "dash": "-", "hyphen": "-", "apostrophe": "'"}
 
 
@@ -96,7 +110,7 @@ def spelled(raw: str) -> tuple[str | None, str]:
     word = re.sub(r"\s+", " ", "".join(letters)).strip(" -'")
     rest = raw
     for m in reversed(found):
-        rest = rest[:m.start()] + " " + rest[m.end():]
+        rest = rest[: m.start()] + " " + rest[m.end() :]
     rest = _SPELL_SAID_RE.sub(" ", rest)
     return (word or None), re.sub(r"\s+", " ", rest).strip(" ,.-")
 
@@ -134,7 +148,9 @@ def spelled_form(word: str) -> str:
     return " ".join(p if i < len(parts) - 1 and p in PARTICLES else title_word(p) for i, p in enumerate(parts))
 
 
-_NAME_END_RE = re.compile(r",|;|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)[.?!:](?:\s|$)|\b(?:and|phone|email|e-mail|my|number|at)\b", re.I)
+_NAME_END_RE = re.compile(
+    r",|;|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)[.?!:](?:\s|$)|\b(?:and|phone|email|e-mail|my|number|at)\b", re.I
+)
 
 
 def find_name(raw: str, *, asked: bool = False) -> str | None:
@@ -142,17 +158,17 @@ def find_name(raw: str, *, asked: bool = False) -> str | None:
     raw = raw.replace("\u2019", "'")
     m = _STRONG_CUE_RE.search(raw)
     if m:
-        name = _take_name(raw[m.end():])
+        name = _take_name(raw[m.end() :])
         if name:
             return name
     m = _WEAK_CUE_RE.search(raw)
     if m:
-        tail = raw[m.end():]
+        tail = raw[m.end() :]
         name = _take_name(tail)
         if name and (asked or _looks_like_name(tail)):
             return name
     if asked:
-        stripped = _ANSWER_PREFIX_RE.sub("", raw.strip())
+        stripped = _TITLE_RE.sub("", _ANSWER_PREFIX_RE.sub("", raw.strip()))  # "Dr. Ada Lovelace", "Mrs Hopper"
         stripped = _NAME_END_RE.split(stripped, maxsplit=1)[0].strip()
         words = [w.strip(",.!?") for w in stripped.split() if w.lower() not in PARTICLES]
         if 1 <= len(words) <= 3:

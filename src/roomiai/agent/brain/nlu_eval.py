@@ -16,8 +16,7 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def predict_line(record: dict[str, Any], classifier: IntentClassifier,
-                 extractor: EntityExtractor) -> dict[str, Any]:
+def predict_line(record: dict[str, Any], classifier: IntentClassifier, extractor: EntityExtractor) -> dict[str, Any]:
     """Prediction for one parsed input record; raises ValueError on bad fields."""
     if not isinstance(record, dict):
         raise ValueError("line is not a JSON object")

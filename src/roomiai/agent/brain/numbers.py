@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import re
 
-from ...domain.spoken_digits import DIGIT_WORDS, TENS, UNITS  # the one vocabulary of number words
+from ...domain.spoken_digits import TENS, UNITS  # the one vocabulary of number words
 
 ORDINAL_UNITS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
     "nineteenth": 19,
 }
 ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30}
@@ -27,11 +42,13 @@ _WORD_RE = re.compile(
 )
 _SPOKEN_YEAR_RE = re.compile(
     r"\b(?:twenty|two thousand(?: and)?) (?P<yy>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
-    r"|eighteen|nineteen|(?:twenty|thirty)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?)\b")
+    r"|eighteen|nineteen|(?:twenty|thirty)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?)\b"
+)
 _YEAR_CONTEXT_RE = re.compile(
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
     r"|jun|jul|aug|sep|sept|oct|nov|dec|st|nd|rd|th|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-    r"|eleventh|twelfth|teenth|tieth|year|in|of),? $")
+    r"|eleventh|twelfth|teenth|tieth|year|in|of),? $"
+)
 _ORDINAL_DIGITS_RE = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _HUNDRED_RE = re.compile(r"\b(\d{1,2}) hundred(?: and)?(?: (\d{1,2}))?\b")
 _SECOND_IDIOM_RE = re.compile(r"\b(?:a|one|just a|wait a|hold on a) second\b")
@@ -84,7 +101,7 @@ def _replace(m: re.Match[str]) -> str:
 
 
 def _year(m: re.Match[str]) -> str:
-    if not _YEAR_CONTEXT_RE.search(m.string[max(0, m.start() - 12):m.start()]):
+    if not _YEAR_CONTEXT_RE.search(m.string[max(0, m.start() - 12) : m.start()]):
         return m.group(0)
     yy = m.group("yy").replace("-", " ").split()
     value = UNITS.get(yy[0]) or TENS.get(yy[0], 0)

@@ -18,13 +18,14 @@ _CHILD_COMPANIONS = r"son|daughter|kid|child|baby|boy|girl|toddler|infant|little
 
 _ADULTS_RE = re.compile(rf"\b{_N} (?:grown ups?|adults?)\b")
 _CHILDREN_RE = re.compile(
-    rf"\b{_N} (?:of (?:them|whom|us) (?:are |being |will be )?)?(?:young |small |little )?{_KIDS}\b")
+    rf"\b{_N} (?:of (?:them|whom|us) (?:are |being |will be )?)?(?:young |small |little )?{_KIDS}\b"
+)
 _NO_CHILDREN_RE = re.compile(rf"\b(?:no|without|zero|0) {_KIDS}\b|\bjust adults\b|\badults only\b")
 _PEOPLE_RE = re.compile(
     r"\b(?P<n>\d{1,2}) (?:people|persons?|guests?|pax|travell?ers|individuals|occupants|visitors|heads)\b"
     r"|\b(?:party|group|family|team) of (?P<n2>\d{1,2})\b"
     r"|\b(?:we are|we're|we will be|we'll be|there are|there will be|there'll be|it's|it will be|it'll be) "
-    r"(?P<n3>\d{1,2})(?: of us)?\b(?! ?(?:rooms?|nights?|days?|st|nd|rd|th|am|pm|o'clock))"
+    r"(?P<n3>\d{1,2})(?![ ,\-]*\d)(?: of us)?\b(?! ?(?:rooms?|nights?|days?|st|nd|rd|th|am|pm|o'clock))"
     r"|\b(?P<n4>\d{1,2}) of us\b"
     r"|\b(?:room|reservation|booking|table|bed) for (?P<n5>\d{1,2})\b"
     r"(?! ?(?:nights?|days?|weeks?|rooms?|st\b|nd\b|rd\b|th\b|am\b|pm\b|o'clock|[:/.]\d))"
@@ -35,21 +36,27 @@ _SOLO_RE = re.compile(
     r"|(?:travell?ing|going|coming|staying|be) (?:alone|solo)|just for me|just the 1 of me|myself only"
     r"|single traveller|single person|1 person|1 guest|1 adult|solo trip|i'm alone|i am alone|i'll be alone"
     r"|just (?:the )?(?:1|one) of (?:me|us)|it's (?:just|only) me|(?:just|only) me (?:travell?ing|staying|coming)"
-    r"|me alone|(?:just|only) (?:for )?myself|(?:just|only) be me|be (?:just|only) me|(?:just|only) (?:the )?me)\b")
+    r"|me alone|(?:just|only) (?:for )?myself|(?:just|only) be me|be (?:just|only) me|(?:just|only) (?:the )?me)\b"
+)
 _COUPLE_RE = re.compile(
     r"\b(?:(?:me|myself|i),? (?:and )?(?:my|the|a) (?:" + _ADULT_COMPANIONS + r")"
     r"|(?:my|the) (?:" + _ADULT_COMPANIONS + r") and (?:i|me|myself)"
     r"|with (?:my|the) (?:" + _ADULT_COMPANIONS + r")"
     r"|(?:my|the) (?:" + _ADULT_COMPANIONS + r")(?:, | )(?:me|myself)"
-    r"|(?:a|just a|we're a|we are a|for a) couple\b(?! of))")
+    r"|(?:a|just a|we're a|we are a|for a) couple\b(?! of))"
+)
 _ADULT_MENTION_RE = re.compile(
-    rf"\b(?:my|our|the|a) (?P<n>\d{{1,2}} )?(?P<who>{_ADULT_COMPANIONS}|{_ADULT_GROUPS})s?\b")
+    rf"\b(?:my|our|the|a) (?P<n>\d{{1,2}} )?(?P<who>{_ADULT_COMPANIONS}|{_ADULT_GROUPS})s?\b"
+)
 _CHILD_MENTION_RE = re.compile(
     rf"\b(?:my|our|the|a|an|1|with) (?P<n>\d{{1,2}} )?(?:young |little |small |teenage |baby )?"
-    rf"(?P<who>{_CHILD_COMPANIONS}|children|kids|sons|daughters|boys|girls|babies)\b")
+    rf"(?P<who>{_CHILD_COMPANIONS}|children|kids|sons|daughters|boys|girls|babies)\b"
+)
 _PARENT_AND_CHILD_RE = re.compile(
-    rf"^\W*(?:just )?(?:me|myself|i),? (?:and|with) (?:my|our|the|a) (?P<n>\d{{1,2}} )?(?:young |little |small )?"
-    rf"(?:{_CHILD_COMPANIONS})s?\W*$")  # "me and my kid": one adult, with the child or children named
+    rf"(?:^|[,.;:!?-])\W*(?:(?:it'?s|it will be|it'?ll be|for|just|only)\W+)*(?:me|myself|i),? (?:and|with|plus) (?:my|our|the|a) "
+    rf"(?P<n>\d{{1,2}} )?(?:young |little |small )?(?:{_CHILD_COMPANIONS})s?\b(?! (?:and|with|plus)\b)(?=\W*(?:[,.;:!?-]|$))"
+)
+# "me and my kid", alone or as one clause of a longer sentence: one adult, with the child or children named
 _SELF_RE = re.compile(r"\b(?:me|myself|i)\b")
 _COUPLE_WORD_RE = re.compile(r"\bcouple\b(?! of)")
 _FAMILY_RE = re.compile(r"\bfamily of (?P<n>\d{1,2})\b")
@@ -89,8 +96,8 @@ def find_party(text: str) -> dict[str, int]:
             out["adults"] = total - kids if total > kids else total
         elif _COUPLE_RE.search(text):
             out.update(_companions(text, out.get("children")))
-        elif _PARENT_AND_CHILD_RE.search(text) and "children" not in out:
-            out["adults"], out["children"] = 1, _n(_PARENT_AND_CHILD_RE.search(text).group("n"))
+        elif (parent := _PARENT_AND_CHILD_RE.search(text)) and "children" not in out:
+            out["adults"], out["children"] = 1, _n(parent.group("n"))
         elif _SOLO_RE.search(text):
             out["adults"] = 1
             out.setdefault("children", 0)  # "just me": nobody else, no children either

@@ -47,7 +47,7 @@ def spell_digits(phone: str) -> str:
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
     if len(digits) == 11 and digits.startswith("1"):
         return f"{digits[1:4]} {digits[4:7]} {digits[7:]}"
-    return " ".join(digits[i:i + 3] for i in range(0, len(digits), 3))
+    return " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
 
 
 def join_words(items: list[str], last: str = "and") -> str:
@@ -71,7 +71,9 @@ def nights(n: int) -> str:
 def public_rate(option: dict[str, Any]) -> dict[str, Any]:
     """The rate anyone can book (BAR, else the cheapest without an eligibility condition)."""
     rates = option["rates"]
-    return next((r for r in rates if r["rate_code"] == "BAR"), None) or next((r for r in rates if not r.get("eligibility")), rates[0])
+    return next((r for r in rates if r["rate_code"] == "BAR"), None) or next(
+        (r for r in rates if not r.get("eligibility")), rates[0]
+    )
 
 
 def room_offer(option: dict[str, Any]) -> str:

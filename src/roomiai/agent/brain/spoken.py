@@ -4,33 +4,104 @@ from __future__ import annotations
 
 import re
 
-from ...domain.spoken_digits import digit_runs
-from .numbers import DIGIT_WORDS
+from ...domain.spoken_digits import DIGIT_WORDS, digit_runs
 
 _WRITTEN_EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}")
 _TLDS = {
-    "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "fr", "info",
-    "biz", "me", "ai", "au", "in", "nl", "es", "it", "ie", "nz", "app", "dev", "mail",
+    "com",
+    "net",
+    "org",
+    "edu",
+    "gov",
+    "io",
+    "co",
+    "uk",
+    "us",
+    "ca",
+    "de",
+    "fr",
+    "info",
+    "biz",
+    "me",
+    "ai",
+    "au",
+    "in",
+    "nl",
+    "es",
+    "it",
+    "ie",
+    "nz",
+    "app",
+    "dev",
+    "mail",
 }
 _EMAIL_STOP = {
-    "is", "it's", "its", "email", "e", "mail", "address", "my", "the", "me", "it", "that",
-    "yes", "yeah", "sure", "ok", "okay", "send", "to", "please", "was", "use", "you", "can",
-    "reach", "at", "on", "and", "so", "well", "oh", "um", "uh", "that's", "thats", "be", "would",
-    "should", "will", "write", "down", "confirmation", "just", "here", "i", "i'm", "our", "is",
-    "address's", "email's", "name's", "it'll", "there", "yes", "right", "correct", "so",
+    "is",
+    "it's",
+    "its",
+    "email",
+    "e",
+    "mail",
+    "address",
+    "my",
+    "the",
+    "me",
+    "it",
+    "that",
+    "yes",
+    "yeah",
+    "sure",
+    "ok",
+    "okay",
+    "send",
+    "to",
+    "please",
+    "was",
+    "use",
+    "you",
+    "can",
+    "reach",
+    "at",
+    "on",
+    "and",
+    "so",
+    "well",
+    "oh",
+    "um",
+    "uh",
+    "that's",
+    "thats",
+    "be",
+    "would",
+    "should",
+    "will",
+    "write",
+    "down",
+    "confirmation",
+    "just",
+    "here",
+    "i",
+    "i'm",
+    "our",
+    "address's",
+    "email's",
+    "name's",
+    "it'll",
+    "there",
+    "right",
+    "correct",
 }
-_EMAIL_SYMBOLS = {"dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-",
-                  "hyphen": "-", "plus": "+"}
+_EMAIL_SYMBOLS = {"dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-", "hyphen": "-", "plus": "+"}
 _ROOM_BEFORE_RE = re.compile(r"\broom $")
 _EMAIL_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|@")
 _DOTS = {"dot", "period", "point"}
 _LOCAL_DIGITS = {w: d for w, d in DIGIT_WORDS.items() if w not in ("o", "oh")}
-_PHONE_CUE_RE = re.compile(
-    r"\b(?:phone|number|cell|mobile|call me|call back|reach me|contact|telephone|digits|dial)\b")
+_PHONE_CUE_RE = re.compile(r"\b(?:phone|number|cell|mobile|call me|call back|reach me|contact|telephone|digits|dial)\b")
 _CONF_WRITTEN_RE = re.compile(r"\broomi[\s\-_]*(\d{4})[\s\-_]*(\d{2})[\s\-_]*(\d{2})[\s\-_]*(\d{1,4})\b")
 _CONF_PREFIX_RE = re.compile(r"\b(?:roomi|roomie|roomy|rumi|roomey|roomee|room e|room i|roomai)\b")
 _CONF_CUE_RE = re.compile(
-    r"\b(?:confirmation|booking|reservation|reference) (?:number|code|id|no|#)\b|\bconfirmation\b")
+    r"\b(?:confirmation|booking|reservation|reference) (?:number|code|id|no|#)\b|\bconfirmation\b"
+)
 
 
 def find_phone(text: str, *, asked: bool = False) -> str | None:
@@ -38,7 +109,7 @@ def find_phone(text: str, *, asked: bool = False) -> str | None:
     cue = asked or bool(_PHONE_CUE_RE.search(text))
     best = None
     for s, _e, digits in digit_runs(text):
-        before = text[max(0, s - 12):s]
+        before = text[max(0, s - 12) : s]
         if _CONF_PREFIX_RE.search(before) or _ROOM_BEFORE_RE.search(before):
             continue
         if 10 <= len(digits) <= 15 or (cue and 7 <= len(digits) <= 15):
@@ -92,13 +163,36 @@ def _spoken_local(toks: list[str], i: int) -> str:
     k = i - 1
     while k >= 0 and len(pieces) < 40:
         tok = toks[k]
-        spelling = len(tok) == 1 and len(pieces) >= 2 and len(pieces[-1]) == 1 and len(pieces[-2]) == 1 \
-            and tok != "i" or (tok == "i" and k > 0 and len(toks[k - 1]) == 1)  # "k e n j i", "e l i z a": spelled letters
+        spelling = (
+            len(tok) == 1
+            and len(pieces) >= 2
+            and len(pieces[-1]) == 1
+            and len(pieces[-2]) == 1
+            and tok != "i"
+            or (tok == "i" and k > 0 and len(toks[k - 1]) == 1)
+            or _in_spelled_run(toks, k)
+        )  # "k e n j i", "e l i z a", "d u n n e": spelled letters
         if tok in _EMAIL_STOP and not spelling:
             break
         pieces.append(_EMAIL_SYMBOLS.get(tok) or _LOCAL_DIGITS.get(tok, tok))
         k -= 1
     return "".join(reversed(pieces)).strip(".-_+")
+
+
+def _in_spelled_run(toks: list[str], k: int) -> bool:
+    """Whether toks[k] is one of at least three single letters in a row ("a l s a y e d")."""
+
+    def letter(j: int) -> bool:
+        return 0 <= j < len(toks) and len(toks[j]) == 1 and toks[j].isalpha()
+
+    if not letter(k):
+        return False
+    lo, hi = k, k
+    while letter(lo - 1):
+        lo -= 1
+    while letter(hi + 1):
+        hi += 1
+    return hi - lo >= 2
 
 
 def find_confirmation(text: str, *, asked: bool = False) -> str | None:

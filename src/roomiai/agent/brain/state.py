@@ -125,4 +125,5 @@ class Dialogue:
     info_answers: list[str] = field(default_factory=list)
     resume_booking: bool = False  # after the hotel's answers, go on with the stay asked about in the same breath
     pending_answer: str | None = None  # answers said before Roomi's next words
+    unsure: set[str] = field(default_factory=set)  # details heard with low confidence, not yet confirmed (heard.py)
     yes_after_answer: bool = False  # "yes, and is there parking?": the yes to the offer counts once it is answered

@@ -8,26 +8,37 @@ from ..api_client import RoomiApi
 from .common import api_errors, result
 
 
-async def check_availability(api: RoomiApi, *, check_in: str, check_out: str, adults: int, children: int = 0,
-                             rooms: int = 1, room_type: str | None = None) -> str:
+async def check_availability(
+    api: RoomiApi,
+    *,
+    check_in: str,
+    check_out: str,
+    adults: int,
+    children: int = 0,
+    rooms: int = 1,
+    room_type: str | None = None,
+) -> str:
     """Room types free for the stay with their priced rates, and why the others are not."""
     with api_errors():
-        found = await api.availability(check_in=check_in, check_out=check_out, adults=adults, children=children,
-                                       rooms=rooms, room_type=room_type)
+        found = await api.availability(
+            check_in=check_in, check_out=check_out, adults=adults, children=children, rooms=rooms, room_type=room_type
+        )
     stay = found["date_range"]
-    return result({
-        "check_in": stay["check_in"],
-        "check_out": stay["check_out"],
-        "nights": stay["nights"],
-        "adults": adults,
-        "children": children,
-        "rooms": rooms,
-        "options": [option_summary(option) for option in found["options"]],
-        "unavailable": [
-            {"room_type_code": u["room_type_code"], "room_type": u["room_type"], "reason": u["reason"]}
-            for u in found["unavailable"]
-        ],
-    })
+    return result(
+        {
+            "check_in": stay["check_in"],
+            "check_out": stay["check_out"],
+            "nights": stay["nights"],
+            "adults": adults,
+            "children": children,
+            "rooms": rooms,
+            "options": [option_summary(option) for option in found["options"]],
+            "unavailable": [
+                {"room_type_code": u["room_type_code"], "room_type": u["room_type"], "reason": u["reason"]}
+                for u in found["unavailable"]
+            ],
+        }
+    )
 
 
 def option_summary(option: dict[str, Any]) -> dict[str, Any]:

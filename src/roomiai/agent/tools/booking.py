@@ -21,15 +21,37 @@ CONTACT_INVALID = "contact_invalid"
 
 
 async def prepare_booking(
-    api: RoomiApi, state: CallState, history: llm.ChatContext, *, check_in: str, check_out: str, room_type: str,
-    rate_code: str, adults: int, first_name: str, last_name: str, children: int = 0, rooms: int = 1,
-    phone: str | None = None, email: str | None = None, bed: str | None = None, view: str | None = None,
-    special_requests: list[str] | None = None, special_occasion: str | None = None,
+    api: RoomiApi,
+    state: CallState,
+    history: llm.ChatContext,
+    *,
+    check_in: str,
+    check_out: str,
+    room_type: str,
+    rate_code: str,
+    adults: int,
+    first_name: str,
+    last_name: str,
+    children: int = 0,
+    rooms: int = 1,
+    phone: str | None = None,
+    email: str | None = None,
+    bed: str | None = None,
+    view: str | None = None,
+    special_requests: list[str] | None = None,
+    special_occasion: str | None = None,
 ) -> str:
     """Price the stay through availability, keep the booking request pending, and return what to read back."""
     first_name, last_name = redact(first_name.strip()), redact(last_name.strip())
-    missing = [what for what, given in (("the guest's first name", first_name), ("the guest's last name", last_name),
-                                        ("a phone number or an email address", phone or email)) if not given]
+    missing = [
+        what
+        for what, given in (
+            ("the guest's first name", first_name),
+            ("the guest's last name", last_name),
+            ("a phone number or an email address", phone or email),
+        )
+        if not given
+    ]
     if missing:
         raise refusal(f"Ask the caller for {' and '.join(missing)} before booking.", "missing_details")
     guest: dict[str, Any] = {"first_name": first_name, "last_name": last_name}
@@ -38,8 +60,9 @@ async def prepare_booking(
     if phone:
         guest["phone"] = _phone(phone)
     with api_errors():
-        found = await api.availability(check_in=check_in, check_out=check_out, adults=adults, children=children,
-                                       rooms=rooms, room_type=room_type)
+        found = await api.availability(
+            check_in=check_in, check_out=check_out, adults=adults, children=children, rooms=rooms, room_type=room_type
+        )
     option = _option(found, room_type)
     rate = _rate(option, rate_code)
     bed, view = _wish(option, "beds_available", bed, "bed"), _wish(option, "views_available", view, "view")
@@ -63,30 +86,32 @@ async def prepare_booking(
     }
     state.pending_booking = {key: value for key, value in body.items() if value is not None}
     mark_read_back(state, history, "booking", amount=rate["grand_total"])
-    return result({
-        "room_type": option["room_type"],
-        "room_type_code": option["room_type_code"],
-        "rate_code": rate["rate_code"],
-        "rate_name": rate["name"],
-        "check_in": body["check_in"],
-        "check_out": body["check_out"],
-        "nights": found["date_range"]["nights"],
-        "adults": adults,
-        "children": children,
-        "rooms": rooms,
-        "bed": bed,
-        "view": view,
-        "per_night": rate["per_night"],
-        "grand_total": rate["grand_total"],
-        "currency": rate["currency"],
-        "cancellation": rate["cancellation"],
-        "first_name": first_name,
-        "last_name": last_name,
-        "phone": phone_text(guest.get("phone")),
-        "email": guest.get("email"),
-        "special_requests": requests,
-        "special_occasion": occasion,
-    })
+    return result(
+        {
+            "room_type": option["room_type"],
+            "room_type_code": option["room_type_code"],
+            "rate_code": rate["rate_code"],
+            "rate_name": rate["name"],
+            "check_in": body["check_in"],
+            "check_out": body["check_out"],
+            "nights": found["date_range"]["nights"],
+            "adults": adults,
+            "children": children,
+            "rooms": rooms,
+            "bed": bed,
+            "view": view,
+            "per_night": rate["per_night"],
+            "grand_total": rate["grand_total"],
+            "currency": rate["currency"],
+            "cancellation": rate["cancellation"],
+            "first_name": first_name,
+            "last_name": last_name,
+            "phone": phone_text(guest.get("phone")),
+            "email": guest.get("email"),
+            "special_requests": requests,
+            "special_occasion": occasion,
+        }
+    )
 
 
 async def confirm_booking(api: RoomiApi, state: CallState, history: llm.ChatContext) -> str:
@@ -108,28 +133,33 @@ async def confirm_booking(api: RoomiApi, state: CallState, history: llm.ChatCont
     state.verified_last_names[number] = booking["guest_last_name"]
     state.settle("booking_completed", number)
     guest = body["primary_guest"]
-    return result({
-        "confirmation_number": number,
-        "status": booking["status"],
-        "room_type": booking["room_type"],
-        "check_in": booking["check_in_date"],
-        "check_out": booking["check_out_date"],
-        "nights": booking["nights"],
-        "guest_name": booking["guest_name"],
-        "grand_total": booking["pricing"]["grand_total"],
-        "currency": booking["pricing"]["currency"],
-        "email": guest.get("email"),
-        "phone": phone_text(guest.get("phone")),
-        **confirmation_email(created),
-    })
+    return result(
+        {
+            "confirmation_number": number,
+            "status": booking["status"],
+            "room_type": booking["room_type"],
+            "check_in": booking["check_in_date"],
+            "check_out": booking["check_out_date"],
+            "nights": booking["nights"],
+            "guest_name": booking["guest_name"],
+            "grand_total": booking["pricing"]["grand_total"],
+            "currency": booking["pricing"]["currency"],
+            "email": guest.get("email"),
+            "phone": phone_text(guest.get("phone")),
+            **confirmation_email(created),
+        }
+    )
 
 
 def confirmation_email(created: dict) -> dict[str, str | None]:
     """Whether a confirmation e-mail was queued, and to which address: only then may the caller be told it was sent."""
     to = created.get("confirmation_email_to") if created.get("confirmation_email") in ("queued", "sent") else None
-    return {"confirmation_email_sent_to": to,
-            "confirmation_email_note": f"A confirmation e-mail to {to} is on its way." if to else
-            "No confirmation e-mail was sent; do not say one was."}
+    return {
+        "confirmation_email_sent_to": to,
+        "confirmation_email_note": f"A confirmation e-mail to {to} is on its way."
+        if to
+        else "No confirmation e-mail was sent; do not say one was.",
+    }
 
 
 def _refused(state: CallState) -> None:
@@ -144,7 +174,9 @@ def phone_text(phone: dict[str, str] | None) -> str | None:
 def _phone(text: str) -> dict[str, str]:
     digits = digits_only(text)
     if not NATIONAL_DIGITS - 3 <= len(digits) <= NATIONAL_DIGITS + 4:
-        raise refusal("That phone number does not look complete; ask the caller to repeat it with the area code.", CONTACT_INVALID)
+        raise refusal(
+            "That phone number does not look complete; ask the caller to repeat it with the area code.", CONTACT_INVALID
+        )
     if len(digits) <= NATIONAL_DIGITS:
         return {"country_code": "+1", "number": digits}
     return {"country_code": "+" + digits[:-NATIONAL_DIGITS], "number": digits[-NATIONAL_DIGITS:]}
@@ -173,8 +205,11 @@ def _rate(option: dict[str, Any], rate_code: str) -> dict[str, Any]:
         if rate["rate_code"].upper() == rate_code.strip().upper():
             return rate
     offered = ", ".join(rate["rate_code"] for rate in option["rates"])
-    raise refusal(f"The {rate_code} rate cannot be booked for this stay of a {option['room_type']}; "
-                  f"it can be booked at {offered}.", "rate_unavailable")
+    raise refusal(
+        f"The {rate_code} rate cannot be booked for this stay of a {option['room_type']}; "
+        f"it can be booked at {offered}.",
+        "rate_unavailable",
+    )
 
 
 def _wish(option: dict[str, Any], field: str, wish: str | None, what: str) -> str | None:
@@ -185,4 +220,7 @@ def _wish(option: dict[str, Any], field: str, wish: str | None, what: str) -> st
         if value.lower() == wish.strip().lower():
             return value
     choices = " or ".join(free) or "no other choice"
-    raise refusal(f"No {option['room_type']} with that {what} ({wish}) is free for this stay; free: {choices}.", "wish_unavailable")
+    raise refusal(
+        f"No {option['room_type']} with that {what} ({wish}) is free for this stay; free: {choices}.",
+        "wish_unavailable",
+    )

@@ -13,6 +13,7 @@ from livekit.agents import ToolError, llm
 from ...domain.cards import redact_card_numbers
 from ...domain.references import digits_only
 from ..api_client import ApiError, RoomiApi
+from ..brain.answers import statement_and_question
 from ..brain.entities import EntityExtractor
 from ..brain.intents import IntentClassifier
 from ..brain.normalise import clean
@@ -23,8 +24,10 @@ NOT_CONFIRMED = "The caller has not confirmed the read-back yet."
 NOT_CONFIRMED_CODE = "not_confirmed"
 LOOKUP_LIMITED = "lookup_limited"  # the API's problem code when it refuses to check a caller's details for a while
 CANNOT_CHECK_NOW = "cannot_check_now"  # a tool's result code: say so and offer the front desk
-CANNOT_CHECK_NOW_TELL = ("The hotel's system cannot check booking details right now: tell the caller you cannot check "
-                         "it at the moment and offer to transfer them to the front desk.")
+CANNOT_CHECK_NOW_TELL = (
+    "The hotel's system cannot check booking details right now: tell the caller you cannot check "
+    "it at the moment and offer to transfer them to the front desk."
+)
 _classifier = IntentClassifier()
 _extractor = EntityExtractor()
 
@@ -37,7 +40,7 @@ def refusal(detail: str, code: str) -> ToolError:
 def refused_code(text: str) -> tuple[str, str | None]:
     """A tool error's words and its code: refusal()'s text → (detail, code); other text → (text, None)."""
     found = _CODE.search(text or "")
-    return ((text[:found.start()], found.group(1)) if found else (text, None))
+    return (text[: found.start()], found.group(1)) if found else (text, None)
 
 
 _CODE = re.compile(r"\s*\[code: ([a-z0-9_]+)\]\s*$")
@@ -128,19 +131,45 @@ def require_yes(state: CallState, history: llm.ChatContext, kind: str) -> None:
             break
     if said is None or caller_turns(history) <= state.read_back_at.get(kind, caller_turns(history)):
         raise refusal(NOT_CONFIRMED, NOT_CONFIRMED_CODE)
-    if _classifier.classify(said, previous_agent=asked).intent != "confirm":
+    statement, questions = statement_and_question(
+        said
+    )  # "yes please. what time is check-in?": the yes answers, the rest asks
+    if _classifier.classify(statement, previous_agent=asked).intent != "confirm":
         raise refusal(NOT_CONFIRMED, NOT_CONFIRMED_CODE)
     amount = state.read_back_amount.get(kind)
     if amount is not None and round(amount * 100) not in amounts_in(asked):
-        raise refusal(f"Read the quote back first: the question the caller answered must state the total of {amount:.2f}.",
-                      NOT_CONFIRMED_CODE)
-    if _CHANGE_WORDS.search(said.lower()) or _CHANGED_SLOTS & set(_extractor.extract(said, today=state.today, previous_agent=asked)):
-        raise refusal("The caller's yes came with a change or a doubt: apply the change and read it back again.", NOT_CONFIRMED_CODE)
+        raise refusal(
+            f"Read the quote back first: the question the caller answered must state the total of {amount:.2f}.",
+            NOT_CONFIRMED_CODE,
+        )
+    if (
+        _CHANGE_WORDS.search(statement.lower())
+        or _CHANGE_ASKED.search(questions.lower())
+        or _CHANGED_SLOTS & set(_extractor.extract(said, today=state.date(), previous_agent=asked))
+    ):
+        raise refusal(
+            "The caller's yes came with a change or a doubt: apply the change and read it back again.",
+            NOT_CONFIRMED_CODE,
+        )
 
 
 _CHANGE_WORDS = re.compile(r"\b(wait|hold on|actually|instead|rather|never ?mind|don'?t|not yet)\b")
-_CHANGED_SLOTS = {"check_in_date", "check_out_date", "nights", "adults", "children", "rooms", "room_type", "bed_preference"}
-_MONEY = re.compile(r"(\d[\d,]*)(?:\.(\d{1,2}))?(?:\s*(?:dollars?|euros?|pounds?))?(?:\s*and\s*(\d{1,2})\s*(?:cents?|pence))?")
+_CHANGE_ASKED = re.compile(
+    r"\b(wait|hold on|instead|rather|never ?mind|don'?t|not yet|change|switch|make it|different|move|cancel)\b"
+)
+_CHANGED_SLOTS = {
+    "check_in_date",
+    "check_out_date",
+    "nights",
+    "adults",
+    "children",
+    "rooms",
+    "room_type",
+    "bed_preference",
+}
+_MONEY = re.compile(
+    r"(\d[\d,]*)(?:\.(\d{1,2}))?(?:\s*(?:dollars?|euros?|pounds?))?(?:\s*and\s*(\d{1,2})\s*(?:cents?|pence))?"
+)
 
 
 def amounts_in(text: str) -> set[int]:

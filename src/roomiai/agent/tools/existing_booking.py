@@ -26,20 +26,32 @@ MAX_VERIFICATION_FAILURES = 3
 VERIFICATION_FAILED = "verification_failed"
 NO_MATCH = "No booking matches those details."
 OFFER_TRANSFER = "Offer to transfer the caller to the front desk."
-VERIFY_FIRST = ("Verify the caller first: find the booking with its confirmation number and the guest's last name "
-                "(or with the phone number on it, when the call comes from that number).")
-PHONE_NOT_SAID = ("Look up only a phone number the caller said in this call, never the number they are calling from; "
-                  "ask them for the phone number on the booking.")
+VERIFY_FIRST = (
+    "Verify the caller first: find the booking with its confirmation number and the guest's last name "
+    "(or with the phone number on it, when the call comes from that number)."
+)
+PHONE_NOT_SAID = (
+    "Look up only a phone number the caller said in this call, never the number they are calling from; "
+    "ask them for the phone number on the booking."
+)
 PHONE_NOT_CALLER_ID = "phone_not_caller_id"
-PHONE_PROVES_NOTHING = ("A phone number proves who the caller is only when the call comes from it, and this call does "
-                        "not: ask for the confirmation number and the last name on the booking instead.")
+PHONE_PROVES_NOTHING = (
+    "A phone number proves who the caller is only when the call comes from it, and this call does "
+    "not: ask for the confirmation number and the last name on the booking instead."
+)
 PHONE_DIGITS = 10
 NOTHING_PENDING = "There is no {} waiting for confirmation; quote it and read it back first."
 
 
-async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
-                       confirmation_number: str | None = None, last_name: str | None = None,
-                       phone: str | None = None) -> str:
+async def find_booking(
+    api: RoomiApi,
+    state: CallState,
+    history: llm.ChatContext,
+    *,
+    confirmation_number: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+) -> str:
     """Verify the caller against the booking's details; a match unlocks those bookings for this call.
 
     A phone number counts only when the caller said it and the call comes from it (its caller ID): anyone can say
@@ -50,11 +62,14 @@ async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext
     if phone and not is_caller_id(state, phone):
         return phone_proves_nothing()
     if state.verification_failures >= MAX_VERIFICATION_FAILURES:
-        raise refusal(f"The caller could not be verified after {MAX_VERIFICATION_FAILURES} attempts. {OFFER_TRANSFER}",
-                      VERIFICATION_FAILED)
+        raise refusal(
+            f"The caller could not be verified after {MAX_VERIFICATION_FAILURES} attempts. {OFFER_TRANSFER}",
+            VERIFICATION_FAILED,
+        )
     try:
-        found = await api.lookup_bookings(confirmation_number=redact(confirmation_number),
-                                          last_name=redact(last_name), phone=phone)
+        found = await api.lookup_bookings(
+            confirmation_number=redact(confirmation_number), last_name=redact(last_name), phone=phone
+        )
     except ApiError as exc:
         if exc.code == LOOKUP_LIMITED:
             return cannot_check_now(verified=False)
@@ -73,14 +88,24 @@ async def find_booking(api: RoomiApi, state: CallState, history: llm.ChatContext
     return result({"verified": True, "bookings": [_summary(booking) for booking in bookings]})
 
 
-async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext, *, confirmation_number: str,
-                       check_in: str | None = None, check_out: str | None = None, room_type: str | None = None,
-                       adults: int | None = None, children: int | None = None) -> str:
+async def quote_change(
+    api: RoomiApi,
+    state: CallState,
+    history: llm.ChatContext,
+    *,
+    confirmation_number: str,
+    check_in: str | None = None,
+    check_out: str | None = None,
+    room_type: str | None = None,
+    adults: int | None = None,
+    children: int | None = None,
+) -> str:
     """Price a change of a verified booking without making it, and keep it pending for a yes."""
     number = _verified(state, confirmation_number)
     guests = {key: value for key, value in (("adults", adults), ("children", children)) if value is not None}
     changes: dict[str, Any] = {
-        key: value for key, value in (("check_in", check_in), ("check_out", check_out), ("room_type_id", room_type))
+        key: value
+        for key, value in (("check_in", check_in), ("check_out", check_out), ("room_type_id", room_type))
         if value
     }
     if guests:
@@ -92,8 +117,13 @@ async def quote_change(api: RoomiApi, state: CallState, history: llm.ChatContext
     state.pending_change = {"confirmation_number": number, "changes": changes}
     booking, price = preview["booking"], preview["price_change"]
     mark_read_back(state, history, "change", amount=price["new_total"])
-    return result({**_changed_stay(number, booking, price), "previous_total": price["previous_total"],
-                   "changes": price["changes"]})
+    return result(
+        {
+            **_changed_stay(number, booking, price),
+            "previous_total": price["previous_total"],
+            "changes": price["changes"],
+        }
+    )
 
 
 async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatContext) -> str:
@@ -111,26 +141,30 @@ async def confirm_change(api: RoomiApi, state: CallState, history: llm.ChatConte
     return result(_changed_stay(number, booking, price))
 
 
-async def quote_cancellation(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
-                             confirmation_number: str) -> str:
+async def quote_cancellation(
+    api: RoomiApi, state: CallState, history: llm.ChatContext, *, confirmation_number: str
+) -> str:
     """What cancelling a verified booking would cost now, kept pending for a yes."""
     number = _verified(state, confirmation_number)
     with api_errors():
         preview = await api.cancel_booking(number, last_name=_last_name(state, number), preview=True)
     state.pending_cancellation = {"confirmation_number": number}
     mark_read_back(state, history, "cancellation", amount=preview["penalty"] or None)
-    return result({
-        "confirmation_number": number,
-        "free_cancellation": preview["free_cancellation"],
-        "penalty": preview["penalty"],
-        "refund": preview["refund"]["amount"],
-        "currency": preview["currency"],
-        "deadline": preview["deadline"],
-    })
+    return result(
+        {
+            "confirmation_number": number,
+            "free_cancellation": preview["free_cancellation"],
+            "penalty": preview["penalty"],
+            "refund": preview["refund"]["amount"],
+            "currency": preview["currency"],
+            "deadline": preview["deadline"],
+        }
+    )
 
 
-async def confirm_cancellation(api: RoomiApi, state: CallState, history: llm.ChatContext, *,
-                               reason: str | None = None) -> str:
+async def confirm_cancellation(
+    api: RoomiApi, state: CallState, history: llm.ChatContext, *, reason: str | None = None
+) -> str:
     """Cancel the pending booking once the caller said yes."""
     pending = state.pending_cancellation
     if pending is None:
@@ -138,17 +172,20 @@ async def confirm_cancellation(api: RoomiApi, state: CallState, history: llm.Cha
     require_yes(state, history, "cancellation")
     number = pending["confirmation_number"]
     with api_errors(on_refusal=lambda: setattr(state, "pending_cancellation", None)):
-        cancelled = await api.cancel_booking(number, last_name=_last_name(state, number),
-                                             reason=redact(reason) if reason else None)
+        cancelled = await api.cancel_booking(
+            number, last_name=_last_name(state, number), reason=redact(reason) if reason else None
+        )
     state.pending_cancellation = None
     state.settle("booking_cancelled", number)
-    return result({
-        "confirmation_number": number,
-        "cancellation_reference": cancelled["cancellation_reference"],
-        "penalty": cancelled["penalty"],
-        "refund": cancelled["refund"]["amount"],
-        "currency": cancelled["currency"],
-    })
+    return result(
+        {
+            "confirmation_number": number,
+            "cancellation_reference": cancelled["cancellation_reference"],
+            "penalty": cancelled["penalty"],
+            "refund": cancelled["refund"]["amount"],
+            "currency": cancelled["currency"],
+        }
+    )
 
 
 def _changed_stay(number: str, booking: dict[str, Any], price: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,9 @@ TransferHook = Callable[[str | None, str], Awaitable[None]]
 """Carries the call to a person: called with the transfer number and the reason (the voice worker dials SIP)."""
 
 
-async def transfer_to_human(api: RoomiApi, state: CallState, *, reason: str, on_transfer: TransferHook | None = None) -> str:
+async def transfer_to_human(
+    api: RoomiApi, state: CallState, *, reason: str, on_transfer: TransferHook | None = None
+) -> str:
     """Hand the caller to the front desk and say where they are going."""
     facts = await hotel_facts(api, state)
     number = facts["voice_agent_settings"]["transfer_number"] or facts["phone"]

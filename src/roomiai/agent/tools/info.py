@@ -30,6 +30,26 @@ SYNONYMS = {
     "cancellation": ("cancel", "cancellation policy", "cancelling", "canceling"),
     "address": ("street", "street address", "postal address"),
     "phone": ("phone number", "telephone", "number", "call"),
+    "amenities": (
+        "amenity",
+        "in room",
+        "kettle",
+        "coffee maker",
+        "coffee machine",
+        "espresso",
+        "mini bar",
+        "minibar",
+        "room safe",
+        "bathrobe",
+        "bathrobes",
+        "balcony",
+        "tub",
+        "bathtub",
+        "tv",
+        "television",
+        "fridge",
+        "microwave",
+    ),
     "room_types": ("rooms", "room", "room type", "suites", "suite", "types of rooms"),
 }
 
@@ -72,6 +92,7 @@ def _answers(facts: dict[str, Any]) -> dict[str, str | None]:
         "cancellation": lambda: policies.get("cancellation"),
         "address": lambda: f"{facts['name']} is at {facts['address']}." if facts.get("address") else None,
         "phone": lambda: f"The front desk number is {facts['phone']}." if facts.get("phone") else None,
+        "amenities": lambda: _amenities(facts),  # before room_types: "do rooms come with a kettle" asks about amenities
         "room_types": lambda: _room_types(facts),
     }
     answers = {name: info.get(name) for name in INFO_TOPICS}
@@ -87,8 +108,10 @@ def check_in_sentence(facts: dict[str, Any]) -> str:
     sentence = f"Check-in is from {_time(facts['check_in_time'])}."
     early = facts.get("early_check_in") or {}
     if early.get("available") and early.get("earliest_time"):
-        sentence += (f" Early check-in from {_time(early['earliest_time'])} can be arranged"
-                     f"{_fee(early.get('fee'), facts.get('currency', 'USD'))}, subject to availability.")
+        sentence += (
+            f" Early check-in from {_time(early['earliest_time'])} can be arranged"
+            f"{_fee(early.get('fee'), facts.get('currency', 'USD'))}, subject to availability."
+        )
     return sentence
 
 
@@ -99,8 +122,10 @@ def check_out_sentence(facts: dict[str, Any]) -> str:
     sentence = f"Check-out is by {_time(facts['check_out_time'])}."
     late = facts.get("late_check_out") or {}
     if late.get("available") and late.get("latest_time"):
-        sentence += (f" Late check-out until {_time(late['latest_time'])} can be arranged"
-                     f"{_fee(late.get('fee'), facts.get('currency', 'USD'))}, subject to availability.")
+        sentence += (
+            f" Late check-out until {_time(late['latest_time'])} can be arranged"
+            f"{_fee(late.get('fee'), facts.get('currency', 'USD'))}, subject to availability."
+        )
     return sentence
 
 
@@ -109,6 +134,27 @@ def _room_types(facts: dict[str, Any]) -> str | None:
     if not types:
         return None
     return " ".join(f"{t['name']}: {t['description']}" for t in types)
+
+
+def _amenities(facts: dict[str, Any]) -> str | None:
+    """'In every room: WiFi, TV and safe. The Suite adds balcony.' from the room types' own amenity lists."""
+    types = [t for t in facts["room_types"] if t.get("amenities")]
+    if not types:
+        return None
+    common = [a for a in types[0]["amenities"] if all(a in t["amenities"] for t in types)]
+    sentences = [f"In every room: {_listed(common)}."] if common and len(types) == len(facts["room_types"]) else []
+    for t in types:
+        extra = [a for a in t["amenities"] if a not in common] if sentences else t["amenities"]
+        if extra:
+            sentences.append(f"The {t['name']} {'adds' if sentences else 'has'} {_listed(extra)}.")
+    return " ".join(sentences)
+
+
+def _listed(items: list[str]) -> str:
+    items = [
+        " ".join(w if w.isupper() or w[1:] != w[1:].lower() else w.lower() for w in item.split()) for item in items
+    ]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _time(text: str) -> str:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from .common import Instant, LongText, Name, Request, ShortText
 from .voice import CallSummary
@@ -14,7 +24,15 @@ from .voice import CallSummary
 Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Amount = Annotated[float, Field(ge=0, le=1_000_000)]
 Percent = Annotated[float, Field(ge=0, le=100)]
-PhoneText = Annotated[str, StringConstraints(pattern=r"^\+?[\d\s().-]{4,24}$")]
+
+
+def _phone_digits(value: str) -> str:
+    if sum(char.isdigit() for char in value) > 15:  # E.164; more digits would be a card number, not a phone
+        raise ValueError("a phone number has at most 15 digits")
+    return value
+
+
+PhoneText = Annotated[str, StringConstraints(pattern=r"^\+?[\d\s().-]{4,24}$"), AfterValidator(_phone_digits)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 Topic = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -96,7 +114,7 @@ class TaxItem(Request):
     amount: Amount = Field(description="percent for percentage taxes, currency units otherwise")
 
     @model_validator(mode="after")
-    def _percent(self) -> "TaxItem":
+    def _percent(self) -> TaxItem:
         if self.type == "percentage" and self.amount > 100:
             raise ValueError(f"a percentage tax is at most 100 (got {self.amount:g})")
         return self
@@ -126,7 +144,7 @@ class DiscountCode(Request):
     min_nights: int = Field(1, ge=1, le=60)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "DiscountCode":
+    def _consistent(self) -> DiscountCode:
         if self.type == "percentage" and self.amount > 100:
             raise ValueError(f"a percentage discount is at most 100 (got {self.amount:g})")
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
@@ -141,6 +159,16 @@ class VoiceAgentSettings(Request):
     backup_language: Language | None = None
     max_call_duration: int = Field(900, ge=60, le=7200, description="seconds")
     transfer_number: PhoneText | None = None
+    record_calls: bool | None = Field(
+        None,
+        description="keep each call's transcript and tell callers so in the greeting (unset: on); off: no "
+        "notice, and nothing a caller says is stored",
+    )
+    recording_notice: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = Field(
+        None,
+        description="what Roomi says after the greeting when calls are recorded",
+        examples=["This call is recorded to help us serve you."],
+    )
 
 
 class HotelSettingsUpdate(Request):
@@ -160,7 +188,9 @@ class HotelSettingsUpdate(Request):
     early_check_in: EarlyCheckIn | None = None
     late_check_out: LateCheckOut | None = None
     policies: Policies | None = None
-    info: dict[Topic, Text | None] | None = Field(None, max_length=50)
+    info: Mapping[Topic, Text | None] | None = Field(
+        None, max_length=50
+    )  # a Mapping: the stored document narrows it to dict[Topic, Text]
     taxes: list[TaxItem] | None = Field(None, max_length=10)
     fees: list[FeeItem] | None = Field(None, max_length=10)
     packages: list[PackageItem] | None = Field(None, max_length=20)
@@ -179,7 +209,7 @@ class HotelSettingsUpdate(Request):
         return value
 
     @model_validator(mode="after")
-    def _sections(self) -> "HotelSettingsUpdate":
+    def _sections(self) -> HotelSettingsUpdate:
         if not self.model_fields_set:
             raise ValueError("give at least one section to change")
         for field, items in (("packages", self.packages), ("discount_codes", self.discount_codes)):

@@ -69,7 +69,8 @@ class BookingCreate(Request):
     discount_code: Code | None = None
     payment: CardInput | None = None
     payment_token: Annotated[str, StringConstraints(max_length=128)] | None = Field(
-        None, description="a card saved earlier with POST /v1/payments/cards (instead of `payment`)")
+        None, description="a card saved earlier with POST /v1/payments/cards (instead of `payment`)"
+    )
     accept_policies: bool = False
     voice_session_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     booking_source: Literal["voice_agent", "website", "phone", "walk_in", "email", "ota"] = "phone"
@@ -96,7 +97,7 @@ class BookingModify(Request):
     modification_reason: LongText | None = None
 
     @model_validator(mode="after")
-    def _nothing_emptied_that_a_booking_needs(self) -> "BookingModify":
+    def _nothing_emptied_that_a_booking_needs(self) -> BookingModify:
         emptied = sorted(name for name in self.model_fields_set - EMPTIABLE_ON_CHANGE if getattr(self, name) is None)
         if emptied:
             raise ValueError(f"{', '.join(emptied)} cannot be null: leave a field out to keep what the booking has")
@@ -174,8 +175,10 @@ class BookingRead(BaseModel):
     created_at: Instant
     modification_history: list[HistoryEntry]
     confirmation_email: EmailStatus | None = Field(
-        None, description="the latest e-mail to the guest about this booking: queued (not yet delivered), sent, failed; "
-                          "null when none was sent (no address, or mail is off)")
+        None,
+        description="the latest e-mail to the guest about this booking: queued (not yet delivered), sent, failed; "
+        "null when none was sent (no address, or mail is off)",
+    )
 
 
 class BookingCreated(BaseModel):

@@ -30,8 +30,8 @@ class Phone(Request):
 
 
 def _utc(value: dt.datetime) -> str:
-    value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 Instant = Annotated[dt.datetime, PlainSerializer(_utc, return_type=str)]
@@ -48,7 +48,7 @@ class GuestContact(Request):
     phone: Phone | None = None
 
     @model_validator(mode="after")
-    def _contact(self) -> "GuestContact":
+    def _contact(self) -> GuestContact:
         if not self.email and not self.phone:
             raise ValueError("give an email or a phone number so the hotel can reach the guest")
         return self

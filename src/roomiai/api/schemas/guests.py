@@ -69,7 +69,9 @@ class GuestCreate(GuestContact):
     loyalty: Loyalty | None = None
     communication_preferences: CommunicationPreferences | None = None
     notes: LongText | None = None
-    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] = Field(default_factory=list, max_length=20)
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=20
+    )
 
 
 class PhoneRead(BaseModel):
@@ -114,8 +116,9 @@ class GuestRead(BaseModel):
     communication_preferences: dict[str, Any]
     stay_history: StayHistory
     contact_history: list[dict[str, Any]] = Field(
-        default_factory=list, description="e-mail addresses and phones the guest gave before the current ones, with when "
-                                          "they were replaced")
+        default_factory=list,
+        description="e-mail addresses and phones the guest gave before the current ones, with when they were replaced",
+    )
     notes: str
     tags: list[str]
     upcoming_bookings: list[GuestBooking]

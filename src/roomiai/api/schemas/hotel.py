@@ -46,6 +46,7 @@ class RoomTypeFacts(BaseModel):
     max_occupancy: int
     beds: list[BedFacts]
     views: list[str]
+    amenities: list[str] = []
 
 
 class VoiceAgentRead(BaseModel):

@@ -33,9 +33,11 @@ class ServiceRequestCreate(Request):
     priority: Priority = "normal"
 
     @model_validator(mode="after")
-    def _target(self) -> "ServiceRequestCreate":
+    def _target(self) -> ServiceRequestCreate:
         if not (self.confirmation_number or self.booking_id or self.room_number):
-            raise ValueError("give a confirmation_number, a booking_id or a room_number so the request reaches the guest")
+            raise ValueError(
+                "give a confirmation_number, a booking_id or a room_number so the request reaches the guest"
+            )
         if self.confirmation_number and self.booking_id:
             raise ValueError("give either confirmation_number or booking_id, not both")
         return self
@@ -48,7 +50,7 @@ class ServiceRequestUpdate(Request):
     guest_rating: int | None = Field(None, ge=1, le=5)
 
     @model_validator(mode="after")
-    def _something(self) -> "ServiceRequestUpdate":
+    def _something(self) -> ServiceRequestUpdate:
         if not self.model_fields_set:
             raise ValueError("give at least one of status, assigned_to, notes or guest_rating")
         if "status" in self.model_fields_set and self.status is None:

@@ -10,8 +10,14 @@ from ...domain.caller_turns import MAX_CALLER_TURN_CHARS, too_long
 from .common import Instant, Request
 
 Outcome = Literal[
-    "booking_completed", "booking_failed", "inquiry_only", "transferred", "abandoned", "booking_modified",
-    "booking_cancelled", "service_request",
+    "booking_completed",
+    "booking_failed",
+    "inquiry_only",
+    "transferred",
+    "abandoned",
+    "booking_modified",
+    "booking_cancelled",
+    "service_request",
 ]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Millis = Annotated[float, Field(ge=0, le=3_600_000)]
@@ -33,6 +39,8 @@ class VoiceSettings(BaseModel):
     backup_language: str | None
     max_call_duration: int | None
     transfer_number: str | None
+    record_calls: bool = Field(True, description="the transcript is kept; callers hear recording_notice")
+    recording_notice: str | None = None
 
 
 class SessionStarted(BaseModel):
@@ -40,18 +48,21 @@ class SessionStarted(BaseModel):
     greeting: str
     settings: VoiceSettings
     call_start: Instant
-    call_key: str = Field(description="send it as X-Call-Key (with X-Call-Session) on this call's log writes and lookups")
+    call_key: str = Field(
+        description="send it as X-Call-Key (with X-Call-Session) on this call's log writes and lookups"
+    )
 
 
 class TranscriptEntry(Request):
     speaker: Literal["agent", "guest"]
     text: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
-        description=f"at most 4000 characters for Roomi, {MAX_CALLER_TURN_CHARS} for the caller's turn")
+        description=f"at most 4000 characters for Roomi, {MAX_CALLER_TURN_CHARS} for the caller's turn"
+    )
     confidence: float | None = Field(None, ge=0, le=1)
     timestamp: AwareDatetime | None = None
 
     @model_validator(mode="after")
-    def _caller_turn(self) -> "TranscriptEntry":
+    def _caller_turn(self) -> TranscriptEntry:
         if self.speaker == "guest" and too_long(self.text):
             raise ValueError(f"a caller's turn has at most {MAX_CALLER_TURN_CHARS} characters")
         return self
@@ -107,10 +118,11 @@ class SessionEnd(Request):
     entities_extracted: dict[Key, Any] = Field(default_factory=dict, max_length=30)
     errors: list[CallError] = Field(default_factory=list, max_length=50)
     turn_timings: list[Annotated[dict[Key, Millis], Field(max_length=20)]] = Field(
-        default_factory=list, max_length=500, description="per turn, durations in milliseconds, e.g. {\"stt_ms\": 180}"
+        default_factory=list, max_length=500, description='per turn, durations in milliseconds, e.g. {"stt_ms": 180}'
     )
-    tools_used: list[ToolUse] = Field(default_factory=list, max_length=200,
-                                      description="the tools Roomi called, in order, with a short result each")
+    tools_used: list[ToolUse] = Field(
+        default_factory=list, max_length=200, description="the tools Roomi called, in order, with a short result each"
+    )
 
 
 class TranscriptLine(BaseModel):

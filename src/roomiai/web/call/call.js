@@ -49,7 +49,8 @@ class Call {
     this.playAt = 0;
     this.sources = new Set();
     this.outputRate = 22050;
-    this.partial = null;
+    this.partial = null;  // Roomi's line as she speaks it
+    this.cutLine = null;  // her line the caller cut into, waiting for the words she actually said
   }
 
   async start() {
@@ -88,8 +89,9 @@ class Call {
       case "ready": setStatus("Connected. Roomi is listening — just talk."); break;
       case "state": this.showState(message.agent); break;
       case "roomi_partial": this.showPartial(message.text); break;
-      case "transcript": this.showLine(message.speaker, message.text); break;
-      case "clear": this.stopPlayback(); break;
+      case "transcript": this.showLine(message.speaker, message.text, message.cut); break;
+      case "clear": this.stopPlayback(); this.cutReply(); break;
+      case "pause": this.stopPlayback(); break;
       case "ended": this.finish({ status: message.reason, letPlay: true }); break;
       case "error": this.finish({ status: "Call ended.", problem: message.detail }); break;
     }
@@ -102,17 +104,26 @@ class Call {
   }
 
   showPartial(text) {
-    if (!this.partial) this.partial = addLine("roomi", text);
+    if (!this.partial) { this.cutLine = null; this.partial = addLine("roomi", text); }
     else this.partial.querySelector("span").textContent = text;
   }
 
-  showLine(speaker, text) {
-    if (speaker === "roomi" && this.partial) {
-      this.partial.querySelector("span").textContent = text;
+  // one line per reply: her final words replace the line that showed them as she spoke, cut or not
+  showLine(speaker, text, cut) {
+    const line = speaker === "roomi" ? (this.partial || this.cutLine) : null;
+    if (line) {
+      line.querySelector("span").textContent = text;
+      if (cut) line.classList.add("interrupted");
       this.partial = null;
+      this.cutLine = null;
       return;
     }
-    addLine(speaker, text);
+    const added = addLine(speaker, text);
+    if (cut) added.classList.add("interrupted");
+  }
+
+  cutReply() {
+    if (this.partial) { this.partial.classList.add("interrupted"); this.cutLine = this.partial; this.partial = null; }
   }
 
   play(buffer) {
@@ -134,7 +145,6 @@ class Call {
     for (const source of this.sources) { try { source.stop(); } catch (_) { /* already stopped */ } }
     this.sources.clear();
     this.playAt = 0;
-    if (this.partial) { this.partial.classList.add("interrupted"); this.partial = null; }
   }
 
   hangUp() {

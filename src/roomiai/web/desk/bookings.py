@@ -30,32 +30,79 @@ Text = Annotated[str | None, Query(max_length=80)]
 
 @router.get("")
 async def search(
-    request: Request, user: User, uow: ReadUow, name: Text = None, email: Annotated[str | None, Query(max_length=254)] = None,
-    phone: Annotated[str | None, Query(max_length=32)] = None, confirmation: Text = None,
-    arrival: Annotated[str | None, Query(max_length=10)] = None, source: Text = None, status: Text = None,
+    request: Request,
+    user: User,
+    uow: ReadUow,
+    name: Text = None,
+    email: Annotated[str | None, Query(max_length=254)] = None,
+    phone: Annotated[str | None, Query(max_length=32)] = None,
+    confirmation: Text = None,
+    arrival: Annotated[str | None, Query(max_length=10)] = None,
+    source: Text = None,
+    status: Text = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ):
     arrival_date = _date(arrival, "arrival")
-    filters = {"name": name or "", "email": email or "", "phone": phone or "", "confirmation": confirmation or "",
-               "arrival": arrival or "", "source": source if source in SOURCES else "", "status": status if status in STATUSES else ""}
+    filters = {
+        "name": name or "",
+        "email": email or "",
+        "phone": phone or "",
+        "confirmation": confirmation or "",
+        "arrival": arrival or "",
+        "source": source if source in SOURCES else "",
+        "status": status if status in STATUSES else "",
+    }
     rows = await bookings.search(
-        uow, guest_name=name or None, email=email or None, phone=phone or None, confirmation=confirmation or None,
-        arrival=arrival_date, source=filters["source"] or None, status=filters["status"] or None,
-        limit=PAGE + 1, offset=(page_number - 1) * PAGE,
+        uow,
+        guest_name=name or None,
+        email=email or None,
+        phone=phone or None,
+        confirmation=confirmation or None,
+        arrival=arrival_date,
+        source=filters["source"] or None,
+        status=filters["status"] or None,
+        limit=PAGE + 1,
+        offset=(page_number - 1) * PAGE,
     )
-    return page(request, "bookings.html", rows=rows[:PAGE], more=len(rows) > PAGE, filters=filters, sources=SOURCES,
-                statuses=STATUSES, page_number=page_number)
+    return page(
+        request,
+        "bookings.html",
+        rows=rows[:PAGE],
+        more=len(rows) > PAGE,
+        filters=filters,
+        sources=SOURCES,
+        statuses=STATUSES,
+        page_number=page_number,
+    )
 
 
 @router.get("/{confirmation}")
 async def booking_page(request: Request, confirmation: Confirmation, user: User, uow: ReadUow, c: ContainerDep):
     booking = await bookings.get(uow, confirmation)
-    payments = (await uow.session.execute(
-        select(PaymentRecord).where(PaymentRecord.booking_id == booking.record.id).order_by(PaymentRecord.created_at)
-    )).scalars().all()
+    payments = (
+        (
+            await uow.session.execute(
+                select(PaymentRecord)
+                .where(PaymentRecord.booking_id == booking.record.id)
+                .order_by(PaymentRecord.created_at)
+            )
+        )
+        .scalars()
+        .all()
+    )
     messages = await guest_messages.messages_of(uow.session, booking.record.id)
-    return page(request, "booking.html", b=booking, r=booking.record, g=booking.guest, payments=payments, messages=messages,
-                can_resend=c.outbox is not None, today=c.clock.today(), notice=notice(request))
+    return page(
+        request,
+        "booking.html",
+        b=booking,
+        r=booking.record,
+        g=booking.guest,
+        payments=payments,
+        messages=messages,
+        can_resend=c.outbox is not None,
+        today=c.clock.today(),
+        notice=notice(request),
+    )
 
 
 @router.post("/{confirmation}/check-in")
@@ -80,35 +127,60 @@ async def no_show(confirmation: Confirmation, form: Change, user: User, uow: Wri
 async def change_form(request: Request, confirmation: Confirmation, user: User, uow: ReadUow):
     booking = await bookings.get(uow, confirmation)
     r = booking.record
-    values = {"check_in": r.check_in_date.isoformat(), "check_out": r.check_out_date.isoformat(),
-              "room_type": booking.room_type.type_code, "adults": r.adults, "children": r.children, "rooms": r.rooms_count,
-              "special_requests": "\n".join(r.special_requests or []), "reason": ""}
-    return page(request, "change.html", b=booking, values=values, room_types=await catalog.room_types(uow.session),
-                preview=None)
+    values = {
+        "check_in": r.check_in_date.isoformat(),
+        "check_out": r.check_out_date.isoformat(),
+        "room_type": booking.room_type.type_code,
+        "adults": r.adults,
+        "children": r.children,
+        "rooms": r.rooms_count,
+        "special_requests": "\n".join(r.special_requests or []),
+        "reason": "",
+    }
+    return page(
+        request, "change.html", b=booking, values=values, room_types=await catalog.room_types(uow.session), preview=None
+    )
 
 
 @router.post("/{confirmation}/change")
-async def change(request: Request, confirmation: Confirmation, form: Change, user: User, uow: WriteUow, c: ContainerDep):
+async def change(
+    request: Request, confirmation: Confirmation, form: Change, user: User, uow: WriteUow, c: ContainerDep
+):
     """Prices the change first (`step=preview`); only the confirmation (`step=save`) changes the booking."""
     body = _modification(form)
     preview = form.get("step") != "save"
-    booking, price = await bookings.modify(uow, ctx=booking_context(c, user.principal), confirmation=confirmation,
-                                           changes=body.changes(), reason=body.modification_reason, preview=preview)
+    booking, price = await bookings.modify(
+        uow,
+        ctx=booking_context(c, user.principal),
+        confirmation=confirmation,
+        changes=body.changes(),
+        reason=body.modification_reason,
+        preview=preview,
+    )
     if preview:
-        values = {k: form.get(k, "") for k in ("check_in", "check_out", "room_type", "adults", "children", "rooms",
-                                                "special_requests", "reason")}
+        values = {
+            k: form.get(k, "")
+            for k in ("check_in", "check_out", "room_type", "adults", "children", "rooms", "special_requests", "reason")
+        }
         await uow.session.rollback()  # a preview took inventory and re-priced in this transaction: undo it
         current = await bookings.get(uow, confirmation)
-        return page(request, "change.html", b=current, values=values, room_types=await catalog.room_types(uow.session),
-                    preview=price)
+        return page(
+            request,
+            "change.html",
+            b=current,
+            values=values,
+            room_types=await catalog.room_types(uow.session),
+            preview=price,
+        )
     _wake(c)
     return _done(form, confirmation, "changed")
 
 
 @router.get("/{confirmation}/cancel")
 async def cancel_preview(request: Request, confirmation: Confirmation, user: User, uow: WriteUow, c: ContainerDep):
-    booking, summary = await bookings.cancel(uow, ctx=booking_context(c, user.principal), confirmation=confirmation,
-                                             reason=None, preview=True)
+    booking, summary = await bookings.cancel(
+        uow, ctx=booking_context(c, user.principal), confirmation=confirmation, reason=None, preview=True
+    )
     return page(request, "cancel.html", b=booking, s=summary)
 
 
@@ -121,13 +193,20 @@ async def cancel(confirmation: Confirmation, form: Change, user: User, uow: Writ
 
 
 @router.post("/{confirmation}/messages/{message_id}/resend")
-async def resend(confirmation: Confirmation, message_id: Annotated[str, Path(max_length=40)], form: Change, user: User,
-                 uow: WriteUow, c: ContainerDep):
+async def resend(
+    confirmation: Confirmation,
+    message_id: Annotated[str, Path(max_length=40)],
+    form: Change,
+    user: User,
+    uow: WriteUow,
+    c: ContainerDep,
+):
     if c.outbox is None:
         raise InvalidRequest("Guests' e-mails are off on this server (ROOMIAI_MAIL_DELIVERY); nothing can be resent.")
     booking = await bookings.get(uow, confirmation, for_update=True)
-    await guest_messages.resend(uow.session, booking=booking, message_id=message_id, to=None, actor=user.principal.actor,
-                                now=c.clock.now())
+    await guest_messages.resend(
+        uow.session, booking=booking, message_id=message_id, to=None, actor=user.principal.actor, now=c.clock.now()
+    )
     await uow.commit()
     _wake(c)
     return _done(form, confirmation, "resent")

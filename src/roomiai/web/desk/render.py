@@ -19,7 +19,9 @@ from ...domain.errors import DomainError
 from .session import SignInRequired, end_session, start_session
 
 TEMPLATES = Path(__file__).parent / "templates"
-env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True))
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True)
+)
 
 
 def money(cents: int | None, currency: str = "USD") -> str:
@@ -43,7 +45,7 @@ def local(context, instant: dt.datetime | None, fmt: str = "%d %b %H:%M") -> str
         return "—"
     tz = context.get("hotel_tz")
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=dt.timezone.utc)
+        instant = instant.replace(tzinfo=dt.UTC)
     return instant.astimezone(tz).strftime(fmt) if tz else instant.strftime(fmt)
 
 
@@ -53,7 +55,9 @@ def phone(value: Any) -> str:
     return str(value) if value else "—"
 
 
-env.filters.update(phone=phone, money=money, duration=duration, local=local, urlquote=lambda value: quote(str(value), safe=""))
+env.filters.update(
+    phone=phone, money=money, duration=duration, local=local, urlquote=lambda value: quote(str(value), safe="")
+)
 
 
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -68,13 +72,17 @@ def sign_in_redirect(request: Request, *, expired: bool) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET" or not target.startswith("/desk"):
         target = "/desk"
-    response = RedirectResponse(f"/desk/login?next={quote(target, safe='')}" + ("&expired=1" if expired else ""), status_code=303)
+    response = RedirectResponse(
+        f"/desk/login?next={quote(target, safe='')}" + ("&expired=1" if expired else ""), status_code=303
+    )
     end_session(response)
     return response
 
 
 def error_page(request: Request, *, status: int, detail: str, code: str) -> HTMLResponse:
-    return page(request, "error.html", status_code=status, status=status, detail=without_long_numbers(detail), code=code)
+    return page(
+        request, "error.html", status_code=status, status=status, detail=without_long_numbers(detail), code=code
+    )
 
 
 class DeskRoute(APIRoute):

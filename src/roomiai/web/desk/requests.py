@@ -20,12 +20,20 @@ router = APIRouter(prefix="/desk/requests", route_class=DeskRoute, include_in_sc
 @router.get("")
 async def queue(request: Request, user: User, uow: ReadUow, closed: Annotated[bool, Query()] = False):
     rows = await front_desk.request_queue(uow, open_only=not closed)
-    return page(request, "requests.html", rows=rows, closed=closed, next_statuses=service_requests.NEXT_STATUSES,
-                notice=notice(request))
+    return page(
+        request,
+        "requests.html",
+        rows=rows,
+        closed=closed,
+        next_statuses=service_requests.NEXT_STATUSES,
+        notice=notice(request),
+    )
 
 
 @router.post("/{request_id}")
-async def change(request_id: Annotated[str, Path(max_length=24)], form: Change, user: User, uow: WriteUow, c: ContainerDep):
+async def change(
+    request_id: Annotated[str, Path(max_length=24)], form: Change, user: User, uow: WriteUow, c: ContainerDep
+):
     changes = {}
     if form.get("status"):
         changes["status"] = form["status"]

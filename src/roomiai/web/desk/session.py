@@ -11,8 +11,10 @@ import jwt
 from fastapi import Depends, Request, Response
 from sqlalchemy import update
 
+from ...api.control_characters import CODE as CONTROL_CHARACTERS
+from ...api.control_characters import bad_character
 from ...api.deps import Container, get_container
-from ...domain.errors import Forbidden
+from ...domain.errors import Forbidden, InvalidRequest
 from ...services import auth
 from ...services.auth import Principal, Unauthorized, check_current, principal_from
 from ...store.tables import RefreshTokenRecord
@@ -48,8 +50,9 @@ class DeskUser:
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str, *, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, path=PATH, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        name, value, max_age=max_age, path=PATH, httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
 
 
 def start_session(response: Response, request: Request, pair: auth.TokenPair, *, refresh_days: int) -> None:
@@ -80,8 +83,9 @@ async def sign_out(container: Container, refresh: str | None) -> None:
     async with UnitOfWork(container.db, write=True) as uow:
         record = await uow.session.get(RefreshTokenRecord, str(claims.get("jti", "")))
         if record is not None:
-            await uow.session.execute(update(RefreshTokenRecord).where(RefreshTokenRecord.family == record.family)
-                                      .values(revoked=True))
+            await uow.session.execute(
+                update(RefreshTokenRecord).where(RefreshTokenRecord.family == record.family).values(revoked=True)
+            )
         await uow.commit()
 
 
@@ -89,9 +93,15 @@ class CsrfFailed(Forbidden):
     code = "csrf_failed"
 
 
+class ControlCharacters(InvalidRequest):
+    code = CONTROL_CHARACTERS
+
+
 def csrf_ok(request: Request, sent: object) -> bool:
     expected = request.cookies.get(CSRF)
-    return bool(expected) and isinstance(sent, str) and hmac.compare_digest(expected.encode(), sent.encode())
+    if not expected or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode())
 
 
 async def desk_user(request: Request, container: Annotated[Container, Depends(get_container)]) -> DeskUser:
@@ -110,8 +120,14 @@ async def desk_user(request: Request, container: Annotated[Container, Depends(ge
         settings = container.settings
         try:
             async with UnitOfWork(container.db, write=True) as uow:
-                pair = await auth.refresh(uow, refresh_token=refresh, secret=container.secret,
-                                          access_minutes=settings.access_token_minutes, refresh_days=settings.refresh_token_days)
+                pair = await auth.refresh(
+                    uow,
+                    refresh_token=refresh,
+                    secret=container.secret,
+                    access_minutes=settings.access_token_minutes,
+                    refresh_days=settings.refresh_token_days,
+                    reuse_grace_seconds=settings.desk_refresh_grace_seconds,
+                )
         except Unauthorized:
             raise SignInRequired(expired=True) from None
         request.state.desk_renewed = (pair, settings.refresh_token_days)  # DeskRoute puts it on whatever answers
@@ -143,7 +159,15 @@ async def change_form(request: Request, user: User) -> dict[str, str]:
     if not csrf_ok(request, form.get("csrf")) or foreign:
         raise CsrfFailed("This form was out of date or came from another site; reload the page and try again.")
     request.state.desk_user = user
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    for key, value in fields.items():  # the API refuses these in JSON (api/control_characters.py); forms too
+        if bad_character(key) or bad_character(value, multiline=True):
+            raise ControlCharacters(
+                "Control characters (such as a NUL byte or an escape code) are not allowed in "
+                "this form's text; type plain text.",
+                field=key if key.isidentifier() else None,
+            )
+    return fields
 
 
 Change = Annotated[dict[str, str], Depends(change_form)]

@@ -24,7 +24,7 @@ from .today import notice
 router = APIRouter(prefix="/desk/setup", route_class=DeskRoute, include_in_schema=False)
 Key = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 HOTEL_FIELDS = ("name", "phone", "email", "check_in_time", "check_out_time")
-VOICE_FIELDS = ("greeting_name", "transfer_number", "backup_language", "max_call_duration")
+VOICE_FIELDS = ("greeting_name", "transfer_number", "backup_language", "max_call_duration", "recording_notice")
 ROOM_STATUSES = ("available", "maintenance", "out_of_service")
 
 
@@ -32,13 +32,27 @@ ROOM_STATUSES = ("available", "maintenance", "out_of_service")
 async def setup(request: Request, user: AdminUser, uow: ReadUow, c: ContainerDep):
     settings = (await hotel_settings.get(uow)).data
     document = await property_setup.export(uow)
-    blocks = (await uow.session.execute(
-        select(RoomBlockRecord, RoomRecord.room_number).join(RoomRecord, RoomRecord.id == RoomBlockRecord.room_id)
-        .where(RoomBlockRecord.end_date > c.clock.today()).order_by(RoomBlockRecord.start_date)
-    )).all()
-    return page(request, "setup.html", s=settings, voice=settings.get("voice_agent_settings") or {}, doc=document,
-                users=await auth.users(uow), blocks=blocks, statuses=ROOM_STATUSES, roles=auth.ROLES,
-                today=c.clock.today(), notice=notice(request))
+    blocks = (
+        await uow.session.execute(
+            select(RoomBlockRecord, RoomRecord.room_number)
+            .join(RoomRecord, RoomRecord.id == RoomBlockRecord.room_id)
+            .where(RoomBlockRecord.end_date > c.clock.today())
+            .order_by(RoomBlockRecord.start_date)
+        )
+    ).all()
+    return page(
+        request,
+        "setup.html",
+        s=settings,
+        voice=settings.get("voice_agent_settings") or {},
+        doc=document,
+        users=await auth.users(uow),
+        blocks=blocks,
+        statuses=ROOM_STATUSES,
+        roles=auth.ROLES,
+        today=c.clock.today(),
+        notice=notice(request),
+    )
 
 
 @router.post("/hotel")
@@ -53,14 +67,22 @@ async def save_voice(form: Change, user: AdminUser, uow: WriteUow, c: ContainerD
     voice: dict[str, Any] = {key: form[key].strip() or None for key in VOICE_FIELDS if key in form}
     if voice.get("max_call_duration"):
         voice["max_call_duration"] = _number(voice["max_call_duration"], "max_call_duration")
+    if "record_calls" in form:  # the page sends "off" from a hidden field, then "on" when the box is ticked
+        voice["record_calls"] = form["record_calls"] == "on"
     await _save_settings(uow, c, {"voice_agent_settings": {k: v for k, v in voice.items()}})
     return _saved()
 
 
 @router.post("/users")
 async def create_user(form: Change, user: AdminUser, uow: WriteUow, c: ContainerDep):
-    await auth.save_user(uow, username=form.get("username", "").strip()[:64], password=form.get("password") or None,
-                         role=form.get("role") or None, active=True, now=c.clock.now())
+    await auth.save_user(
+        uow,
+        username=form.get("username", "").strip()[:64],
+        password=form.get("password") or None,
+        role=form.get("role") or None,
+        active=True,
+        now=c.clock.now(),
+    )
     await uow.commit()
     return _saved()
 
@@ -92,16 +114,25 @@ async def room_status(room_number: Key, form: Change, user: AdminUser, uow: Writ
     status = form.get("status", "")
     if status not in ROOM_STATUSES:
         raise InvalidRequest(f"A room's status is one of {', '.join(ROOM_STATUSES)}.", field="status")
-    await property_setup.set_room_status(uow, room_number=room_number, status=status, now=c.clock.now(), today=c.clock.today())
+    await property_setup.set_room_status(
+        uow, room_number=room_number, status=status, now=c.clock.now(), today=c.clock.today()
+    )
     await uow.commit()
     return _saved()
 
 
 @router.post("/rooms/{room_number}/blocks")
 async def add_block(room_number: Key, form: Change, user: AdminUser, uow: WriteUow, c: ContainerDep):
-    await property_setup.add_block(uow, room_number=room_number, start=_day(form.get("from"), "from"),
-                                   end=_day(form.get("to"), "to"), reason=(form.get("reason") or "")[:500],
-                                   actor=user.principal.actor, now=c.clock.now(), today=c.clock.today())
+    await property_setup.add_block(
+        uow,
+        room_number=room_number,
+        start=_day(form.get("from"), "from"),
+        end=_day(form.get("to"), "to"),
+        reason=(form.get("reason") or "")[:500],
+        actor=user.principal.actor,
+        now=c.clock.now(),
+        today=c.clock.today(),
+    )
     await uow.commit()
     return _saved()
 
@@ -118,8 +149,9 @@ async def _save_settings(uow, c, patch: dict[str, Any]) -> None:
         body = HotelSettingsUpdate.model_validate(patch)
     except ValidationError as exc:
         raise InvalidRequest(describe_validation(list(exc.errors()))[1]) from None
-    await hotel_settings.update(uow, clock=c.clock, patch=body.model_dump(mode="json", exclude_unset=True),
-                                validate=validated_settings)
+    await hotel_settings.update(
+        uow, clock=c.clock, patch=body.model_dump(mode="json", exclude_unset=True), validate=validated_settings
+    )
 
 
 def _number(value: str, field: str) -> int:

@@ -24,8 +24,11 @@ def safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-async def login_form(request: Request, next: Annotated[str | None, Query(max_length=500)] = None,
-                     expired: Annotated[bool, Query()] = False):
+async def login_form(
+    request: Request,
+    next: Annotated[str | None, Query(max_length=500)] = None,
+    expired: Annotated[bool, Query()] = False,
+):
     csrf = request.cookies.get(CSRF) or secrets.token_urlsafe(32)
     response = page(request, "login.html", next=safe_next(next), expired=expired, csrf=csrf, error=None)
     new_csrf(response, request, csrf)
@@ -34,26 +37,57 @@ async def login_form(request: Request, next: Annotated[str | None, Query(max_len
 
 @router.post("/login")
 async def login(
-    request: Request, uow: WriteUow, c: ContainerDep, username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=256)], csrf: Annotated[str, Form(max_length=100)] = "",
+    request: Request,
+    uow: WriteUow,
+    c: ContainerDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/desk",
 ):
     if not csrf_ok(request, csrf):
-        return page(request, "login.html", status_code=403, next=safe_next(next), expired=False,
-                    csrf=request.cookies.get(CSRF, ""), error="The sign-in form was out of date; please try again.")
+        return page(
+            request,
+            "login.html",
+            status_code=403,
+            next=safe_next(next),
+            expired=False,
+            csrf=request.cookies.get(CSRF, ""),
+            error="The sign-in form was out of date; please try again.",
+        )
     client = client_address(request)
-    c.login_throttle.check(client, username)
+    await c.login_throttle.check(client, username)
     try:
-        pair = await auth.login(uow, username=username, password=password, secret=c.secret,
-                                access_minutes=c.settings.access_token_minutes, refresh_days=c.settings.refresh_token_days)
+        pair = await auth.login(
+            uow,
+            username=username,
+            password=password,
+            secret=c.secret,
+            access_minutes=c.settings.access_token_minutes,
+            refresh_days=c.settings.refresh_token_days,
+        )
     except auth.Unauthorized:
-        c.login_throttle.failed(client, username)
-        return page(request, "login.html", status_code=401, next=safe_next(next), expired=False, csrf=csrf,
-                    error="Wrong user name or password.")
-    c.login_throttle.succeeded(client, username)
+        await c.login_throttle.failed(client, username)
+        return page(
+            request,
+            "login.html",
+            status_code=401,
+            next=safe_next(next),
+            expired=False,
+            csrf=csrf,
+            error="Wrong user name or password.",
+        )
+    await c.login_throttle.succeeded(client, username)
     if auth.principal_from(pair.access_token, secret=c.secret).role not in ("admin", "staff"):
-        return page(request, "login.html", status_code=403, next=safe_next(next), expired=False, csrf=csrf,
-                    error="This account is for the voice agent; the front desk is for staff and admins.")
+        return page(
+            request,
+            "login.html",
+            status_code=403,
+            next=safe_next(next),
+            expired=False,
+            csrf=csrf,
+            error="This account is for the voice agent; the front desk is for staff and admins.",
+        )
     response = RedirectResponse(safe_next(next), status_code=303)
     start_session(response, request, pair, refresh_days=c.settings.refresh_token_days)
     new_csrf(response, request)

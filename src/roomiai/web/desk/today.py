@@ -10,9 +10,15 @@ from .render import DeskRoute, page
 from .session import User
 
 router = APIRouter(prefix="/desk", route_class=DeskRoute, include_in_schema=False)
-NOTICES = {"checked_in": "Checked in.", "checked_out": "Checked out.", "no_show": "Marked as no-show.",
-           "changed": "The booking was changed.", "cancelled": "The booking was cancelled.", "saved": "Saved.",
-           "resent": "The message will be sent again."}
+NOTICES = {
+    "checked_in": "Checked in.",
+    "checked_out": "Checked out.",
+    "no_show": "Marked as no-show.",
+    "changed": "The booking was changed.",
+    "cancelled": "The booking was cancelled.",
+    "saved": "Saved.",
+    "resent": "The message will be sent again.",
+}
 
 
 def notice(request: Request) -> str | None:

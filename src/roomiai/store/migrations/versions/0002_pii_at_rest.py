@@ -10,23 +10,24 @@ instant their transcript was purged. PostgreSQL columns become TEXT; SQLite does
 types, and rebuilding its tables would need foreign keys switched off, which cannot happen inside the
 migration's transaction, so there the declared types stay as they were.
 """
+
 import datetime as dt
 import json
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import roomiai.store.tables
 from roomiai.domain.contact import normal_email, phone_digits
 from roomiai.store import pii
 
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 # table -> column -> (kind, type before this revision)
-ENCRYPTED = {
+ENCRYPTED: dict[str, dict[str, tuple[str, sa.types.TypeEngine]]] = {
     "guests": {
         "email": ("text", sa.String(length=254)),
         "phone": ("json", sa.JSON()),
@@ -80,7 +81,7 @@ def _rewrite(bind, table: str, columns: dict, convert, extra=None) -> None:
     targets = [*names, *(k for k in updates[0] if k not in names and k != "row_id")]
     statement = sa.text(f"UPDATE {table} SET {', '.join(f'{n} = :{n}' for n in targets)} WHERE id = :row_id")
     for start in range(0, len(updates), CHUNK):
-        bind.execute(statement, updates[start:start + CHUNK])
+        bind.execute(statement, updates[start : start + CHUNK])
 
 
 def upgrade() -> None:
@@ -90,9 +91,9 @@ def upgrade() -> None:
     postgres = dialect.name == "postgresql"
 
     for name in HASHES:
-        op.add_column('guests', sa.Column(name, sa.String(length=64), nullable=True))
-        op.create_index(f'ix_guests_{name}', 'guests', [name], unique=False)
-    op.add_column('call_logs', sa.Column('transcript_purged_at', roomiai.store.tables.UTCDateTime(), nullable=True))
+        op.add_column("guests", sa.Column(name, sa.String(length=64), nullable=True))
+        op.create_index(f"ix_guests_{name}", "guests", [name], unique=False)
+    op.add_column("call_logs", sa.Column("transcript_purged_at", roomiai.store.tables.UTCDateTime(), nullable=True))
     if postgres:
         for table, columns in ENCRYPTED.items():
             for name, (_kind, before) in columns.items():
@@ -105,16 +106,19 @@ def upgrade() -> None:
     def guest_hashes(row) -> dict:
         digits = phone_digits(_plain(row["phone"], "json"))
         email = _plain(row["email"], "text")
-        return {"email_hash": keys.email_hash(email), "phone_hash": keys.phone_hash(digits),
-                "phone_tail_hash": keys.phone_tail_hash(digits)}
+        return {
+            "email_hash": keys.email_hash(email),
+            "phone_hash": keys.phone_hash(digits),
+            "phone_tail_hash": keys.phone_tail_hash(digits),
+        }
 
     for table, columns in ENCRYPTED.items():
         _rewrite(bind, table, columns, seal, guest_hashes if table == "guests" else None)
 
-    op.drop_index('ix_guests_email_key', table_name='guests')
-    op.drop_index('ix_guests_phone_key', table_name='guests')
-    op.drop_column('guests', 'email_key')
-    op.drop_column('guests', 'phone_key')
+    op.drop_index("ix_guests_email_key", table_name="guests")
+    op.drop_index("ix_guests_phone_key", table_name="guests")
+    op.drop_column("guests", "email_key")
+    op.drop_column("guests", "phone_key")
 
 
 def downgrade() -> None:
@@ -122,10 +126,10 @@ def downgrade() -> None:
     dialect = bind.dialect
     postgres = dialect.name == "postgresql"
 
-    op.add_column('guests', sa.Column('email_key', sa.String(length=254), nullable=True))
-    op.add_column('guests', sa.Column('phone_key', sa.String(length=32), nullable=True))
-    op.create_index('ix_guests_email_key', 'guests', ['email_key'], unique=False)
-    op.create_index('ix_guests_phone_key', 'guests', ['phone_key'], unique=False)
+    op.add_column("guests", sa.Column("email_key", sa.String(length=254), nullable=True))
+    op.add_column("guests", sa.Column("phone_key", sa.String(length=32), nullable=True))
+    op.create_index("ix_guests_email_key", "guests", ["email_key"], unique=False)
+    op.create_index("ix_guests_phone_key", "guests", ["phone_key"], unique=False)
 
     def unseal(table: str, name: str, stored):
         kind = ENCRYPTED[table][name][0]
@@ -141,10 +145,12 @@ def downgrade() -> None:
     if postgres:
         for table, columns in ENCRYPTED.items():
             for name, (kind, before) in columns.items():
-                cast = {"json": "json", "date": "date"}.get(kind, "text" if isinstance(before, sa.Text) else "varchar(254)")
+                cast = {"json": "json", "date": "date"}.get(
+                    kind, "text" if isinstance(before, sa.Text) else "varchar(254)"
+                )
                 op.alter_column(table, name, type_=before, existing_type=sa.Text(), postgresql_using=f"{name}::{cast}")
 
-    op.drop_column('call_logs', 'transcript_purged_at')
+    op.drop_column("call_logs", "transcript_purged_at")
     for name in HASHES:
-        op.drop_index(f'ix_guests_{name}', table_name='guests')
-        op.drop_column('guests', name)
+        op.drop_index(f"ix_guests_{name}", table_name="guests")
+        op.drop_column("guests", name)
