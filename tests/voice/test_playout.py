@@ -5,6 +5,8 @@ The playout runs on a clock the tests move by hand: nothing here sleeps or reads
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from livekit import rtc
 
@@ -116,3 +118,36 @@ async def test_a_barge_in_during_a_pause_ends_the_segment_where_the_pause_began(
     out.clear_buffer()
     finished = await out.wait_for_playout()
     assert finished.interrupted is True and finished.playback_position == pytest.approx(0.3)
+
+
+async def test_a_reply_paused_before_its_first_audio_and_then_cut_still_reports_its_end():
+    # the caller spoke again as Roomi's answer was about to start: held at once, then their words cut it
+    clock = ManualClock()
+    out = ReplyRecorder(clock=clock)
+    out.pause()
+    for _ in range(5):
+        await out.capture_frame(frame(0.1, value=7))
+    out.flush()
+    await settle()
+    out.clear_buffer()
+    finished = await asyncio.wait_for(out.wait_for_playout(), timeout=5)  # the session waits on this, for ever
+    assert finished.interrupted is True and finished.playback_position == 0.0
+    for _ in range(3):
+        await out.capture_frame(frame(0.1, value=1))
+    out.flush()
+    await clock.advance(0.35)
+    finished = await asyncio.wait_for(out.wait_for_playout(), timeout=5)  # the next answer plays and ends on its own
+    assert finished.interrupted is False and finished.playback_position == pytest.approx(0.3)
+    assert [[int.from_bytes(bytes(f.data)[:2], "little") for f in s] for s in out.segments] == [[1, 1, 1]]
+
+
+async def test_a_reply_cut_before_the_player_took_its_first_frame_reports_its_end():
+    clock = ManualClock()
+    out = ReplyRecorder(clock=clock)
+    for _ in range(5):
+        await out.capture_frame(frame(0.1))
+    out.clear_buffer()
+    finished = await asyncio.wait_for(out.wait_for_playout(), timeout=5)
+    assert finished.interrupted is True and finished.playback_position == 0.0
+    await clock.advance(1.0)
+    assert out.segments == []  # nothing of it reached the line

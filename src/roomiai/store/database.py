@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from pathlib import Path
 
 from alembic import command
@@ -96,7 +97,9 @@ class Database:
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration; refuse a PII key other than the one the data was encrypted with."""
-        async with self.engine.begin() as conn:
+        # alembic keeps the running migration's context in a module global, and run_sync's greenlets interleave on
+        # one event loop: two databases migrated at once (concurrent calls in one process) would swap connections
+        async with _MIGRATING.setdefault(asyncio.get_running_loop(), asyncio.Lock()), self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
             await conn.run_sync(_check_pii_key, self.pii_keys())
 
@@ -104,6 +107,9 @@ class Database:
         if self.quick is not None:
             self.quick.close()
         await self.engine.dispose()
+
+
+_MIGRATING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def alembic_config(connection=None) -> Config:

@@ -28,7 +28,7 @@ class PacedAudioOutput(io.AudioOutput):
         self.lead = lead
         self.clock = clock or LineClock()
         self.first_audio_at: list[float] = []
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[int, object]] = asyncio.Queue()
         self._player: asyncio.Task | None = None
         self._segment_started: float | None = None
         self._played = 0.0
@@ -36,6 +36,7 @@ class PacedAudioOutput(io.AudioOutput):
         self._paused_at: float | None = None
         self._running = asyncio.Event()
         self._running.set()
+        self._cuts = 0  # barge-ins so far: a frame queued before the latest one is never played
 
     async def deliver(self, frame: rtc.AudioFrame) -> None:
         raise NotImplementedError
@@ -67,11 +68,11 @@ class PacedAudioOutput(io.AudioOutput):
         await super().capture_frame(frame)
         if self._player is None or self._player.done():
             self._player = asyncio.ensure_future(self._play())
-        self._queue.put_nowait(frame)
+        self._queue.put_nowait((self._cuts, frame))
 
     def flush(self) -> None:
         super().flush()
-        self._queue.put_nowait(FLUSH)
+        self._queue.put_nowait((self._cuts, FLUSH))
 
     def pause(self) -> None:
         super().pause()
@@ -96,15 +97,16 @@ class PacedAudioOutput(io.AudioOutput):
     def clear_buffer(self) -> None:
         while not self._queue.empty():
             self._queue.get_nowait()
-        if self._segment_started is not None:
-            position = self.position
-            self._segment_started, self._paused_at, self._ahead = None, None, []
-            self._running.set()
+        self._cuts += 1
+        position, started = self.position, self._segment_started is not None
+        self._segment_started, self._paused_at, self._ahead = None, None, []
+        self._running.set()
+        # the session waits for every reply it handed over to end, also one cut before its first frame played
+        # (paused as the caller spoke again, or not yet taken by the player): unreported, it waits for ever
+        while self._pending_playback_count:
             self.on_playback_finished(playback_position=position, interrupted=True)
+        if started:
             asyncio.ensure_future(self._after_clear())
-        elif self._paused_at is not None:
-            self._paused_at = None
-            self._running.set()
 
     async def aclose(self) -> None:
         if self._player is not None:
@@ -122,7 +124,7 @@ class PacedAudioOutput(io.AudioOutput):
 
     async def _play(self) -> None:
         while True:
-            item = await self._queue.get()
+            cut, item = await self._queue.get()
             if item is FLUSH:
                 if self._segment_started is None:
                     continue
@@ -135,6 +137,8 @@ class PacedAudioOutput(io.AudioOutput):
                 continue
             frame: rtc.AudioFrame = item  # type: ignore[assignment]
             await self._running.wait()
+            if cut != self._cuts:  # taken before a barge-in, held by a pause: the caller never hears it
+                continue
             if self._segment_started is None:
                 self._segment_started, self._played = self.clock.now(), 0.0
                 self.first_audio_at.append(self._segment_started)
