@@ -79,7 +79,9 @@ async def read_books(
     With `quick` (SQLite), the version and the inventory are read in one trip when this process has the catalog.
     """
     current = catalog.cached(session) if quick is not None else None
-    if quick is not None and current is not None and _knows(current, room_type):
+    # a type this process's catalog has not seen may be new: then the catalog is read again below
+    known = current is not None and (room_type is None or bool(catalog.matching_types(current, room_type)))
+    if quick is not None and current is not None and known:
         types = catalog.types_of(current, code=room_type)
         ids = [t.id for t in types]
         version, rows = await quick.run(
@@ -94,14 +96,6 @@ async def read_books(
     free = await inventory.free_by_night(session, room_type_ids=ids, stay=stay)
     current = await catalog.snapshot(session)
     return Books(current.version, types, await catalog.rate_plans(session, ids), free, current.hotel)
-
-
-def _knows(current: catalog.Snapshot, room_type: str | None) -> bool:
-    """False for a type this process's catalog has not seen: it may be new, so the catalog is read again."""
-    if room_type is None:
-        return True
-    wanted = room_type.strip().lower()
-    return any(r.type_code.lower() == wanted or r.id == room_type.strip() for r in current.room_types)
 
 
 async def search(

@@ -154,12 +154,18 @@ async def room_types(session: AsyncSession, *, code: str | None = None) -> list[
     return types_of((await snapshot(session)), code=code)
 
 
+def matching_types(current: Snapshot, code: str) -> list[RoomTypeRecord]:
+    """The snapshot's room types with this code (any case) or id; empty when there is none."""
+    wanted = code.strip()
+    return [r for r in current.room_types if r.type_code.lower() == wanted.lower() or r.id == wanted]
+
+
 def types_of(current: Snapshot, *, code: str | None = None) -> list[RoomTypeRecord]:
     """The snapshot's room types: all, or the one with this code or id (NotFound names the ones there are)."""
     records = current.room_types
     if code is None:
         return list(records)
-    wanted = [r for r in records if r.type_code.lower() == code.strip().lower() or r.id == code.strip()]
+    wanted = matching_types(current, code)
     if not wanted:
         known = ", ".join(r.type_code for r in records)
         raise NotFound(f"There is no room type {code!r}; the hotel has {known}.", field="room_type")
