@@ -81,7 +81,8 @@ async def launch(playwright, *extra: str):
 
 
 async def transcript(page) -> list[tuple[str, str]]:
-    items = page.locator("#transcript li")
+    """Both sides' final lines; a reply Roomi is still speaking (shown word by word) is left out until it ends."""
+    items = page.locator("#transcript li:not([data-speaking])")
     return [(await item.get_attribute("data-speaker"), await item.locator("span").inner_text())
             for item in await items.all()]
 

@@ -104,8 +104,11 @@ class Call {
   }
 
   showPartial(text) {
-    if (!this.partial) { this.cutLine = null; this.partial = addLine("roomi", text); }
-    else this.partial.querySelector("span").textContent = text;
+    if (!this.partial) {
+      this.cutLine = null;
+      this.partial = addLine("roomi", text);
+      this.partial.dataset.speaking = "true";  // until her final words replace it
+    } else this.partial.querySelector("span").textContent = text;
   }
 
   // one line per reply: her final words replace the line that showed them as she spoke, cut or not
@@ -113,6 +116,7 @@ class Call {
     const line = speaker === "roomi" ? (this.partial || this.cutLine) : null;
     if (line) {
       line.querySelector("span").textContent = text;
+      delete line.dataset.speaking;
       if (cut) line.classList.add("interrupted");
       this.partial = null;
       this.cutLine = null;
