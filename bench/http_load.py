@@ -223,6 +223,16 @@ async def overbooking(url: str, today: dt.date, pii_key: str) -> dict:
     return {"oversold_pool_nights": pools, "overbooked_type_nights": nights, "bookings": bookings}
 
 
+def server_stack(env: dict[str, str]) -> str:
+    """The event loop and HTTP parser uvicorn's "auto" picks in a server started with `env` (both servers get it)."""
+    probe = ("import importlib\n"
+             "def has(name):\n"
+             "    try:\n        importlib.import_module(name)\n        return True\n"
+             "    except ImportError:\n        return False\n"
+             "print(('uvloop' if has('uvloop') else 'asyncio') + ' + ' + ('httptools' if has('httptools') else 'h11'))")
+    return subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def table(rows: list[dict]) -> str:
     head = f"{'phase':<44} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'requests':>9} {'non-2xx':>8} {'sock err':>8}"
     lines = [head, "-" * len(head)]
@@ -267,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path, default=ROOT / "src",
                         help="the source tree `roomi serve` runs from (e.g. an older version unpacked by `git archive`)")
     parser.add_argument("--profile", type=Path, help="run the (first) server under pyinstrument; its text report here")
+    parser.add_argument("--stack", choices=("auto", "asyncio-h11"), default="auto",
+                        help="auto: uvicorn picks uvloop and httptools when installed; asyncio-h11: hides them from "
+                             "both servers (bare and roomi), as on a machine without them")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -286,6 +299,14 @@ def main(argv: list[str] | None = None) -> int:
                "ROOMIAI_DATA_DIR": str(workdir), "ROOMIAI_TODAY": today.isoformat(), "ROOMIAI_MAIL_DELIVERY": "off",
                "ROOMIAI_AGENT_BOOKING_RATE_PER_MINUTE": "0", "ROOMIAI_LOG_LEVEL": "WARNING",
                "PYTHONPATH": os.pathsep.join([str(args.src.resolve()), os.environ.get("PYTHONPATH", "")])}
+        if args.stack == "asyncio-h11":  # uvicorn's "auto" falls back to asyncio and h11 when these cannot be imported
+            shim = workdir / "hide-uvloop-httptools"
+            shim.mkdir()
+            for name in ("uvloop", "httptools"):
+                (shim / f"{name}.py").write_text(f"raise ImportError('{name} hidden by http_load --stack asyncio-h11')\n")
+            env["PYTHONPATH"] = os.pathsep.join([str(shim), env["PYTHONPATH"]])
+        info["stack"] = server_stack(env)
+        print(f"servers: {info['stack']}", flush=True)
         python = sys.executable
         servers: list[Server] = []
         if "bare" in phases:
@@ -347,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         info["after"] = asyncio.run(overbooking(url, today, pii_key))
     print()
     print(table(rows))
+    print(f"servers: {info['stack']}; load average before the run: {info['load_average'][0]:.1f}")
     print(f"\nbefore: {info['before']}\nafter:  {info['after']} ({info['after']['bookings'] - info['before']['bookings']} booked)")
     if args.profile:
         print(f"profile: {args.profile}")

@@ -12,6 +12,12 @@ clean and as telephone audio (8 kHz, 300-3,400 Hz, noise at 20 dB SNR), for a WE
     .venv/bin/python bench/voice/run.py --baseline         # as before issue 12: 30 s window, no speculation, no cache
     .venv/bin/python bench/voice/run.py --line telephone   # the calls on telephone-quality audio
     .venv/bin/python bench/voice/run.py --concurrent 4     # the first four calls at the same time
+    .venv/bin/python bench/voice/run.py --compare          # baseline, new defaults, then --concurrent 4, one summary
+    .venv/bin/python bench/voice/run.py --set stt_speculate_after_seconds=0   # any speech setting changed for a run
+
+The scripted callers answer Roomi's read-back of what she heard (scripted_caller.py); those answers are timed and
+counted as caller turns too, marked `scripted: false`. Cut-off turns are left out of the latency figures (Roomi's
+answer came before the caller had finished) and counted on their own.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scripted_caller import ScriptedCaller
 
 from roomiai.agent.runtime import deterministic_brain
 from roomiai.config import Settings
@@ -137,7 +144,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(selected: list[str] | None, *, baseline: bool, line: str, concurrent: int) -> int:
+async def main(selected: list[str] | None, *, baseline: bool, line: str, concurrent: int,
+               overrides: dict[str, str]) -> dict:
     spec = json.loads((HERE / "calls.json").read_text())
     calls = [c for c in spec["calls"] if not selected or c["id"] in selected]
     if concurrent > 1:
@@ -146,12 +154,14 @@ async def main(selected: list[str] | None, *, baseline: bool, line: str, concurr
     settings = Settings(_env_file=None)
     if baseline:
         settings = settings.model_copy(update=BASELINE)
+    if overrides:
+        settings = settings.model_copy(update=Settings(_env_file=None, **overrides).model_dump(include=set(overrides)))
     load_before = os.getloadavg()
     started = time.perf_counter()
     models = LocalModels.load(settings)
     print(f"models loaded in {models.load_seconds:.2f} s ({time.perf_counter() - started:.2f} s wall)", file=sys.stderr)
     rows: list[dict] = []
-    outcomes: dict[str, str] = {}
+    outcomes: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         clips: dict[str, list[tuple[Path, Path]]] = {}
@@ -163,16 +173,43 @@ async def main(selected: list[str] | None, *, baseline: bool, line: str, concurr
 
         async def one_call(call: dict) -> None:
             wavs = [clean if line == "clean" else phone for clean, phone in clips[call["id"]]]
+            scripts = dict(zip((str(wav) for wav in wavs), call["turns"], strict=True))
+
+            async def say(text: str, speed: int, name: str) -> Path:
+                wav = await asyncio.to_thread(speak, text, call["voice"], folder / f"{call['id']}_{name}.wav", speed)
+                if line == "telephone":
+                    wav = await asyncio.to_thread(telephone, wav, wav.with_suffix(".phone.wav"), len(scripts))
+                return wav
+
+            caller = ScriptedCaller(call, today, say)
+
+            async def react(played: dict) -> Path | None:
+                if played["caller_wav"] in scripts:
+                    script = scripts[played["caller_wav"]]
+                    caller.spoke(script.get("say") or " ".join(script["parts"]))
+                return await caller.react(played)
+
             data_dir = folder / f"var-{call['id']}"
-            report = await run_wav_call(settings.model_copy(update={"data_dir": data_dir,
-                                                                    "database_url": f"sqlite+aiosqlite:///{data_dir}/r.sqlite3"}),
-                                        wavs, folder / f"out-{call['id']}", make_brain=deterministic_brain, today=today,
-                                        models=models)
-            for turn, script in zip(report["turns"], call["turns"], strict=True):
+            try:
+                report = await run_wav_call(settings.model_copy(update={"data_dir": data_dir,
+                                                                        "database_url": f"sqlite+aiosqlite:///{data_dir}/r.sqlite3"}),
+                                            wavs, folder / f"out-{call['id']}", make_brain=deterministic_brain,
+                                            today=today, models=models, react=react)
+            except Exception as exc:  # one broken call is reported, and the bench goes on with the others
+                outcomes[call["id"]] = {"outcome": f"error: {type(exc).__name__}: {exc}"}
+                print(f"{call['id']}: {outcomes[call['id']]['outcome']}", file=sys.stderr)
+                return
+            answers = {a["wav"]: a for a in caller.answers}
+            for turn in report["turns"]:
                 if "skipped" in turn:
                     continue
-                rows.append(turn_row(call, turn, script))
-            outcomes[call["id"]] = report["outcome"]
+                scripted = turn["caller_wav"] in scripts
+                script = scripts.get(turn["caller_wav"]) or {"say": answers[turn["caller_wav"]]["say"]}
+                rows.append(turn_row(call, turn, script, scripted=scripted))
+            outcomes[call["id"]] = {"outcome": report["outcome"], "booking": report["confirmation_number"],
+                                    "read_backs_answered": [a["kind"] for a in caller.answers],
+                                    "skipped_turns": sum("skipped" in t for t in report["turns"]),
+                                    **({"stalled": report["stalled"]} if report.get("stalled") else {})}
             print(f"{call['id']}: outcome {report['outcome']}", file=sys.stderr)
 
         if concurrent > 1:
@@ -183,9 +220,10 @@ async def main(selected: list[str] | None, *, baseline: bool, line: str, concurr
         load_after = os.getloadavg()
         offline = offline_wer(models, calls, clips)
     summary = summarise(rows, settings)
-    summary.update(outcomes=outcomes, baseline=baseline, line=line, concurrent_calls=max(1, concurrent),
-                   offline_wer=offline, load_average={"before": [round(v, 2) for v in load_before],
-                                                      "after": [round(v, 2) for v in load_after]},
+    summary.update(outcomes=outcomes, baseline=baseline, overrides=overrides, line=line,
+                   concurrent_calls=len(calls) if concurrent > 1 else 1, offline_wer=offline,
+                   load_average={"before": [round(v, 2) for v in load_before],
+                                 "after": [round(v, 2) for v in load_after]},
                    speculation=models.speculation.__dict__, tts_cache_hits=getattr(getattr(models.voice, "cache", None),
                                                                                    "hits", 0))
     RESULTS.mkdir(exist_ok=True)
@@ -193,20 +231,44 @@ async def main(selected: list[str] | None, *, baseline: bool, line: str, concurr
     out.write_text(json.dumps({"summary": summary, "turns": rows}, indent=2) + "\n")
     print_table(rows, summary)
     print(f"\nwrote {out}")
+    return summary
+
+
+async def compare(selected: list[str] | None, *, line: str, overrides: dict[str, str]) -> int:
+    """Baseline, the new defaults and four calls at once, back to back, and one table of the three."""
+    runs = {"baseline (before issue 12)": await main(selected, baseline=True, line=line, concurrent=1, overrides={}),
+            "new defaults": await main(selected, baseline=False, line=line, concurrent=1, overrides=overrides),
+            "new defaults, calls at once": await main(selected, baseline=False, line=line, concurrent=4,
+                                                      overrides=overrides)}
+    print("\n" + "=" * 100)
+    for name, summary in runs.items():
+        e2e = summary["end_of_speech_to_first_audio_ms"]
+        stt = summary["stt_ms (end of speech -> final transcript, includes the VAD's silence)"]
+        offline = summary["offline_wer"]
+        if summary["concurrent_calls"] > 1:
+            name = name.replace("calls at once", f"{summary['concurrent_calls']} calls at once")
+        print(f"{name}: load {summary['load_average']['before'][0]} -> {summary['load_average']['after'][0]}; "
+              f"{summary['answered']}/{summary['turns']} turns answered ({summary['answer_turns']} answers to "
+              f"read-backs); end of speech -> first audio p50 {e2e.get('p50')} / p95 {e2e.get('p95')} ms; "
+              f"STT p50 {stt.get('p50')}, brain p50 {summary['brain_ms'].get('p50')}, "
+              f"TTS first audio p50 {summary['tts_first_audio_ms'].get('p50')} ms; "
+              f"cut-offs {summary['cut_offs']}/{summary['paused_turns']}; stalled {summary['stalled_turns']}; call WER {summary['wer']:.1%}, offline "
+              f"{offline['clean']['wer']:.1%} clean / {offline['telephone']['wer']:.1%} telephone; outcomes "
+              + ", ".join(f"{call} {o['outcome']}" for call, o in summary["outcomes"].items()))
     return 0
 
 
-def turn_row(call: dict, turn: dict, script: dict) -> dict:
+def turn_row(call: dict, turn: dict, script: dict, *, scripted: bool = True) -> dict:
     said = script.get("say") or " ".join(script["parts"])
     reference = words(script.get("reference", said))
     heard = words(turn["caller_transcript"])
     e2e = turn["timings_ms"]["end_of_speech_to_first_audio"]
     paused = "parts" in script
-    return {"call": call["id"], "voice": call["voice"], "turn": turn["turn"], "said": said,
+    return {"call": call["id"], "voice": call["voice"], "turn": turn["turn"], "scripted": scripted, "said": said,
             "heard": turn["caller_transcript"], "roomi": turn["roomi"], "errors": edit_distance(reference, heard),
             "reference_words": len(reference), "answered": turn["answered"], "paused_mid_sentence": paused,
             "cut_off": paused and (turn.get("caller_turns", 1) > 1 or (e2e is not None and e2e < 0)),
-            **turn["timings_ms"]}
+            **({"stalled": turn["stalled"]} if "stalled" in turn else {}), **turn["timings_ms"]}
 
 
 def offline_wer(models: LocalModels, calls: list[dict], clips: dict[str, list[tuple[Path, Path]]]) -> dict:
@@ -234,7 +296,8 @@ def offline_wer(models: LocalModels, calls: list[dict], clips: dict[str, list[tu
 
 
 def summarise(rows: list[dict], settings: Settings) -> dict:
-    timed = [r for r in rows if r["end_of_speech_to_first_audio"] is not None]
+    # a cut-off turn's "latency" is Roomi answering before the caller finished: counted as a cut-off, not timed
+    timed = [r for r in rows if r["end_of_speech_to_first_audio"] is not None and not r["cut_off"]]
     def stats(key: str) -> dict:
         values = [r[key] for r in timed if r.get(key) is not None]
         if not values:
@@ -250,6 +313,7 @@ def summarise(rows: list[dict], settings: Settings) -> dict:
                      "stt_workers": settings.stt_workers, "tts_cache_phrases": settings.tts_cache_phrases,
                      "unfinished_turn_seconds": settings.unfinished_turn_seconds},
         "turns": len(rows), "answered": sum(r["answered"] for r in rows),
+        "answer_turns": sum(not r["scripted"] for r in rows), "stalled_turns": sum("stalled" in r for r in rows),
         "paused_turns": sum(r["paused_mid_sentence"] for r in rows), "cut_offs": sum(r["cut_off"] for r in rows),
         "wer": round(sum(r["errors"] for r in rows) / max(1, sum(r["reference_words"] for r in rows)), 3),
         "end_of_speech_to_first_audio_ms": stats("end_of_speech_to_first_audio"),
@@ -265,7 +329,8 @@ def print_table(rows: list[dict], summary: dict) -> None:
     for r in rows:
         cells = [r["end_of_speech_to_first_audio"], r["stt"], r["brain"], r["tts_first_audio"]]
         print(f"{r['call'][:26]:26} {r['turn']:>2} " + " ".join(f"{'-' if v is None else round(v):>6}" for v in cells)
-              + f"  {r['errors']:>3}  {'CUT ' if r['cut_off'] else ''}{r['heard'][:60]}")
+              + f"  {r['errors']:>3}  {'CUT ' if r['cut_off'] else ''}{'' if r['scripted'] else '(answer) '}"
+              f"{r['heard'][:60]}")
     print()
     for key, value in summary.items():
         print(f"{key}: {value}")
@@ -278,9 +343,17 @@ if __name__ == "__main__":
                                                                 "no phrase cache, one Whisper worker)")
     parser.add_argument("--line", choices=["clean", "telephone"], default="clean", help="the audio the calls hear")
     parser.add_argument("--concurrent", type=int, default=1, help="run the first N calls at the same time")
+    parser.add_argument("--compare", action="store_true", help="baseline, new defaults and --concurrent 4 back to "
+                                                                   "back, with one summary of the three")
+    parser.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
+                        help="a setting changed for this run (not for the baseline of --compare), e.g. "
+                             "stt_speculate_after_seconds=0")
     arguments = parser.parse_args()
+    changed = dict(item.split("=", 1) for item in arguments.set)
     try:
-        sys.exit(asyncio.run(main(arguments.calls, baseline=arguments.baseline, line=arguments.line,
-                                  concurrent=arguments.concurrent)))
+        if arguments.compare:
+            sys.exit(asyncio.run(compare(arguments.calls, line=arguments.line, overrides=changed)))
+        asyncio.run(main(arguments.calls, baseline=arguments.baseline, line=arguments.line,
+                         concurrent=arguments.concurrent, overrides=changed))
     except SpeechUnavailable as exc:
         sys.exit(f"bench/voice: {exc}")

@@ -35,8 +35,9 @@ _CVV_TEXT = re.compile(
 )
 _IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?!\d)"
 # 10 to 15 digits, optionally with +, spaces, dots, dashes or brackets between them; not part of a longer word
-# or reference (ROOMI-20260112-001), and not an IPv4 address
-_PHONE_TEXT = re.compile(rf"(?<![\w+*-])(?!{_IPV4})\+?\(?\d(?:[\s().-]{{0,2}}\d){{9,14}}(?![\w*-])")
+# or reference (ROOMI-20260112-001), and not an IPv4 address or a date (2026-12-05 14:05:12)
+_ISO_DATE = r"(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)"
+_PHONE_TEXT = re.compile(rf"(?<![\w+*-])(?!{_IPV4})(?!{_ISO_DATE})\+?\(?\d(?:[\s().-]{{0,2}}\d){{9,14}}(?![\w*-])")
 
 
 def redact_text(text: str) -> str:

@@ -62,6 +62,13 @@ async def test_a_yes_with_a_card_in_the_same_breath_is_saved_and_the_yes_left_to
     assert capture.state.card["last_four"] == "1111"
 
 
+async def test_the_stay_dates_said_while_a_card_waits_for_its_expiry_are_left_to_the_brain(capture):
+    await capture.take(f"I'll guarantee it with my card, {CARD}")
+    dates = await capture.take("starting Jan 30, two nights")
+    assert dates.reply is None and dates.safe_text == "starting Jan 30, two nights" and capture.waiting_for_expiry
+    assert "ending in 1 1 1 1" in (await capture.take("it expires 12/28")).reply
+
+
 async def test_a_number_whose_expiry_never_comes_is_forgotten(capture):
     await capture.take(f"card {CARD}")
     for _ in range(EXPIRY_TURNS):

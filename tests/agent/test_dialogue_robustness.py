@@ -741,3 +741,117 @@ def test_collect_guests_one_thing_before_a_question_is_no_child(dm):
     say(dm.on_user("I'd like to book a room from January 20th for 3 nights"))
     call(dm.on_user("two of us. one thing: do you allow dogs?"), "hotel_info")
     assert (dm.d.stay.adults, dm.d.stay.children) == (2, 0)
+
+
+LENGTH_REFUSED = [{"room_type_code": code, "reason": "The Best Available Rate rate allows at most 30 nights. "
+                                                     "The Corporate Rate rate allows at most 14 nights."}
+                  for code in ("STD", "DLX")]
+
+
+@pytest.mark.parametrize("first", ["I need a room from January 20th for 35 nights, me and my wife",
+                                   "from the 20th of January until the 28th of February please, 2 adults"])
+def test_a_stay_longer_than_any_rate_allows_is_not_called_fully_booked(dm, first):
+    args = call(dm.on_user(first), "check_availability")
+    reply = say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
+                                                              unavailable=LENGTH_REFUSED), None))
+    assert "fully booked" not in reply and "30 nights" in reply, reply
+    args = call(dm.on_user("ok, make it ten nights then"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-20", "2026-01-30")
+
+
+def test_a_sold_out_stay_still_looks_for_other_dates(dm):
+    args = call(dm.on_user("I need a room from January 20th for 3 nights, me and my wife"), "check_availability")
+    sold = [{"room_type_code": "STD", "reason": "Sold out for those dates."}]
+    nearby = call(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
+                                                                unavailable=sold), None), "check_availability")
+    assert nearby["check_in"] != args["check_in"]
+
+
+@pytest.mark.parametrize("correction", ["No sorry, starting Sunday, February 1st, not the eighth of February",
+                                        "wait, I got that wrong: arriving on the 1st of February"])
+def test_a_departure_said_as_a_bare_day_follows_a_corrected_arrival(dm, correction):
+    args = call(dm.on_user("a room starting the 8th of February, checking out on the 4th, for me and my wife"),
+                "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-02-08", "2026-03-04")  # the first 4th after the 8th
+    say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"]), None))
+    args = call(dm.on_user(correction), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-02-01", "2026-02-04")
+
+
+def test_a_departure_given_with_its_month_stays_when_the_arrival_is_corrected(dm):
+    args = call(dm.on_user("a room from February 8th to March 4th, for me and my wife"), "check_availability")
+    say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"]), None))
+    args = call(dm.on_user("sorry, arriving February 1st"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-02-01", "2026-03-04")
+
+
+def offer_declined(dm):
+    args = call(dm.on_user("a room from January 20th for three nights, me and my wife"), "check_availability")
+    say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"]), None))
+    assert "book it" in say(dm.on_user("the deluxe please"))
+    reply = say(dm.on_user("no"))
+    assert "different room type or rate" in reply, reply
+
+
+@pytest.mark.parametrize("taken", ["fine, I'll take the deluxe room", "ok the deluxe then", "deluxe is fine"])
+def test_naming_the_room_just_declined_books_it_after_all(dm, taken):
+    offer_declined(dm)
+    reply = say(dm.on_user(taken))
+    assert "name" in reply.lower(), reply
+
+
+def test_a_plain_yes_to_something_different_offers_the_room_once_more(dm):
+    offer_declined(dm)
+    reply = say(dm.on_user("uh huh, yes"))
+    not_lost(reply)
+    assert "book it" in reply and "Deluxe" in reply, reply
+    assert "name" in say(dm.on_user("yes please")).lower()
+
+
+def test_a_departure_said_as_a_weekday_follows_a_corrected_arrival(dm):
+    say(dm.on_user("a room arriving Friday January 23rd, checking out on Sunday"))
+    args = call(dm.on_user("just me"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-23", "2026-01-25")
+    say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"]), None))
+    args = call(dm.on_user("actually, arriving the 16th"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-16", "2026-01-18")  # the Sunday after the new Friday
+
+
+def test_leaving_on_a_weekday_corrected_next_to_a_date_with_its_month_is_the_one_after_arrival(dm):
+    assert "nights" in say(dm.on_user("a room arriving Friday, April 10th"))
+    say(dm.on_user("for a couple of nights, so two"))
+    args = call(dm.on_user("Sorry, I got that wrong - leaving Monday morning, not checking out April 12th. "
+                           "me, my husband and our one kid"), "check_availability")
+    assert (args["check_in"], args["check_out"], args["adults"], args["children"]) == ("2026-04-10", "2026-04-13", 2, 1)
+
+
+def test_for_today_is_the_arrival_when_the_departure_is_said_with_it(dm):
+    args = call(dm.on_user("a room for today, leaving Wednesday morning, just me"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == (TODAY.isoformat(), "2026-01-14")
+
+
+def test_a_card_given_before_the_dates_does_not_turn_the_arrival_into_a_departure(dm):
+    reply = dm.on_user("I'll guarantee it with my card, [card ending 1881], for Tuesday, January twentieth, "
+                       "for a couple of nights, so two")
+    args = call(dm.on_user("just me"), "check_availability") if isinstance(reply, Say) else call(reply, "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-20", "2026-01-22")
+
+
+@pytest.mark.parametrize("turn", ["for one night. before we go on, when do we have to check out?",
+                                  "two nights. oh and before I forget, is there parking?"])
+def test_the_nights_said_before_a_question_are_kept(dm, turn):
+    say(dm.on_user("I'd like a room starting January 27th"))
+    call(dm.on_user(turn), "hotel_info")
+    reply = say(dm.on_tool("hotel_info", {"topic": "check_out", "answer": "Check-out is by 11 AM."}, None))
+    assert "How many nights" not in reply and "adults" in reply, reply
+
+
+def test_a_stay_shorter_than_every_rate_needs_says_the_shortest_stay(dm):
+    args = call(dm.on_user("a room on January 20th for one night, me and my wife"), "check_availability")
+    short = [{"room_type_code": code, "reason": "The Best Available Rate rate needs a stay of at least 2 nights."}
+             for code in ("STD", "DLX")]
+    reply = say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
+                                                              unavailable=short), None))
+    assert "fully booked" not in reply and "at least 2 nights" in reply, reply
+    args = call(dm.on_user("two nights then"), "check_availability")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-20", "2026-01-22")

@@ -13,8 +13,8 @@ EX = EntityExtractor()
 D = dt.date
 
 
-def extract(utterance, previous_agent="", today=TODAY):
-    return EX.extract(utterance, today=today, previous_agent=previous_agent)
+def extract(utterance, previous_agent="", today=TODAY, *, hints=False):
+    return EX.extract(utterance, today=today, previous_agent=previous_agent, hints=hints)
 
 
 @pytest.mark.parametrize(
@@ -111,6 +111,15 @@ def test_previous_agent_tells_which_slot(previous_agent, utterance, expected):
     assert extract(utterance, previous_agent) == expected
 
 
+@pytest.mark.parametrize(("utterance", "follows"), [
+    ("from March 3rd, checking out on the 7th", "day"), ("arriving Friday, leaving on Sunday", "weekday"),
+    ("from March 3rd to March 7th", None), ("arriving Friday for 2 nights", None), ("this weekend", "weekday"),
+])
+def test_how_the_departure_was_said_is_kept_for_a_later_correction(utterance, follows):
+    assert extract(utterance, hints=True).get("check_out_follows") == follows
+    assert "check_out_follows" not in extract(utterance)  # no entity of the blueprint's: nlu-eval and call logs omit it
+
+
 @pytest.mark.parametrize(
     ("previous_agent", "utterance", "expected"),
     [
@@ -143,6 +152,13 @@ def test_corrections_extract_the_new_value(previous_agent, utterance, expected):
         ("me, my husband and our son", {"adults": 2, "children": 1}),
         ("i'm travelling alone", {"adults": 1, "children": 0}),
         ("no kids, just the two of us", {"adults": 2, "children": 0}),
+        ("me and my two kids", {"adults": 1, "children": 2}),
+        ("it should be me and my kid", {"adults": 1, "children": 1}),
+        ("sorry, I got that wrong - it's just me and my daughter. the deluxe please", {"adults": 1, "children": 1}),
+        ("me plus three children for 2 nights", {"adults": 1, "children": 3}),
+        ("myself with my 2 little ones", {"adults": 1, "children": 2}),
+        ("me and the kids", {"adults": 1}),
+        ("me and my son and his friend", {}),
     ],
 )
 def test_party(utterance, expected):

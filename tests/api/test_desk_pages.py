@@ -401,3 +401,30 @@ async def test_only_admins_may_open_the_setup_forms(client):
     await sign_in(client, "admin")
     assert (await client.get("/desk/setup/rates/edit/DLX.NOPE")).status_code == 404
     assert (await client.get("/desk/setup/rates/edit/nodot")).status_code == 404
+
+
+async def test_an_admin_removes_a_catalog_item_after_confirming_and_one_still_in_use_is_kept(client):
+    csrf = await sign_in(client, "admin")
+    code = {"code": "SPRING10", "description": "Spring offer", "type": "percentage", "amount": 10}
+    assert (await client.post("/v1/admin/discount-codes", headers=headers(), json=code)).status_code == 201
+    edit = await client.get("/desk/setup/discount-codes/edit/SPRING10")
+    assert edit.status_code == 200 and 'href="/desk/setup/discount-codes/remove/SPRING10"' in edit.text
+    confirm = await client.get("/desk/setup/discount-codes/remove/SPRING10")
+    assert confirm.status_code == 200 and "Remove discount code SPRING10?" in confirm.text
+    assert (await client.post("/desk/setup/discount-codes/remove/SPRING10", data={})).status_code == 403  # no CSRF token
+    assert (await client.get("/v1/admin/discount-codes/SPRING10", headers=headers())).status_code == 200
+    removed = await client.post("/desk/setup/discount-codes/remove/SPRING10", data={"csrf": csrf})
+    assert removed.status_code == 303 and removed.headers["location"] == "/desk/setup?done=removed#discount-codes"
+    assert (await client.get("/v1/admin/discount-codes/SPRING10", headers=headers())).status_code == 404
+    assert (await client.get("/desk/setup/discount-codes/remove/SPRING10")).status_code == 404
+
+    kept = await client.post("/desk/setup/room-types/remove/DLX", data={"csrf": csrf})  # it has rooms and rates
+    assert kept.status_code == 409 and "Nothing was removed" in kept.text and "remove or move them first" in kept.text
+    assert (await client.get("/v1/admin/room-types/DLX", headers=headers())).status_code == 200
+
+
+async def test_staff_may_not_remove_catalog_items(client):
+    csrf = await sign_in(client, "staff")
+    assert (await client.get("/desk/setup/rooms/remove/101")).status_code == 403
+    assert (await client.post("/desk/setup/rooms/remove/101", data={"csrf": csrf})).status_code == 403
+    assert (await client.get("/v1/admin/rooms/101", headers=headers())).status_code == 200

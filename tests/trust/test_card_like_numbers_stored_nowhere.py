@@ -66,3 +66,19 @@ async def test_card_like_numbers_in_free_text_are_stored_redacted(client, settin
     assert not any(holds_a_card(text) for text in shown), [text for text in shown if holds_a_card(text)]
     stored = [path for path in settings.data_dir.rglob("*") if path.is_file()]  # the database, its WAL, the vault
     assert stored and not [path.name for path in stored if holds_a_card(path.read_bytes().decode("latin-1"))]
+
+
+async def test_card_like_numbers_in_the_hotel_setup_are_stored_redacted(client, settings):
+    admin = headers("admin")
+    room_type = {"type_code": "PH", "name": "Penthouse", "description": f"paid with {DOTTED}", "base_occupancy": 2,
+                 "max_occupancy": 4, "extra_person_charge": 100,
+                 "bed_configurations": [{"code": "KING", "description": f"King, card {TYPO}"}], "view_options": ["ocean"]}
+    made = await client.post("/v1/admin/room-types", headers=admin, json=room_type)
+    assert made.status_code == 201, made.text
+    assert made.json()["description"] == "paid with [card ending 4444]"
+    assert made.json()["bed_configurations"][0]["description"] == "King, card [card number]"
+    shown = [made.text, (await client.get("/v1/admin/room-types/PH", headers=admin)).text,
+             (await client.get("/v1/admin/property", headers=admin)).text]
+    assert not any(holds_a_card(text) for text in shown), shown
+    stored = [path for path in settings.data_dir.rglob("*") if path.is_file()]
+    assert stored and not [path.name for path in stored if holds_a_card(path.read_bytes().decode("latin-1"))]

@@ -367,6 +367,10 @@ def test_an_expiry_after_its_cue_is_found_written_or_spoken(text, words, month_y
         ("uh, it's oh eight twenty-seven", ("oh eight twenty-seven", (8, 27))),
         ("from the 20th for 2 nights", None),
         ("no, 2 adults and 1 child in a king room, and we arrive around 9", None),
+        ("starting Jan 30, two nights", None),  # not month 3 of year 02
+        ("thirty, two", None),
+        ("arriving 12/28 for two nights", None),  # a stay, even with a card just said
+        ("zero eight two seven", ("zero eight two seven", (8, 27))),
     ],
 )
 def test_an_expiry_without_its_cue_is_found_only_when_asked_for(text, found):

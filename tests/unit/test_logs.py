@@ -150,9 +150,20 @@ def test_uvicorn_access_lines_keep_the_path_but_not_the_query_values(capsys):
 @pytest.mark.parametrize("text", [
     "ROOMI-20260112-001 for 2026-01-20 to 2026-01-25", "PAY-2026-00007", "client 192.168.100.200:5432",
     "total 1234.56 USD", "took 15 ms", "G-2026-00001",
+    '127.0.0.1 [05/Dec/2026:14:05:12 +0000] "GET /call HTTP/1.1" 101',  # aiohttp's and Apache's access-log time
+    "started at 2026-12-05 14:05:12.123456", "1999-01-31 23:59:59 +0100",
 ])
 def test_references_dates_amounts_and_addresses_are_not_mistaken_for_phones(text):
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    ("[05/Dec/2026:4111 1111 1111 1111 +0000]", "[05/Dec/2026:[card ending 1111] +0000]"),
+    ("2026:4111:1111:1111:1111", "2026:[card ending 1111]"),
+    ("at 2026-12-05 call 415-555-0199", "at 2026-12-05 call 415***0199"),
+])
+def test_card_numbers_and_phones_beside_timestamps_are_still_redacted(text, redacted):
+    assert redact_text(text) == redacted
 
 
 def test_card_like_numbers_in_any_form_leave_no_digit_in_the_log(tmp_path, capsys):

@@ -101,7 +101,7 @@ def test_speculation_can_be_switched_off(local_models):
     assert models.speech().stt is local_models.stt  # livekit's own VAD adapter then transcribes after the silence
     models.speculate_after = 0.15
     assert isinstance(models.speech().stt, SpeculativeSTT)
-    assert Settings(_env_file=None).stt_speculate_after_seconds == 0  # off until the hang in bench/README.md is found
+    assert Settings(_env_file=None).stt_speculate_after_seconds == 0.15  # on by default (bench/README.md)
 
 
 async def test_a_phrase_said_before_is_not_rendered_again(local_models):

@@ -36,6 +36,7 @@ from . import (
 from . import metrics as metrics_api
 from .deps import Container
 from .errors import problem
+from .quick_search import QuickSearch
 from .security import API_HEADERS, SecurityHeaders
 
 log = logging.getLogger("roomiai.api")
@@ -95,6 +96,9 @@ def create_app(container: Container) -> BodyLimit:
         lifespan=lifespan,
     )
     app.state.container = container
+    # plain availability searches skip the framework; added first, so storage failures and text with control
+    # characters are answered around it as for every route
+    app.add_middleware(QuickSearch, container=container)
     errors.install(app, db=container.db)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(metrics_api.RequestMetrics)  # outside the error handlers: times every answer, 500s included

@@ -16,11 +16,12 @@ from ..messaging.mail import Mail
 from ..messaging.sender import OutboxSender
 from ..payments.port import PaymentGateway
 from ..services import bookings
-from ..services.auth import Principal, Unauthorized, check_current, principal_from
+from ..services.auth import Principal, Unauthorized, check_current
 from ..store.database import Database
 from ..store.uow import UnitOfWork
 from .lookup_limit import LookupLimit
 from .security import LoginThrottle, RequestRate
+from .verified_tokens import VerifiedTokens
 
 if TYPE_CHECKING:
     from ..shared_state.redis_link import RedisLink
@@ -41,6 +42,7 @@ class Container:
     redis: RedisLink | None = None  # set with ROOMIAI_REDIS_URL: the limits above are shared through it
     mail: Mail | None = None  # None: no messages to guests are queued
     outbox: OutboxSender | None = None  # delivers what was queued, inside this process
+    tokens: VerifiedTokens = field(default_factory=VerifiedTokens)  # signatures already checked in this process
 
 
 async def get_container(request: Request) -> Container:  # async: sync dependencies run in a thread pool
@@ -70,8 +72,8 @@ async def current_principal(container: ContainerDep, token: Annotated[str | None
     """The caller of a valid access token whose user has not changed role, password or status since it was issued."""
     if not token:
         raise Unauthorized("Log in first: send 'Authorization: Bearer <access token>' (POST /v1/auth/token).")
-    principal = principal_from(token, secret=container.secret)
-    if container.db.quick is not None:  # SQLite: one trip to a reader thread
+    principal = container.tokens.principal(token, secret=container.secret)
+    if container.db.quick is not None:  # SQLite: one read, on the loop when the database is free
         await check_current(container.db.quick, principal)
         return principal
     async with container.db.engine.connect() as connection:  # a bare connection: no ORM session for one read

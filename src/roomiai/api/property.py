@@ -155,19 +155,7 @@ def _crud(
         return await _sold_as_problem(save_item(uow, c, collection, item, replacing=wanted))
 
     async def delete_one(uow: WriteUow, c: ContainerDep, wanted: Any):
-        def change(doc: dict) -> None:
-            index = _index(doc, collection, key, wanted, label)
-            if collection == "room_types":
-                code = doc[collection][index]["type_code"]
-                rooms = sum(1 for r in doc["rooms"] if r["type_code"] == code)
-                rates = sum(1 for r in doc["rates"] if r["type_code"] == code)
-                if rooms or rates:
-                    raise Conflict(
-                        f"Room type {code} still has {rooms} rooms and {rates} rates; remove or move them first."
-                    )
-            del doc[collection][index]
-
-        answer = await _sold_as_problem(_change(uow, c, collection, change, None))
+        answer = await _sold_as_problem(remove_item(uow, c, collection, wanted))
         return answer if isinstance(answer, Response) else Response(status_code=204)
 
     if collection == "rates":
@@ -269,6 +257,25 @@ async def save_item(uow, c, collection: str, item: dict, *, replacing: Any = Non
         return len(doc[collection]) - 1
 
     return await _change(uow, c, collection, change, lambda doc, i: doc[collection][i])
+
+
+async def remove_item(uow, c, collection: str, wanted: Any) -> None:
+    """Remove one item (keyed `wanted`), check the whole property, apply it; Conflict or RoomsSold say why not."""
+    key, label = COLLECTIONS[collection]
+
+    def change(doc: dict) -> None:
+        index = _index(doc, collection, key, wanted, label)
+        if collection == "room_types":
+            code = doc[collection][index]["type_code"]
+            rooms = sum(1 for r in doc["rooms"] if r["type_code"] == code)
+            rates = sum(1 for r in doc["rates"] if r["type_code"] == code)
+            if rooms or rates:
+                raise Conflict(
+                    f"Room type {code} still has {rooms} rooms and {rates} rates; remove or move them first."
+                )
+        del doc[collection][index]
+
+    await _change(uow, c, collection, change, None)
 
 
 _crud("room_types", RoomType, COLLECTIONS["room_types"][0], RoomTypeList, "room-types", "room type", "type_code")

@@ -7,33 +7,30 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic_core import to_json
 from sqlalchemy import func, select
 
 from ..domain.cancellation import describe
-from ..domain.stay import make_stay
+from ..domain.hotel import HotelTerms
+from ..domain.stay import Stay, make_stay
 from ..services import availability, catalog
 from ..store.tables import RoomRecord
 from .answer_cache import AnswerCache
-from .deps import AnyRole, ContainerDep, ReadUow
+from .deps import AnyRole, Container, ContainerDep, ReadUow
 from .read_gate import ReadGate
 from .schemas.common import money
 from .schemas.rooms import (
     AvailabilityRead,
-    DateRange,
-    Line,
-    NightAvailability,
-    NightPrice,
-    RateOptionRead,
     RatePlanList,
     RatePlanRead,
-    RoomOptionRead,
     RoomTypeList,
     RoomTypeRead,
-    UnavailableRead,
 )
 
 router = APIRouter(prefix="/v1/rooms", tags=["rooms"])
 ANSWERS = AnswerCache(max_entries=4096)  # availability answers of this process
+# what a search may ask (api/quick_search.py answers within the same bounds)
+ADULTS, CHILDREN, ROOMS, ROOM_TYPE_LENGTH = (1, 20), (0, 20), (1, 9), 40
 SEARCHES = ReadGate(4)  # searches at work at once in this process: a storm of them leaves room for bookings
 
 
@@ -51,87 +48,103 @@ async def check_availability(
     _: AnyRole,
     check_in: Annotated[dt.date, Query(description="YYYY-MM-DD")],
     check_out: Annotated[dt.date, Query(description="YYYY-MM-DD")],
-    adults: Annotated[int, Query(ge=1, le=20)] = 1,
-    children: Annotated[int, Query(ge=0, le=20)] = 0,
-    rooms_needed: Annotated[int, Query(ge=1, le=9)] = 1,
-    room_type: Annotated[str | None, Query(max_length=40, description="room type code or id")] = None,
+    adults: Annotated[int, Query(ge=ADULTS[0], le=ADULTS[1])] = 1,
+    children: Annotated[int, Query(ge=CHILDREN[0], le=CHILDREN[1])] = 0,
+    rooms_needed: Annotated[int, Query(ge=ROOMS[0], le=ROOMS[1])] = 1,
+    room_type: Annotated[str | None, Query(max_length=ROOM_TYPE_LENGTH, description="room type code or id")] = None,
 ) -> Response:
     today = c.clock.today()
     stay = make_stay(check_in, check_out, today=today, horizon_days=c.settings.booking_horizon_days)
     books = await availability.read_books(uow.session, stay=stay, room_type=room_type, quick=c.db.quick)
-    # the answer is a pure function of the books just read and the request: repeated searches skip pricing and JSON;
-    # the models are built without validation (model_construct): every value is computed here, typed as declared
-    key = (str(c.db.url), books.key(), today, stay.check_in, stay.check_out, adults, children, rooms_needed)
-    body = ANSWERS.get(key)
-    if body is None:
-        hotel = books.hotel or await catalog.load_hotel(uow.session)  # the latter says the hotel is not set up
-        result = availability.evaluate(
-            books, hotel=hotel, stay=stay, today=today, adults=adults, children=children, rooms_needed=rooms_needed
-        )
-        body = (
-            AvailabilityRead.model_construct(
-                available=bool(result.options),
-                date_range=DateRange.model_construct(
-                    check_in=stay.check_in, check_out=stay.check_out, nights=stay.nights
-                ),
-                guests={"adults": adults, "children": children},
-                rooms_needed=rooms_needed,
-                options=[_option(option) for option in result.options],
-                unavailable=[
-                    UnavailableRead.model_construct(
-                        room_type_id=u.room_type.id,
-                        room_type_code=u.room_type.type_code,
-                        room_type=u.room_type.name,
-                        reason=u.reason,
-                    )
-                    for u in result.unavailable
-                ],
-            )
-            .model_dump_json()
-            .encode()
-        )
-        ANSWERS.put(key, body)
+    hotel = books.hotel or await catalog.load_hotel(uow.session)  # the latter says the hotel is not set up
+    body = answer(
+        c, books, hotel=hotel, stay=stay, today=today, adults=adults, children=children, rooms_needed=rooms_needed
+    )
     return Response(body, media_type="application/json")
 
 
-def _option(option: availability.RoomTypeOption) -> RoomOptionRead:
-    return RoomOptionRead.model_construct(
-        room_type_id=option.room_type.id,
-        room_type_code=option.room_type.type_code,
-        room_type=option.room_type.name,
-        available_count=option.available_count,
-        nightly_availability=[
-            NightAvailability.model_construct(date=d, available=n) for d, n in sorted(option.nightly.items())
-        ],
-        views_available=option.views_available,
-        beds_available=option.beds_available,
-        max_occupancy=option.room_type.max_occupancy,
-        rates=[_rate(rate) for rate in option.rates],
+def answer(
+    c: Container,
+    books: availability.Books,
+    *,
+    hotel: HotelTerms,
+    stay: Stay,
+    today: dt.date,
+    adults: int,
+    children: int,
+    rooms_needed: int,
+) -> bytes:
+    """The search's JSON answer from the books just read: kept by everything it depends on (api/answer_cache.py)."""
+    # the answer is a pure function of the books and the request: repeated searches skip pricing and JSON
+    key = (str(c.db.url), books.key(), today, stay.check_in, stay.check_out, adults, children, rooms_needed)
+    body = ANSWERS.get(key)
+    if body is not None:
+        return body
+    result = availability.evaluate(
+        books, hotel=hotel, stay=stay, today=today, adults=adults, children=children, rooms_needed=rooms_needed
     )
+    # plain dicts in AvailabilityRead's field order, serialised by pydantic's own JSON writer: the same bytes as
+    # the model would write (tests/api/test_quick_search.py checks), without building ~70 models per answer
+    body = to_json(
+        {
+            "available": bool(result.options),
+            "date_range": {"check_in": stay.check_in, "check_out": stay.check_out, "nights": stay.nights},
+            "guests": {"adults": adults, "children": children},
+            "rooms_needed": rooms_needed,
+            "options": [_option(option) for option in result.options],
+            "unavailable": [
+                {
+                    "room_type_id": u.room_type.id,
+                    "room_type_code": u.room_type.type_code,
+                    "room_type": u.room_type.name,
+                    "reason": u.reason,
+                }
+                for u in result.unavailable
+            ],
+        }
+    )
+    ANSWERS.put(key, body)
+    return body
 
 
-def _rate(rate: availability.RateOption) -> RateOptionRead:
+def _option(option: availability.RoomTypeOption) -> dict:
+    """A RoomOptionRead as a dict."""
+    return {
+        "room_type_id": option.room_type.id,
+        "room_type_code": option.room_type.type_code,
+        "room_type": option.room_type.name,
+        "available_count": option.available_count,
+        "nightly_availability": [{"date": d, "available": n} for d, n in sorted(option.nightly.items())],
+        "views_available": option.views_available,
+        "beds_available": option.beds_available,
+        "max_occupancy": option.room_type.max_occupancy,
+        "rates": [_rate(rate) for rate in option.rates],
+    }
+
+
+def _rate(rate: availability.RateOption) -> dict:
+    """A RateOptionRead as a dict."""
     q = rate.quote
-    return RateOptionRead.model_construct(
-        rate_code=rate.plan.record.rate_code,
-        name=rate.plan.record.name,
-        per_night=money(q.average_night_cents),
-        total=money(q.room_total_cents),
-        taxes=money(q.taxes_cents),
-        fees=money(q.fees_cents),
-        grand_total=money(q.grand_total_cents),
-        currency=q.currency,
-        nightly=[
-            NightPrice.model_construct(date=n.date, rate=money(n.rate_cents), extra_person=money(n.extra_person_cents))
+    return {
+        "rate_code": rate.plan.record.rate_code,
+        "name": rate.plan.record.name,
+        "per_night": money(q.average_night_cents),
+        "total": money(q.room_total_cents),
+        "taxes": money(q.taxes_cents),
+        "fees": money(q.fees_cents),
+        "grand_total": money(q.grand_total_cents),
+        "currency": q.currency,
+        "nightly": [
+            {"date": n.date, "rate": money(n.rate_cents), "extra_person": money(n.extra_person_cents)}
             for n in q.nightly
         ],
-        tax_lines=[Line.model_construct(name=t.name, amount=money(t.cents)) for t in q.taxes],
-        fee_lines=[Line.model_construct(name=f.name, amount=money(f.cents)) for f in q.fees],
-        includes=list(rate.plan.record.includes),
-        eligibility=rate.plan.record.eligibility,
-        cancellation=rate.cancellation,
-        refundable=rate.plan.terms.cancellation.refundable,
-    )
+        "tax_lines": [{"name": t.name, "amount": money(t.cents)} for t in q.taxes],
+        "fee_lines": [{"name": f.name, "amount": money(f.cents)} for f in q.fees],
+        "includes": list(rate.plan.record.includes),
+        "eligibility": rate.plan.record.eligibility,
+        "cancellation": rate.cancellation,
+        "refundable": rate.plan.terms.cancellation.refundable,
+    }
 
 
 @router.get("/types", response_model=RoomTypeList, summary="All room types")

@@ -325,9 +325,9 @@ def _dates_and_times(groups: list[DigitGroup]) -> list[tuple[int, int]]:
 
 
 def _date_or_time_at(groups: list[DigitGroup], i: int) -> int:
-    """How many groups from i make an isolated date (d/m/y, m/d/y, y-m-d), time (h:mm, h:mm:ss), IPv4 address or the
+    """How many groups from i make an isolated date (d/m/y, m/d/y, y-m-d), time (h:mm, h:mm:ss, yyyy:hh:mm:ss), IPv4 address or the
     digits of a confirmation number (20261201-048); 0 when none."""
-    for size, separators in ((3, "/-."), (2, ":"), (3, ":"), (2, "-"), (4, ".")):
+    for size, separators in ((3, "/-."), (2, ":"), (3, ":"), (2, "-"), (4, "."), (4, ":")):
         if i + size > len(groups):
             continue
         part = groups[i : i + size]
@@ -367,7 +367,14 @@ def _is_reference(parts: list[str]) -> bool:
 
 
 def _is_time(parts: list[str]) -> bool:
-    return len(parts[0]) <= 2 and int(parts[0]) <= 23 and all(len(part) == 2 and int(part) <= 59 for part in parts[1:])
+    if len(parts[0]) == 4 and parts[0][:2] in ("19", "20"):
+        parts = parts[1:]  # '05/Dec/2026:14:05:12', the access-log timestamp of aiohttp and Apache
+    return (
+        len(parts) >= 2
+        and len(parts[0]) <= 2
+        and int(parts[0]) <= 23
+        and all(len(part) == 2 and int(part) <= 59 for part in parts[1:])
+    )
 
 
 _EXPIRY_CUE = re.compile(
@@ -379,6 +386,10 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _SLASH_EXPIRY = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*/\s*(20\d{2}|\d{2})(?![\d/])")
 _SECURITY_CODE_CUE = re.compile(r"(?i)\b(?:cvv2?|cvc2?|csc|cid|security\s+code|card\s+code)\b")
 _WORD = re.compile(r"[^\W\d_]+")
+_STAY_WORDS = re.compile(
+    r"(?i)\b(?:nights?|arriv\w*|check(?:ing)?[ -]?(?:in|out)|stay(?:ing)?|starting|from|until|till|leaving|depart\w*"
+    r"|weekend)\b"
+)
 BARE_EXPIRY_WORDS = 3  # other words an expiry said on its own may come with ('it's twelve twenty-eight')
 CODE_GAP = 16  # characters between 'CVV' and its digits ('the CVV is', 'CVV number:')
 
@@ -394,8 +405,8 @@ def expiry_in(text: str, *, uncued: bool = True) -> tuple[str, tuple[int, int]] 
         if found is not None:
             end, month_year = found
             return text[cue.start() : end], month_year
-    if not uncued:
-        return None
+    if not uncued or _STAY_WORDS.search(text):
+        return None  # "arriving 12/28 for two nights" is a stay, even just after a card
     if (match := _SLASH_EXPIRY.search(text)) is not None:
         return match.group(0), (int(match.group(1)), int(match.group(2)))
     runs = digit_groups(text)
@@ -449,6 +460,9 @@ def _month_and_year(run: list[DigitGroup]) -> tuple[int, tuple[int, int]] | None
         if not 3 <= len(digits) <= 6:
             return None
         split = 1 if len(digits) in (3, 5) else 2
+        bounds = {sum(len(group.digits) for group in run[:i]) for i in range(1, len(run))}
+        if len(run) > 1 and split not in bounds:
+            return None  # "30, two" is not month 3 of year 02: the month is whole groups ('oh eight', 'twenty-seven')
         month, year, end = digits[:split], digits[split:], run[-1].end
     if not 1 <= int(month) <= 12 or len(year) == 4 and not year.startswith("20"):
         return None

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..domain.cards import redact_card_data
 from .schema import PropertyDocument, Room
 
 _MIN, _MAX = dt.date.min, dt.date.max
@@ -82,8 +83,8 @@ def parse(data: Any) -> PropertyDocument:
                 "packages and discount_codes"
             ]
         )
-    try:
-        document = PropertyDocument.model_validate(data)
+    try:  # a card number pasted into a description is never stored or echoed
+        document = PropertyDocument.model_validate(redact_card_data(data))
     except ValidationError as exc:
         raise PropertyProblems([f"{where(e['loc']) or 'file'}: {message(e)}" for e in exc.errors()]) from None
     problems = cross_check(document)

@@ -108,6 +108,11 @@ def access_token(
 
 def principal_from(token: str, *, secret: str) -> Principal:
     """The principal of a valid access token; anything else is Unauthorized."""
+    return principal_until(token, secret=secret)[0]
+
+
+def principal_until(token: str, *, secret: str) -> tuple[Principal, float]:
+    """The principal of a valid access token and when the token expires (POSIX seconds); else Unauthorized."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "role"]})
     except jwt.ExpiredSignatureError:
@@ -117,13 +122,13 @@ def principal_from(token: str, *, secret: str) -> Principal:
     version = claims.get("ver")
     if claims.get("type") != "access" or claims.get("role") not in ROLES or not isinstance(version, (int, type(None))):
         raise Unauthorized("The access token is not valid.")
-    return Principal(claims["sub"], claims["role"], version)
+    return Principal(claims["sub"], claims["role"], version), float(claims["exp"])
 
 
 async def check_current(db: AsyncConnection | AsyncSession | QuickReads, principal: Principal) -> None:
     """Refuses a token issued before its user's role, password or status last changed (one primary-key read)."""
     if isinstance(db, QuickReads):
-        row = await db.run(_token_row, principal.subject)
+        row = await db.run(token_row, principal.subject)
     else:
         row = (
             await db.execute(
@@ -132,6 +137,11 @@ async def check_current(db: AsyncConnection | AsyncSession | QuickReads, princip
                 )
             )
         ).first()
+    check_row(row, principal)
+
+
+def check_row(row, principal: Principal) -> None:
+    """Refuses the principal unless its user's (token_version, is_active, role) row, or its absence, lets it in."""
     if row is None and principal.version is None:
         return  # a script token (`roomi token`): only the holder of the signing secret can make one
     token_version, is_active, role = row if row is not None else (None, False, None)
@@ -139,7 +149,8 @@ async def check_current(db: AsyncConnection | AsyncSession | QuickReads, princip
         raise Unauthorized(REVOKED)
 
 
-def _token_row(connection, subject: str):
+def token_row(connection, subject: str):
+    """On a SQLite connection (store.quick_reads): the user's (token_version, is_active, role), or None."""
     return connection.execute(
         "SELECT token_version, is_active, role FROM users WHERE username = ?", (subject,)
     ).fetchone()

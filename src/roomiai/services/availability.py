@@ -79,23 +79,33 @@ async def read_books(
     With `quick` (SQLite), the version and the inventory are read in one trip when this process has the catalog.
     """
     current = catalog.cached(session) if quick is not None else None
-    # a type this process's catalog has not seen may be new: then the catalog is read again below
-    known = current is not None and (room_type is None or bool(catalog.matching_types(current, room_type)))
-    if quick is not None and current is not None and known:
-        types = catalog.types_of(current, code=room_type)
-        ids = [t.id for t in types]
+    types = known_types(current, room_type) if current is not None else None
+    if quick is not None and current is not None and types is not None:
         version, rows = await quick.run(
-            inventory.read_free_rows, ids, stay.check_in.isoformat(), stay.check_out.isoformat()
+            inventory.read_free_rows, [t.id for t in types], stay.check_in.isoformat(), stay.check_out.isoformat()
         )
         if version == current.version:  # else the catalog changed: read it all again below
-            caps = {rid: Counter(current.capacities.get(rid, {})) for rid in ids}
-            free = inventory.free_from_rows(caps, rows, room_type_ids=ids, stay=stay)
-            return Books(version, types, {rid: list(current.plans.get(rid, [])) for rid in ids}, free, current.hotel)
+            return books_from(current, types, rows, stay=stay)
     types = await catalog.room_types(session, code=room_type)
     ids = [t.id for t in types]
     free = await inventory.free_by_night(session, room_type_ids=ids, stay=stay)
     current = await catalog.snapshot(session)
     return Books(current.version, types, await catalog.rate_plans(session, ids), free, current.hotel)
+
+
+def known_types(current: catalog.Snapshot, room_type: str | None) -> list[RoomTypeRecord] | None:
+    """The catalog's room types a search asks about; None for a type it has not seen (it may be new: read it again)."""
+    if room_type is None:
+        return list(current.room_types)
+    return catalog.matching_types(current, room_type) or None
+
+
+def books_from(current: catalog.Snapshot, types: list[RoomTypeRecord], rows, *, stay: Stay) -> Books:
+    """The books from inventory rows read in the same transaction as a catalog version equal to `current`'s."""
+    ids = [t.id for t in types]
+    caps = {rid: Counter(current.capacities.get(rid, {})) for rid in ids}
+    free = inventory.free_from_rows(caps, rows, room_type_ids=ids, stay=stay)
+    return Books(current.version, types, {rid: list(current.plans.get(rid, [])) for rid in ids}, free, current.hotel)
 
 
 async def search(

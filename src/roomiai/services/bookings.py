@@ -37,9 +37,10 @@ from ..store.tables import (
     RoomBlockRecord,
     RoomRecord,
     RoomTypeRecord,
+    new_id,
 )
 from ..store.uow import UnitOfWork
-from ..store.upsert import next_sequence
+from ..store.upsert import next_sequence, next_sequences
 from . import catalog, guest_messages, guests, inventory
 
 log = logging.getLogger("roomiai.bookings")
@@ -197,6 +198,9 @@ async def _create(
     if hotel.deposit_required and token is None:
         raise InvalidRequest("This hotel needs a card to guarantee the booking.", field="payment")
 
+    guest = await guests.find_or_new(session, data=draft.primary_guest, now=now)
+    # the rows every booking contends for come last, so they are held for the fewest statements before COMMIT:
+    # the room type's nights (PostgreSQL: its lock), then the day's confirmation counter (and the year's guest one)
     await inventory.take(
         session,
         room_type_id=room_type.id,
@@ -205,12 +209,18 @@ async def _create(
         pools=pools_for(draft.bed_configuration, draft.view),
         label=room_type.name,
     )
-    guest = await guests.find_or_create(session, data=draft.primary_guest, now=now)
-    number = confirmation_number(today, await next_sequence(session, f"booking:{today:%Y%m%d}"))
+    counter = f"booking:{today:%Y%m%d}"
+    numbers = await next_sequences(session, [counter] + ([guests.sequence_name(now)] if guest.guest_id is None else []))
+    if guest.guest_id is None:
+        guests.number(guest, numbers[guests.sequence_name(now)], now=now)
+        session.add(guest)
+        await session.flush()  # the unit of work orders tables by relationships, and these have none: by hand
+    number = confirmation_number(today, numbers[counter])
     arrival = hotel.arrival(stay.check_in, ctx.clock.tz)
     terms = plan.terms.cancellation
     deadline = cancellation.deadline(terms, arrival=arrival)
     record = BookingRecord(
+        id=new_id(),
         confirmation_number=number,
         status=BookingStatus.CONFIRMED.value,
         booking_source=draft.booking_source,
@@ -253,7 +263,6 @@ async def _create(
         await _charge_deposit(uow, ctx=ctx, hotel=hotel, record=record, token=token, now=now)
     history = [_event(record, "created", ctx.actor, now, {"grand_total": quote.grand_total_cents / 100})]
     session.add(history[0])
-    await session.flush()
     booking = Booking(record, guest, room_type, history, hotel)
     queued = await guest_messages.queue_booking_messages(
         session,
@@ -265,6 +274,7 @@ async def _create(
         tz=ctx.clock.tz,
     )
     booking.email_status, booking.email_to = queued.email_status, queued.email_to
+    await session.flush()  # the event and messages: the answer shows what was stored
     result = Replay(201, render(booking))
     if idempotency is not None:
         session.add(

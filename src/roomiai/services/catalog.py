@@ -61,7 +61,12 @@ async def snapshot(session: AsyncSession) -> Snapshot:
 
 def cached(session: AsyncSession) -> Snapshot | None:
     """The catalog this process last loaded for the session's database, without reading anything; None if none yet."""
-    return _SNAPSHOTS.get(str(session.get_bind().engine.url))
+    return cached_for(str(session.get_bind().engine.url))
+
+
+def cached_for(url: str) -> Snapshot | None:
+    """The catalog this process last loaded for the database at `url` (as the engine renders it); None if none yet."""
+    return _SNAPSHOTS.get(url)
 
 
 async def changed(session: AsyncSession, *, fresh: bool = False) -> None:

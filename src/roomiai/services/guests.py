@@ -15,7 +15,7 @@ from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.references import digits_only, escape_like, yearly_reference
 from ..store.locks import xact_lock
 from ..store.pii import session_keys
-from ..store.tables import BookingRecord, GuestRecord, RoomTypeRecord
+from ..store.tables import BookingRecord, GuestRecord, RoomTypeRecord, new_id
 from ..store.uow import UnitOfWork
 from ..store.upsert import next_sequence
 
@@ -61,13 +61,21 @@ async def find_existing(
 
 async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
     """A new profile with the next G-YYYY-NNNNN id."""
+    record = new_profile(data=data, session=session, now=now)
+    number(record, await next_sequence(session, sequence_name(now)), now=now)
+    session.add(record)
+    await session.flush()
+    return record
+
+
+def new_profile(*, session: AsyncSession, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
+    """A profile not yet stored nor numbered (see `number`)."""
     if not data.get("first_name") or not data.get("last_name"):
         raise InvalidRequest("A guest needs a first and a last name.", field="primary_guest")
     if data.get("phone"):
         data = {**data, "phone": clean_phone(data["phone"])}
-    sequence = await next_sequence(session, f"guest:{now.year}")
     record = GuestRecord(
-        guest_id=yearly_reference("G", now.year, sequence),
+        id=new_id(),
         preferences=redact_card_data(data.get("preferences") or {}),
         communication_preferences=data.get("communication_preferences") or {},
         tags=data.get("tags") or [],
@@ -80,9 +88,15 @@ async def create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetim
         },
     )
     index_contact(session, record)
-    session.add(record)
-    await session.flush()
     return record
+
+
+def sequence_name(now: dt.datetime) -> str:
+    return f"guest:{now.year}"
+
+
+def number(record: GuestRecord, sequence: int, *, now: dt.datetime) -> None:
+    record.guest_id = yearly_reference("G", now.year, sequence)
 
 
 FREE_TEXT_FIELDS = {"notes", "address"}  # what a caller may say anything into: card-like numbers are redacted
@@ -109,13 +123,24 @@ def _same_person(record: GuestRecord, data: dict[str, Any]) -> bool:
 
 async def find_or_create(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
     """Reuse the profile matching the email or phone, filling in what it lacked; otherwise create one."""
+    record = await find_or_new(session, data=data, now=now)
+    if record.guest_id is None:
+        number(record, await next_sequence(session, sequence_name(now)), now=now)
+        session.add(record)
+        await session.flush()
+    return record
+
+
+async def find_or_new(session: AsyncSession, *, data: dict[str, Any], now: dt.datetime) -> GuestRecord:
+    """The profile matching the email or phone, filled in with what it lacked; else a new one, not yet numbered nor
+    added to the session (the caller numbers it and adds it with its own rows)."""
     keys = session_keys(session)
     locks = [f"guest-email:{h}" for h in [keys.email_hash(data.get("email"))] if h]
     locks += [f"guest-phone:{h}" for h in [keys.phone_hash(phone_digits(data.get("phone")))] if h]
     await xact_lock(session, *locks)  # one caller booking on two lines gets one profile
     record = await find_existing(session, email=data.get("email"), phone=data.get("phone"))
     if record is None or not _same_person(record, data):
-        return await create(session, data=data, now=now)
+        return new_profile(session=session, data=data, now=now)
     if data.get("title") and not record.title:
         record.title = data["title"]
     update_contact(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.errors import SoldOut
@@ -15,7 +14,7 @@ from ..domain.pools import ALL, pools_for
 from ..domain.stay import Stay
 from ..store.locks import xact_lock
 from ..store.tables import InventoryRecord, RoomBlockRecord, RoomRecord
-from ..store.upsert import insert_inventory_rows
+from ..store.upsert import insert_inventory_rows, sell_nights
 from . import catalog
 
 
@@ -84,37 +83,23 @@ async def take(
     missing = [pool for pool in pools if caps[pool] < rooms]
     if missing:
         raise SoldOut(f"The hotel has no {label} with {_describe(missing)} for {rooms} room{'s' if rooms > 1 else ''}.")
-    await insert_inventory_rows(
-        session,
-        [
-            {
-                "room_type_id": room_type_id,
-                "stay_date": night,
-                "pool": pool,
-                "total": caps[pool],
-                "sold": 0,
-                "blocked": 0,
-            }
-            for pool in pools
-            for night in stay.dates()
-        ],
-    )
+    nights = stay.dates()
+    # rows in (night, pool) order, the primary key's: concurrent sellers lock shared nights in the same order
+    rows = [
+        {
+            "room_type_id": room_type_id,
+            "stay_date": night,
+            "pool": pool,
+            "total": caps[pool],
+            "sold": rooms,
+            "blocked": 0,
+        }
+        for night in nights
+        for pool in sorted(pools)
+    ]
+    sold = await sell_nights(session, rows, rooms)
     for pool in pools:
-        sell = (
-            update(InventoryRecord)
-            .where(
-                InventoryRecord.room_type_id == room_type_id,
-                InventoryRecord.pool == pool,
-                InventoryRecord.stay_date >= stay.check_in,
-                InventoryRecord.stay_date < stay.check_out,
-                InventoryRecord.total - InventoryRecord.sold - InventoryRecord.blocked >= rooms,
-            )
-            .values(sold=InventoryRecord.sold + rooms)
-            .execution_options(synchronize_session=False)
-        )
-        # an UPDATE gives a CursorResult (it has rowcount); execute() is typed for any statement
-        result = cast(CursorResult[Any], await session.execute(sell))
-        if result.rowcount != stay.nights:
+        if any((pool, night) not in sold for night in nights):
             what = label if pool == ALL else f"{label} with {_describe([pool])}"
             raise SoldOut(
                 f"Sorry, no {what} is left for {stay.check_in.isoformat()} to {stay.check_out.isoformat()}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Text, event, select, type_coerce
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -16,9 +18,11 @@ from ..private_files import private_file
 from . import pii
 from .failures import storage_problem
 from .quick_reads import QuickReads
+from .sqlite_driver import one_trip_dbapi
 from .tables import CallTranscriptRecord, GuestRecord
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+PING_IDLE_SECONDS = 5.0  # PostgreSQL: pooled connections idle this long are pinged before use
 
 
 class Database:
@@ -26,18 +30,25 @@ class Database:
 
     `pii_key` encrypts guests' personal data; without one, the configured key is used
     (ROOMIAI_PII_KEY, or in dev mode the key generated once into the data dir).
+    PostgreSQL: a pooled connection idle for `ping_idle_seconds` or more is pinged before use.
     """
 
-    def __init__(self, url: str, *, echo: bool = False, pii_key: str | None = None):
+    def __init__(
+        self, url: str, *, echo: bool = False, pii_key: str | None = None, ping_idle_seconds: float = PING_IDLE_SECONDS
+    ):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:" and not self.url.database.startswith("file:"):
                 private_file(self.url.database)
-            self.engine: AsyncEngine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+            one_trip = one_trip_dbapi() if self.url.drivername == "sqlite+aiosqlite" else None
+            self.engine: AsyncEngine = create_async_engine(
+                url, echo=echo, connect_args={"timeout": 30}, **({"module": one_trip} if one_trip else {})
+            )
             _sqlite_transactions(self.engine)
         else:
-            self.engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+            _ping_when_idle(self.engine, idle_seconds=ping_idle_seconds)
         file = self.url.database if self.is_sqlite and self.url.database not in (None, "", ":memory:") else None
         # SQLite files: hot reads (token checks, availability) in one trip to a reader thread; None elsewhere
         self.quick: QuickReads | None = QuickReads(file) if file and not file.startswith("file:") else None
@@ -134,6 +145,29 @@ def _check_pii_key(sync_connection, keys: pii.PiiKeys) -> None:
                 f"ROOMIAI_PII_KEY is {keys.key_id}. Start with the key it was created with (in dev mode the file pii.key "
                 "in the data dir), or start over with an empty database."
             )
+
+
+def _ping_when_idle(engine: AsyncEngine, *, idle_seconds: float) -> None:
+    """Ping a pooled PostgreSQL connection before use only when it sat idle (a server restart, an idle timeout).
+
+    A ping is three trips to the server (BEGIN, ";", ROLLBACK); pinging on every checkout made it a fifth of a
+    booking's trips. A connection in steady use that breaks fails one request, and SQLAlchemy then replaces every
+    pooled connection opened before it.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        record.info["roomiai_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("roomiai_idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:  # noqa: BLE001 - any failed ping: every pooled connection is replaced
+            raise sa_exc.InvalidatePoolError(f"a pooled connection failed its ping: {exc}") from exc
 
 
 def _sqlite_transactions(engine: AsyncEngine) -> None:

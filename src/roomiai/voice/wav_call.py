@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from ..agent.runtime import MakeBrain, connect_api
 from ..config import Settings
 from .call import Transport, TurnTiming, VoiceCall, start_voice_call
+from .line_clock import LineClock
 from .speech import LocalModels, speech_for
 from .wav_io import (
     CallerAudio,
@@ -24,7 +26,9 @@ from .wav_io import (
 
 PAUSE_SECONDS = 0.6  # the caller's pause after Roomi stops speaking
 REPLY_TIMEOUT_SECONDS = 30.0
+REPLY_LIMIT_SECONDS = 120.0  # a turn not settled by then, however long she spoke, has stalled
 QUIET_SECONDS = 0.4  # Roomi has finished when she stays quiet this long
+React = Callable[[dict[str, Any]], Awaitable[Path | None]]  # a played turn -> the caller's next words, if unscripted
 
 
 @dataclass
@@ -45,8 +49,13 @@ async def run_wav_call(
     make_brain: MakeBrain,
     today: dt.date | None = None,
     models: LocalModels | None = None,
+    react: React | None = None,
 ) -> dict[str, Any]:
-    """Play the caller's turns into a call, one after each of Roomi's replies; write agent_NN.wav and call.json."""
+    """Play the caller's turns into a call, one after each of Roomi's replies; write agent_NN.wav and call.json.
+
+    `react` (a scripted caller) sees each answered turn and may return a WAV to say before the next scripted turn.
+    A turn that stalls (see until_roomi_is_quiet) is recorded as such, and the turns after it are skipped.
+    """
     turns = [CallerTurn(path, read_caller_wav(path)) for path in caller_wavs]
     out_dir.mkdir(parents=True, exist_ok=True)
     async with connect_api(settings, today=today) as (api, hotel_today):
@@ -64,13 +73,26 @@ async def run_wav_call(
         async with start_voice_call(
             api, today=hotel_today, make_brain=make_brain, speech=speech, transport=transport, settings=settings
         ) as call:
-            await until_roomi_is_quiet(call, replies, segments_before=0)
-            for number, turn in enumerate(turns, start=1):
-                if call.over:
-                    report_turns.append({"turn": number, "caller_wav": str(turn.path), "skipped": "the call had ended"})
+            stalled: str | None = None
+            try:
+                await until_roomi_is_quiet(call, replies, segments_before=0)
+            except CallStalled as exc:
+                stalled = f"the greeting: {exc}"
+            waiting = deque(turns)
+            number = 0
+            while waiting:
+                turn, number = waiting.popleft(), number + 1
+                if call.over or stalled:
+                    why = "the call stalled" if stalled else "the call had ended"
+                    report_turns.append({"turn": number, "caller_wav": str(turn.path), "skipped": why})
                     continue
                 await asyncio.sleep(PAUSE_SECONDS)
-                report_turns.append(await play_turn(call, caller, replies, number, turn))
+                played = await play_turn(call, caller, replies, number, turn)
+                report_turns.append(played)
+                stalled = f"turn {number}: {played['stalled']}" if "stalled" in played else None
+                said = None if react is None or stalled else await react(played)
+                if said is not None:
+                    waiting.appendleft(CallerTurn(said, read_caller_wav(said)))
             caller.close()
             await replies.aclose()
         written = write_replies(replies, out_dir)
@@ -84,6 +106,7 @@ async def run_wav_call(
             "transferred": call.state.transferred,
             "transferred_to": transferred_to[0] if transferred_to else None,
             "agent_wavs": written,
+            "stalled": stalled,
             "turns": report_turns,
         }
     (out_dir / "call.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -97,7 +120,11 @@ async def play_turn(
     turns_before, segments_before = len(call.turns), len(replies.first_audio_at)
     fed_at = await caller.speak(turn.pcm)
     speech_ended_at = fed_at - trailing_silence(turn.pcm)
-    answered = await until_roomi_is_quiet(call, replies, segments_before=segments_before)
+    stalled = None
+    try:
+        answered = await until_roomi_is_quiet(call, replies, segments_before=segments_before)
+    except CallStalled as exc:
+        answered, stalled = False, str(exc)
     heard = call.turns[turns_before:]
     first_audio = replies.first_audio_at[segments_before] if len(replies.first_audio_at) > segments_before else None
     timed = heard[0] if heard else TurnTiming(caller="")  # nothing heard: no timings
@@ -110,6 +137,7 @@ async def play_turn(
         "roomi": " ".join(t.roomi for t in heard if t.roomi),
         "answered": answered,
         "tools": [name for t in heard for name in t.tools],
+        **({"stalled": stalled} if stalled else {}),
         "timings_ms": {
             "end_of_speech_to_first_audio": None
             if first_audio is None
@@ -127,22 +155,39 @@ def _rounded(millis: float | None) -> float | None:
     return None if millis is None else round(millis, 1)
 
 
+class CallStalled(TimeoutError):
+    """Roomi neither finished nor went quiet within the turn's overall limit: the call is stuck."""
+
+
 async def until_roomi_is_quiet(
-    call: VoiceCall, replies: ReplyRecorder, *, segments_before: int, timeout: float = REPLY_TIMEOUT_SECONDS
+    call: VoiceCall,
+    replies: ReplyRecorder,
+    *,
+    segments_before: int,
+    timeout: float = REPLY_TIMEOUT_SECONDS,
+    limit: float = REPLY_LIMIT_SECONDS,
+    clock: LineClock | None = None,
 ) -> bool:
     """Wait until Roomi has spoken after `segments_before` and then stayed quiet; False if she never answered.
 
-    The time-out runs only while she is silent: a long read-back is never cut by it.
+    The time-out runs only while she is silent: a long read-back is never cut by it. `limit` bounds the whole wait
+    however she behaves; past it CallStalled is raised.
     """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    clock = clock or LineClock()
+    give_up = clock.now() + limit
+    deadline = clock.now() + timeout
+    while clock.now() < deadline:
+        if clock.now() >= give_up:
+            raise CallStalled(
+                f"Roomi had not finished her reply {limit:.0f} s after the caller's turn (agent state {call.agent_state})"
+            )
         spoke = len(replies.first_audio_at) > segments_before
         if call.finished.is_set():
             return spoke
         if call.agent_state == "speaking":
-            deadline = time.monotonic() + timeout
+            deadline = clock.now() + timeout
         if spoke and call.agent_state in ("listening", "idle"):
-            await asyncio.sleep(QUIET_SECONDS)
+            await clock.sleep(QUIET_SECONDS)
             if call.agent_state in ("listening", "idle") or call.finished.is_set():
                 return True
             continue
@@ -151,7 +196,7 @@ async def until_roomi_is_quiet(
         def moved_on(current: str = current) -> bool:
             return call.agent_state != current or call.finished.is_set()
 
-        await call.wait_for(moved_on, timeout=max(0.05, min(1.0, deadline - time.monotonic())))
+        await call.wait_for(moved_on, timeout=max(0.05, min(1.0, deadline - clock.now(), give_up - clock.now())))
     return False
 
 
@@ -207,4 +252,6 @@ def run(settings: Settings, *, caller_wavs: list[str], out_dir: str, today: str 
         + (f", booking {report['confirmation_number']}" if report["confirmation_number"] else "")
         + f"; wrote {len(report['agent_wavs'])} replies and call.json to {out_dir}"
     )
+    if report["stalled"]:
+        print(f"the call stalled at {report['stalled']}", file=sys.stderr)
     return 0

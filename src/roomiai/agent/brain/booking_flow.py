@@ -10,12 +10,16 @@ from . import cues
 from .answers import statement_and_question
 from .asked import Asked
 from .corrections import after_correction
+from .dates import resolve_day
 from .flow import GO_AHEAD, Action, Flow, Say, ToolResult
 from .names import COMMON_WORDS, LAST_NAME_CUE, PARTICLES, name_with_spelling, spelled_form, title_word
 from .responses import booked, day, join_words, money, party, public_rate, rate_sentence, read_back, room_offer
 from .state import ConversationState as S
 
 ALTERNATIVE_SHIFTS = (1, -1, 2, -2, 7)
+LONGEST = re.compile(r"allows at most (\d+) nights")
+SHORTEST = re.compile(r"needs a stay of at least (\d+) nights")
+RATE_SENTENCE = re.compile(r"[^.]*\.\s*")
 MONTH_OR_RELATIVE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
     r"|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow"
@@ -116,16 +120,21 @@ class BookingFlow(Flow):
         if new_in:
             length = s.nights or ((s.check_out - s.check_in).days if s.check_in and s.check_out else None)
             s.check_in = new_in
+            if s.check_out and s.check_out_follows and not new_out:
+                s.check_out = following(s.check_out, s.check_out_follows, new_in, self.today())
             if s.check_out and s.check_out <= new_in:
                 s.check_out = new_in + dt.timedelta(days=length) if length else None
         if new_nights:
             s.nights, s.check_out = int(new_nights), None
-        if new_out and s.check_in and new_out <= s.check_in and WEEKDAY.search(lower) and not MONTH.search(lower):
+        if new_out and s.check_in and new_out <= s.check_in and e.get("check_out_follows"):
+            new_out = following(new_out, str(e["check_out_follows"]), s.check_in, self.today())  # the one after arrival
+        elif new_out and s.check_in and new_out <= s.check_in and WEEKDAY.search(lower) and not MONTH.search(lower):
             new_out += dt.timedelta(
                 days=7 * ((s.check_in - new_out).days // 7 + 1)
             )  # "leaving Thursday": the one after arrival
         if new_out:
             s.check_out, s.nights = new_out, None
+            s.check_out_follows = e.get("check_out_follows")
             if s.check_in is None and new_nights:
                 s.check_in = new_out - dt.timedelta(days=int(new_nights))
         if "adults" in e:
@@ -306,6 +315,15 @@ class BookingFlow(Flow):
                 return self._say(
                     "No problem. Would you like a different room type or rate, or other dates?", S.ROOM_SELECTION
                 )
+        if d.asked == Asked.ROOM_OR_RATE and not changed and d.offered_rate and intent != "deny":
+            named = self.room_words.get(str(self.entities.get("room_type", "")).lower())
+            if named and named == s.room_type:  # "fine, I'll take the deluxe": the room just offered after all
+                s.rate_code = d.offered_rate
+                d.accepted_rate, d.asked = (d.offered_rate, s.room_type), None
+                return self._booking_next()
+            if intent == "confirm":  # "yes" to "a different room or rate, or other dates?": offer it once more
+                d.asked = None
+                return self._booking_next()
         if d.asked == Asked.ROOM_OR_RATE and not changed and intent == "deny":
             d.stay, d.availability, d.availability_key = type(s)(), None, None
             return self._done(
@@ -588,9 +606,26 @@ class BookingFlow(Flow):
                 f"Our largest rooms sleep {largest} guests. Would you like to book more than one room? Just tell me how many rooms.",
                 S.COLLECT_GUESTS,
             )
+        if unavailable and (limit := stay_length_limit(unavailable)):
+            return self._ask_nights_within(*limit)
         self.shifts = [shift for shift in ALTERNATIVE_SHIFTS if check_in + dt.timedelta(days=shift) >= self.today()]
         self.d.alternatives = []
         return self._next_alternative()
+
+    def _ask_nights_within(self, longest: int | None, shortest: int | None) -> Action:
+        """No rate sells a stay this long (or short): say the limit and ask again for the nights, not 'fully booked'."""
+        s = self.d.stay
+        s.check_out = s.nights = None
+        if longest is not None:
+            text = (
+                f"I'm sorry, the longest stay I can book is {longest} nights; the front desk can help with a longer "
+                f"one. How many nights would you like, up to {longest}?"
+            )
+        else:
+            text = (
+                f"I'm sorry, our rates need a stay of at least {shortest} nights then. How many nights would you like?"
+            )
+        return self._ask(Asked.NIGHTS, text, S.COLLECT_DATES)
 
     def _next_alternative(self) -> Action:
         s = self.d.stay
@@ -685,3 +720,32 @@ class BookingFlow(Flow):
         reply = self._ask(Asked.READ_BACK, text, S.CONFIRM_BOOKING)
         self.d.last_question = "Shall I confirm the booking?"
         return reply
+
+
+def stay_length_limit(unavailable: list[dict[str, Any]]) -> tuple[int | None, int | None] | None:
+    """(longest, None) or (None, shortest) when every room type was refused only for the stay's length; else None."""
+    longest: list[int] = []
+    shortest: list[int] = []
+    for entry in unavailable:
+        sentences = RATE_SENTENCE.findall(entry.get("reason", ""))
+        if not sentences:
+            return None
+        for sentence in sentences:
+            if m := LONGEST.search(sentence):
+                longest.append(int(m.group(1)))
+            elif m := SHORTEST.search(sentence):
+                shortest.append(int(m.group(1)))
+            else:
+                return None
+    if longest and not shortest:
+        return max(longest), None
+    if shortest and not longest:
+        return None, min(shortest)
+    return None
+
+
+def following(check_out: dt.date, said_as: str, check_in: dt.date, today: dt.date) -> dt.date:
+    """The departure said as a bare day ("the 4th") or weekday ("Sunday"), moved to the first one after `check_in`."""
+    if said_as == "weekday":
+        return check_in + dt.timedelta(days=(check_out.weekday() - check_in.weekday()) % 7 or 7)
+    return resolve_day(check_out.day, today, after=check_in) or check_out

@@ -162,7 +162,7 @@ _SKIP_TODAY_BEFORE_RE = re.compile(r"\b(?:not|doing|all|done|it|enough|else|ever
 _WHEN_BOOKED_RE = re.compile(r"\b(?:earlier|booked|made|reserved|called|spoke|rang)\b[^.?!]{0,40}$")
 _SKIP_TODAY_CLOSING_RE = re.compile(r"\b(?:for|not|all) today\b")
 _BOOKING_WORD_RE = re.compile(
-    r"\b(?:room|rooms|book|booking|reserv\w*|check(?:ing)? (?:in|out)|stay|hotel|night|arriv\w*)\b"
+    r"\b(?:room|rooms|book|booking|reserv\w*|check(?:ing)? (?:in|out)|stay|hotel|night|arriv\w*|leav\w*|depart\w*)\b"
 )
 _RANGE_CONNECTOR_RE = re.compile(
     r"^,? ?(?:to|till|til|until|through|thru|-|and|up to|up until|till the|through to)\s*(?:the )?$"

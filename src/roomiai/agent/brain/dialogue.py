@@ -106,7 +106,9 @@ class DialogueManager(
         self.heard_confidence = confidence
         text = (text or "").strip()
         self.intent = self.classifier.classify(text, previous_agent=d.last_reply)
-        self.entities = self.extractor.extract(text, today=self.today(), previous_agent=d.last_reply) if text else {}
+        self.entities = (
+            self.extractor.extract(text, today=self.today(), previous_agent=d.last_reply, hints=True) if text else {}
+        )
         intent, lower = self.intent.intent, text.lower()
         self._lower = lower
         if not text or FILLER.match(lower):

@@ -22,6 +22,8 @@ from .preferences import (
 )
 from .spoken import find_confirmation, find_email, find_phone
 
+FOLLOWS = "check_out_follows"
+_CARD_PLACEHOLDER_RE = re.compile(r"\[card (?:ending \d{4}|number|expiry)\]")
 _NIGHTS_RE = re.compile(
     r"\b(?P<n>\d{1,2}|a|an|one|a single|single|a couple of|a couple|couple of) "
     r"(?:more |extra |full |whole |additional |consecutive )?(?P<unit>nights?|days?|evenings?|weeks?)"
@@ -112,11 +114,24 @@ class EntityExtractor:
         words = list(room_type_words) if room_type_words else list(DEFAULT_ROOM_TYPES)
         self._room_types = room_type_pattern(words)
 
-    def extract(self, utterance: str, *, today: dt.date, previous_agent: str = "") -> dict[str, object]:
-        """Entities said in the utterance; dates resolved against today."""
+    def extract(
+        self, utterance: str, *, today: dt.date, previous_agent: str = "", hints: bool = False
+    ) -> dict[str, object]:
+        """Entities said in the utterance; dates resolved against today.
+
+        With `hints`, also how a departure was said (`check_out_follows`: "day" for "the 4th", "weekday" for
+        "Sunday"), which the dialogue uses when the arrival is corrected later; it is no entity of the blueprint's.
+        """
+        found = self._extract(utterance, today=today, previous_agent=previous_agent)
+        if not hints:
+            found.pop(FOLLOWS, None)
+        return found
+
+    def _extract(self, utterance: str, *, today: dt.date, previous_agent: str = "") -> dict[str, object]:
+        utterance = _CARD_PLACEHOLDER_RE.sub("card", utterance)  # "[card ending 1881]" is not a departure cue
         parts = split_correction(utterance)
         if parts:  # "three nights, no wait, four": the later words win
-            return corrected(*(self.extract(part, today=today, previous_agent=previous_agent) for part in parts))
+            return corrected(*(self._extract(part, today=today, previous_agent=previous_agent) for part in parts))
         turn = read_agent_turn(previous_agent)
         cleaned = clean(utterance)
         norm = without_retracted(normalise(utterance))
@@ -191,6 +206,8 @@ class EntityExtractor:
             if d.end_value is not None:
                 out["check_in_date"] = d.value
                 out["check_out_date"] = d.end_value
+                if d.kind.startswith("weekend"):
+                    out[FOLLOWS] = "weekday"  # "the weekend after next ... arriving the 6th": that Sunday
                 prev_end, prev = d.end, d
                 continue
             seen = dict(out)
@@ -234,6 +251,18 @@ class EntityExtractor:
                 fixed = resolve_day(later[-1].value.day, today, after=check_in)
                 if fixed is not None:
                     out["check_out_date"] = fixed
+        departures = [d for d, r, _ in assigned if r == "check_out_date"]
+        if departures:
+            out.pop(FOLLOWS, None)
+        if (
+            departures
+            and "check_out_date" in out
+            and (departures[-1].day_only or departures[-1].kind == "bare_weekday")
+        ):
+            # "checking out on the 4th / on Sunday": the next 4th or Sunday after whatever arrival is settled on
+            out[FOLLOWS] = "day" if departures[-1].day_only else "weekday"
+        if "check_out_date" not in out:
+            out.pop(FOLLOWS, None)
 
     @staticmethod
     def _role(

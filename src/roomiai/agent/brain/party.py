@@ -53,8 +53,9 @@ _CHILD_MENTION_RE = re.compile(
     rf"(?P<who>{_CHILD_COMPANIONS}|children|kids|sons|daughters|boys|girls|babies)\b"
 )
 _PARENT_AND_CHILD_RE = re.compile(
-    rf"(?:^|[,.;:!?-])\W*(?:(?:it'?s|it will be|it'?ll be|for|just|only)\W+)*(?:me|myself|i),? (?:and|with|plus) (?:my|our|the|a) "
-    rf"(?P<n>\d{{1,2}} )?(?:young |little |small )?(?:{_CHILD_COMPANIONS})s?\b(?! (?:and|with|plus)\b)(?=\W*(?:[,.;:!?-]|$))"
+    r"(?:^|[,.;:!?-]|\b(?:be|is|it'?s|was|for|just|only|make it|make that|that'?s))\W*(?:(?:just|only)\W+)*"
+    rf"(?:me|myself|i),? (?:and|with|plus) (?:(?:my|our|the|a) )?(?P<n>\d{{1,2}} )?(?:young |little |small )?"
+    rf"(?P<who>(?:{_CHILD_COMPANIONS}|children)s?)\b(?!'s| (?:and|with|plus)\b)"
 )
 # "me and my kid", alone or as one clause of a longer sentence: one adult, with the child or children named
 _SELF_RE = re.compile(r"\b(?:me|myself|i)\b")
@@ -96,8 +97,10 @@ def find_party(text: str) -> dict[str, int]:
             out["adults"] = total - kids if total > kids else total
         elif _COUPLE_RE.search(text):
             out.update(_companions(text, out.get("children")))
-        elif (parent := _PARENT_AND_CHILD_RE.search(text)) and "children" not in out:
-            out["adults"], out["children"] = 1, _n(parent.group("n"))
+        elif parent := _PARENT_AND_CHILD_RE.search(text):
+            out["adults"] = 1
+            if parent.group("n") or not parent.group("who").endswith(("s", "children")):
+                out.setdefault("children", _n(parent.group("n")))  # "me and the kids": how many is still to ask
         elif _SOLO_RE.search(text):
             out["adults"] = 1
             out.setdefault("children", 0)  # "just me": nobody else, no children either

@@ -8,6 +8,7 @@ from . import cues
 from .answers import statement_and_question
 from .asked import Asked
 from .departments import department_of
+from .entities import FOLLOWS
 from .flow import Action, Flow, ToolResult
 from .responses import money, rate_sentence
 from .state import ConversationState as S
@@ -32,7 +33,7 @@ STAY_WORDS = re.compile(
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july"
     r"|august|september|october|november|december|\d{1,2}(?:st|nd|rd|th)|nights?|a week|per night|a night)\b"
 )
-DATE_KEYS = ("check_in_date", "check_out_date", "nights")
+DATE_KEYS = ("check_in_date", "check_out_date", "nights", FOLLOWS)
 PRICE_LATER = "I'll give you the full total, with taxes and fees, as soon as I've found the room for your dates."
 TASK_INTENTS = {
     Task.BOOK: ("check_availability",),
@@ -87,8 +88,10 @@ class QuestionsFlow(Flow):
                 d.task, d.asked, d.misunderstood = Task.BOOK, None, 0  # the price of a stay is a quote to prepare
             # "what time is check-out, and what's a standard for the 20th?": both; only the stay's clauses give its facts
             # (the 20th is no check-out date) and choose a rate or view
-            stay_text = " ".join(stay_clauses)
-            self.entities = self.extractor.extract(stay_text, today=self.today(), previous_agent=d.last_reply)
+            stay_text = ", ".join(stay_clauses)  # clause by clause: "one night, before we go on" is no "night before"
+            self.entities = self.extractor.extract(
+                stay_text, today=self.today(), previous_agent=d.last_reply, hints=True
+            )
             self._apply_stay(intent, stay_text, stay_text)
             d.pending_after_tool, d.info_topics, d.info_answers, d.resume_booking = "resume", asked_topics[1:], [], True
             return self._call("hotel_info", {"topic": asked_topics[0]})
@@ -156,7 +159,9 @@ class QuestionsFlow(Flow):
         statements = [c for c in clauses if not cues.topics_of(c)]
         if not statements or len(statements) == len(clauses):
             return
-        found = self.extractor.extract(" ".join(statements), today=self.today(), previous_agent=self.d.last_reply)
+        found = self.extractor.extract(
+            ", ".join(statements), today=self.today(), previous_agent=self.d.last_reply, hints=True
+        )
         for key in DATE_KEYS:
             self.entities.pop(key, None)
             if key in found:

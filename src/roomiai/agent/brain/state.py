@@ -44,6 +44,7 @@ class StaySlots:
 
     check_in: dt.date | None = None
     check_out: dt.date | None = None
+    check_out_follows: str | None = None  # "day" ("the 4th") or "weekday" ("Sunday"): the next one after a new arrival
     nights: int | None = None
     adults: int | None = None
     children: int | None = None

@@ -1,4 +1,4 @@
-"""Setup (admins): create and edit room types, rooms, rate plans, packages and discount codes.
+"""Setup (admins): create, edit and remove room types, rooms, rate plans, packages and discount codes.
 
 Each save goes through the setup API's own path (`api.property.save_item`): the whole property is checked as
 `roomi hotel import` checks it and applied in one transaction. A form that does not pass comes back with every
@@ -98,6 +98,25 @@ async def _save(request: Request, form: dict[str, str], uow, c, kind: Kind, key:
     return _form(request, kind, doc, values=typed, key=key, errors=errors, status_code=status)
 
 
+async def _confirm_removal(request: Request, uow, kind: Kind, key: str):
+    _find(await setup_api.current_document(uow), kind, key)
+    return page(request, "setup_remove.html", kind=kind, key=key, problem="")
+
+
+async def _remove(request: Request, uow, c, kind: Kind, key: str):
+    _find(await setup_api.current_document(uow), kind, key)
+    try:
+        await setup_api.remove_item(uow, c, kind.collection, kind.lookup(key))
+    except RoomsSold as exc:
+        problem = _sold(exc)
+    except Conflict as exc:
+        problem = exc.detail
+    else:
+        return RedirectResponse(f"/desk/setup?done=removed#{kind.slug}", status_code=303)
+    problem = without_long_numbers(problem)
+    return page(request, "setup_remove.html", status_code=409, kind=kind, key=key, problem=problem)
+
+
 def _sold(exc: RoomsSold) -> str:
     numbers = ", ".join(b["confirmation_number"] for b in exc.bookings[:10])
     return f"{exc.detail} ({numbers})" if numbers else exc.detail
@@ -118,7 +137,17 @@ def _routes(kind: Kind) -> None:
     ) -> Any:
         return await _save(request, form, uow, c, kind, key)
 
+    async def confirm_removal(request: Request, key: Key, user: AdminUser, uow: ReadUow) -> Any:
+        return await _confirm_removal(request, uow, kind, key)
+
+    async def remove_item(
+        request: Request, key: Key, form: Change, user: AdminUser, uow: WriteUow, c: ContainerDep
+    ) -> Any:
+        return await _remove(request, uow, c, kind, key)
+
     name = kind.collection
+    router.add_api_route(f"/{kind.slug}/remove/{{key}}", confirm_removal, methods=["GET"], name=f"desk_confirm_{name}")
+    router.add_api_route(f"/{kind.slug}/remove/{{key}}", remove_item, methods=["POST"], name=f"desk_remove_{name}")
     router.add_api_route(f"/{kind.slug}/new", new_item, methods=["GET"], name=f"desk_new_{name}")
     router.add_api_route(f"/{kind.slug}/new", create_item, methods=["POST"], name=f"desk_create_{name}")
     router.add_api_route(f"/{kind.slug}/edit/{{key}}", edit_item, methods=["GET"], name=f"desk_edit_{name}")

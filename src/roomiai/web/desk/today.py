@@ -17,6 +17,7 @@ NOTICES = {
     "changed": "The booking was changed.",
     "cancelled": "The booking was cancelled.",
     "saved": "Saved.",
+    "removed": "Removed.",
     "resent": "The message will be sent again.",
 }
 
