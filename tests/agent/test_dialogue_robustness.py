@@ -855,3 +855,21 @@ def test_a_stay_shorter_than_every_rate_needs_says_the_shortest_stay(dm):
     assert "fully booked" not in reply and "at least 2 nights" in reply, reply
     args = call(dm.on_user("two nights then"), "check_availability")
     assert (args["check_in"], args["check_out"]) == ("2026-01-20", "2026-01-22")
+
+
+def quoted(args: dict) -> dict:
+    nights = (dt.date.fromisoformat(args["check_out"]) - dt.date.fromisoformat(args["check_in"])).days
+    return {"check_in": args["check_in"], "check_out": args["check_out"], "nights": nights, "room_type": "Deluxe Room",
+            "new_total": 248.0 * nights, "difference": 248.0 * nights - 745.0, "currency": "USD"}
+
+
+def test_a_changed_stay_leaving_on_a_weekday_follows_a_corrected_arrival(dm):
+    verified_change(dm)  # the booking: 20-23 January
+    args = call(dm.on_user("arriving Friday the 30th, checking out on Sunday"), "quote_change")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-30", "2026-02-01")
+    say(dm.on_tool("quote_change", quoted(args), None))
+    args = call(dm.on_user("Oh, I mean arriving Jan 23."), "quote_change")
+    assert (args["check_in"], args["check_out"]) == ("2026-01-23", "2026-01-25")  # the Sunday after, not 9 nights
+    say(dm.on_tool("quote_change", quoted(args), None))
+    args = call(dm.on_user("Hmm, no - checking out on Sunday."), "quote_change")
+    assert args["check_out"] == "2026-01-25"  # never the Sunday before the arrival

@@ -160,6 +160,8 @@ def test_get_info(utterance):
         (SHALL_I_BOOK, "Please do."),
         ("Will you be checking in on March 6th?", "yes"),
         ("Would you like a reservation?", "Yes. My check in date will be March 3rd."),
+        (SHALL_I_BOOK, "You heard perfectly. Thanks."),
+        (CONFIRM_DETAILS, "you got it right, thank you"),
     ],
 )
 def test_confirm(previous_agent, utterance):

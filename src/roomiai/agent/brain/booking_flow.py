@@ -10,7 +10,7 @@ from . import cues
 from .answers import statement_and_question
 from .asked import Asked
 from .corrections import after_correction
-from .dates import resolve_day
+from .dates import following
 from .flow import GO_AHEAD, Action, Flow, Say, ToolResult
 from .names import COMMON_WORDS, LAST_NAME_CUE, PARTICLES, name_with_spelling, spelled_form, title_word
 from .responses import booked, day, join_words, money, party, public_rate, rate_sentence, read_back, room_offer
@@ -742,10 +742,3 @@ def stay_length_limit(unavailable: list[dict[str, Any]]) -> tuple[int | None, in
     if shortest and not longest:
         return None, min(shortest)
     return None
-
-
-def following(check_out: dt.date, said_as: str, check_in: dt.date, today: dt.date) -> dt.date:
-    """The departure said as a bare day ("the 4th") or weekday ("Sunday"), moved to the first one after `check_in`."""
-    if said_as == "weekday":
-        return check_in + dt.timedelta(days=(check_out.weekday() - check_in.weekday()) % 7 or 7)
-    return resolve_day(check_out.day, today, after=check_in) or check_out

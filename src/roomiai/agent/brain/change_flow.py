@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from .asked import Asked
+from .dates import following
+from .entities import FOLLOWS
 from .flow import Action, Flow, ToolResult
 from .responses import booking_summary, day, money, nights
 from .state import ConversationState as S
@@ -38,6 +40,8 @@ class ChangeFlow(Flow):
         ):
             if key in e and not (relative and key == "nights"):
                 c[name], changed = e[key], True
+        if "check_out_date" in e:
+            c[FOLLOWS] = e.get(FOLLOWS)  # "checking out on Sunday": the Sunday after the arrival settled on
         if "room_type" in e and self.room_words.get(str(e["room_type"]).lower()):
             c["room_type"], changed = self.room_words[str(e["room_type"]).lower()], True
         return changed
@@ -74,7 +78,11 @@ class ChangeFlow(Flow):
         if check_in:
             args["check_in"] = check_in.isoformat()
         if c.get("check_out"):
-            args["check_out"] = c["check_out"].isoformat()
+            start = check_in or dt.date.fromisoformat(booking["check_in"])
+            check_out = c["check_out"]
+            if c.get(FOLLOWS) and (check_in or check_out <= start):
+                check_out = following(check_out, c[FOLLOWS], start, self.today())
+            args["check_out"] = check_out.isoformat()
         elif check_in or c.get("nights") or c.get("extra_nights"):
             start = check_in or dt.date.fromisoformat(booking["check_in"])
             args["check_out"] = (start + dt.timedelta(days=length)).isoformat()

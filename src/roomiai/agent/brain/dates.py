@@ -211,6 +211,13 @@ def resolve_day(day: int, today: dt.date, *, after: dt.date | None = None) -> dt
     return None
 
 
+def following(check_out: dt.date, said_as: str, check_in: dt.date, today: dt.date) -> dt.date:
+    """The departure said as a bare day ("the 4th") or weekday ("Sunday"), moved to the first one after `check_in`."""
+    if said_as == "weekday":
+        return check_in + dt.timedelta(days=(check_out.weekday() - check_in.weekday()) % 7 or 7)
+    return resolve_day(check_out.day, today, after=check_in) or check_out
+
+
 def resolve_month_day(month: int, day: int, today: dt.date, year: int | None = None) -> dt.date | None:
     """Month and day: this year, or next year when that month is already past."""
     if year is not None:

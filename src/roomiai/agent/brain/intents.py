@@ -38,6 +38,8 @@ _POSITIVE_RE = re.compile(
     r"|sounds perfect|sounds fine|that works|works for me|works fine|good to me|what i want|what i need"
     r"|what i wanted|exactly what|proceed|confirmed|permission granted|granted|the deal|suffice)\b"
     r"|^(?:that|it|this)(?:'ll| will| would| should) do\b"
+    r"|^you(?:'ve| have)? (?:heard|got|understood) (?:(?:it|that|me|everything|all of (?:it|that)) )?"
+    r"(?:right|correctly|perfectly|exactly|spot on)\b"
 )
 _LEAD_POSITIVE_RE = re.compile(
     r"^(?:ok|okay|alright|all right|great|perfect|fine|good|cool|excellent|awesome|wonderful|nice|lovely"
