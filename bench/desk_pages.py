@@ -96,7 +96,8 @@ async def run(args: argparse.Namespace) -> dict:
             bookings = (await uow.session.execute(select(func.count()).select_from(BookingRecord))).scalar_one()
             calls = (await uow.session.execute(select(func.count()).select_from(CallLogRecord))).scalar_one()
             booking = (await uow.session.execute(select(BookingRecord.confirmation_number)
-                                                 .where(BookingRecord.check_in_date >= today).limit(1))).scalar_one()
+                                                 .where(BookingRecord.check_in_date >= today, BookingRecord.status == "confirmed")
+                                                 .limit(1))).scalar_one()
         token = access_token(secret=api_bench.SECRET, subject="bench-admin", role="admin", minutes=120,
                              now=dt.datetime.now(dt.timezone.utc))
         pages = {
@@ -112,7 +113,10 @@ async def run(args: argparse.Namespace) -> dict:
             "Bookings by Roomi, page 20": "/desk/bookings?source=voice_agent&page=20",
             "A booking": f"/desk/bookings/{booking}",
             "Service requests": "/desk/requests?closed=true",
+            "A booking's change form": f"/desk/bookings/{booking}/change",
+            "A booking's cancel preview": f"/desk/bookings/{booking}/cancel",
             "Setup": "/desk/setup",
+            "Setup: new rate plan form": "/desk/setup/rates/new",
         }
         rows = []
         app = create_app(container)

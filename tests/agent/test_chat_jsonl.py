@@ -24,7 +24,7 @@ from tests.conftest import TODAY, headers, token_for
 
 pytestmark = pytest.mark.agent
 
-GREETING = "Thank you for calling Grand Hotel, this is Roomi. How can I help you today?"
+GREETING = "Thank you for calling Grand Hotel, this is Roomi. This call is recorded to help us serve you. How can I help you today?"
 HAS_BRAIN = importlib.util.find_spec("roomiai.agent.brain.llm") is not None
 
 

@@ -111,7 +111,7 @@ def test_several_details_at_once_skip_questions(dm):
 
 def test_sold_out_room_type_offers_the_others(dm):
     call(dm.on_user("I need a suite for two adults from January 20th to the 23rd"), "check_availability")
-    reply = say(dm.on_tool("check_availability", availability(unavailable=[{"room_type_code": "STE", "room_type": "Suite", "reason": "Sold out on 2026-01-21."}]), None))
+    reply = say(dm.on_tool("check_availability", availability(unavailable=[{"room_type_code": "STE", "room_type": "Suite", "reason": "Sold out on 2026-01-21.", "code": "sold_out"}]), None))
     assert "can't offer the Suite" in reply and "sold out" in reply and "Deluxe Rooms from 199" in reply
 
 

@@ -453,7 +453,7 @@ def test_room_selection_a_sold_out_room_declined_ends_politely(dm):
     say(dm.on_user("I'd like to book a suite from January 20th for 3 nights"))
     call(dm.on_user("it'll just be me"), "check_availability")
     offer = say(dm.on_tool("check_availability", availability(unavailable=[
-        {"room_type_code": "STE", "room_type": "Suite", "reason": "Sold out for those dates."}]), None))
+        {"room_type_code": "STE", "room_type": "Suite", "reason": "Sold out for those dates.", "code": "sold_out"}]), None))
     assert "can't offer the Suite" in offer
     reply = say(dm.on_user("no thanks, I only wanted the suite"))
     not_lost(reply)
@@ -744,7 +744,8 @@ def test_collect_guests_one_thing_before_a_question_is_no_child(dm):
 
 
 LENGTH_REFUSED = [{"room_type_code": code, "reason": "The Best Available Rate rate allows at most 30 nights. "
-                                                     "The Corporate Rate rate allows at most 14 nights."}
+                                                     "The Corporate Rate rate allows at most 14 nights.",
+                   "code": "stay_too_long", "limit": 30}
                   for code in ("STD", "DLX")]
 
 
@@ -761,7 +762,7 @@ def test_a_stay_longer_than_any_rate_allows_is_not_called_fully_booked(dm, first
 
 def test_a_sold_out_stay_still_looks_for_other_dates(dm):
     args = call(dm.on_user("I need a room from January 20th for 3 nights, me and my wife"), "check_availability")
-    sold = [{"room_type_code": "STD", "reason": "Sold out for those dates."}]
+    sold = [{"room_type_code": "STD", "reason": "Sold out for those dates.", "code": "sold_out"}]
     nearby = call(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
                                                                 unavailable=sold), None), "check_availability")
     assert nearby["check_in"] != args["check_in"]
@@ -848,7 +849,8 @@ def test_the_nights_said_before_a_question_are_kept(dm, turn):
 
 def test_a_stay_shorter_than_every_rate_needs_says_the_shortest_stay(dm):
     args = call(dm.on_user("a room on January 20th for one night, me and my wife"), "check_availability")
-    short = [{"room_type_code": code, "reason": "The Best Available Rate rate needs a stay of at least 2 nights."}
+    short = [{"room_type_code": code, "reason": "The Best Available Rate rate needs a stay of at least 2 nights.",
+              "code": "stay_too_short", "limit": 2}
              for code in ("STD", "DLX")]
     reply = say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
                                                               unavailable=short), None))
@@ -873,3 +875,18 @@ def test_a_changed_stay_leaving_on_a_weekday_follows_a_corrected_arrival(dm):
     say(dm.on_tool("quote_change", quoted(args), None))
     args = call(dm.on_user("Hmm, no - checking out on Sunday."), "quote_change")
     assert args["check_out"] == "2026-01-25"  # never the Sunday before the arrival
+
+
+def test_a_party_no_room_sleeps_is_offered_more_rooms_by_the_refusals_code_not_its_wording(dm):
+    args = call(dm.on_user("a room from January 20th for 2 nights for nine adults"), "check_availability")
+    too_many = [{"room_type_code": code, "reason": "Ce type de chambre est trop petit.", "code": "too_many_guests",
+                 "limit": 4} for code in ("STD", "DLX")]
+    reply = say(dm.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
+                                                              unavailable=too_many), None))
+    assert "more than one room" in reply, reply
+    worded_only = [{"room_type_code": "STD", "reason": "A Standard Room sleeps at most 3 guests.", "code": "no_rate"}]
+    dm2 = DialogueManager(hotel=HOTEL, today=lambda: TODAY)
+    args = call(dm2.on_user("a room from January 20th for 2 nights for nine adults"), "check_availability")
+    other = dm2.on_tool("check_availability", availability(args["check_in"], args["check_out"], options=[],
+                                                            unavailable=worded_only), None)
+    assert not (isinstance(other, Say) and "more than one room" in other.text)

@@ -422,7 +422,7 @@ async def test_the_call_log_has_transcript_intents_and_outcome_without_card_or_f
     log = await call_log(client, session_id)
     assert log["caller_phone"] == "+1555***4567" and log["outcome"] == "inquiry_only"
     assert [(t["speaker"], t["text"]) for t in log["transcript"]] == [
-        ("agent", "Thank you for calling Grand Hotel, this is Roomi. How can I help you today?"),
+        ("agent", "Thank you for calling Grand Hotel, this is Roomi. This call is recorded to help us serve you. How can I help you today?"),
         ("guest", "My card is [card ending 1111], that's all, bye"),
         ("agent", "Thank you, goodbye!"),
     ]

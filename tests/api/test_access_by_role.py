@@ -129,6 +129,7 @@ ALLOWED: dict[tuple[str, str], frozenset] = {
     ("POST", "/desk/requests/{request_id}"): DESK_STAFF,
     ("GET", "/desk/setup"): DESK_ADMIN,
     ("POST", "/desk/setup/hotel"): DESK_ADMIN,
+    ("POST", "/desk/setup/policies"): DESK_ADMIN,
     ("POST", "/desk/setup/voice"): DESK_ADMIN,
     ("POST", "/desk/setup/users"): DESK_ADMIN,
     ("POST", "/desk/setup/users/{username}"): DESK_ADMIN,

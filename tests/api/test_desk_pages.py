@@ -15,7 +15,7 @@ from roomiai.store.tables import RatePlanRecord, RefreshTokenRecord, RoomTypeRec
 from roomiai.store.uow import UnitOfWork
 from roomiai.web.desk.session import ACCESS, CSRF, REFRESH
 from roomiai.demo.calls import make_past_calls
-from tests.api.test_bookings import book
+from tests.api.test_bookings import CARD, book, require_deposit
 from tests.api.test_service_requests import checked_in, file
 from tests.conftest import SECRET, TODAY, headers
 
@@ -165,6 +165,50 @@ async def test_staff_may_not_open_setup_and_admins_may(client, container):
     assert page.status_code == 200 and 'data-testid="user-row"' in page.text and 'data-testid="room-row"' in page.text
 
 
+POLICIES = {"cancellation_type": "strict", "free_cancellation_hours": "48", "penalty_type": "flat", "penalty_amount": "75.50",
+            "deposit_required": "on", "deposit_percentage": "25", "children_policy": "Kids <b>free</b>", "pet_policy": "",
+            "smoking_policy": "No smoking anywhere."}
+
+
+async def test_an_admin_edits_the_policies_and_new_bookings_follow_them(client):
+    csrf = await sign_in(client, "admin")
+    saved = await client.post("/desk/setup/policies", data={"csrf": csrf, **POLICIES})
+    assert saved.status_code == 303, saved.text
+    stored = (await client.get("/v1/admin/settings", headers=headers("admin"))).json()["policies"]
+    assert stored["cancellation_default"] == {"type": "strict", "free_cancellation_hours": 48, "penalty_type": "flat",
+                                              "penalty_amount": 7550}
+    assert (stored["deposit_required"], stored["deposit_percentage"]) == (True, 25)
+    assert stored.get("pet_policy") is None and stored["children_policy"] == "Kids <b>free</b>"
+    page = (await client.get("/desk/setup")).text
+    assert 'name="penalty_amount" inputmode="decimal" autocomplete="off" value="75.50"' in page
+    assert "Kids &lt;b&gt;free&lt;/b&gt;</textarea>" in page
+    assert (await book(client)).status_code == 422  # a deposit is required now: no card, no booking
+
+    percent = await client.post("/desk/setup/policies", data={"csrf": csrf, **POLICIES, "penalty_type": "percentage",
+                                                              "penalty_amount": "50", "deposit_required": ""})
+    assert percent.status_code == 303
+    stored = (await client.get("/v1/admin/settings", headers=headers("admin"))).json()["policies"]
+    assert stored["cancellation_default"]["penalty_amount"] == 50 and stored["deposit_required"] is False
+    first_night = await client.post("/desk/setup/policies", data={"csrf": csrf, **POLICIES, "penalty_type": "first_night"})
+    assert first_night.status_code == 303
+    stored = (await client.get("/v1/admin/settings", headers=headers("admin"))).json()["policies"]
+    assert stored["cancellation_default"].get("penalty_amount") is None
+
+    for bad, words in ((("free_cancellation_hours", "two days"), "free cancellation hours must be a whole number"),
+                       (("penalty_amount", "7O"), "penalty amount must be an amount"),
+                       (("cancellation_type", "lenient"), "cancellation_default"),
+                       (("deposit_percentage", "250"), "deposit_percentage")):
+        refused = await client.post("/desk/setup/policies", data={"csrf": csrf, **POLICIES, bad[0]: bad[1]})
+        assert refused.status_code == 422 and words in refused.text and "invalid_request" in refused.text, refused.text
+    staff = await sign_in_as_staff(client)
+    assert (await client.post("/desk/setup/policies", data={"csrf": staff, **POLICIES})).status_code == 403
+
+
+async def sign_in_as_staff(client) -> str:
+    client.cookies.clear()
+    return await sign_in(client, "staff")
+
+
 async def test_caller_text_is_escaped_and_card_numbers_never_shown(client, container):
     async with UnitOfWork(container.db, write=True) as uow:
         started = await calls.start(uow, clock=container.clock, caller_id="+15551234567", livekit_room=None, call_type="inbound")
@@ -179,6 +223,17 @@ async def test_caller_text_is_escaped_and_card_numbers_never_shown(client, conta
     assert "&lt;script&gt;" in page.text and "4242 4242 4242 4242" not in page.text
     listing = await client.get("/desk/calls")
     assert "<script>alert" not in listing.text and 'data-testid="live-call"' in listing.text
+
+
+async def test_a_booking_page_shows_the_card_as_brand_and_last_four_on_the_booking_and_its_deposit(client):
+    await require_deposit(client)
+    made = await book(client, payment={"card_number": CARD, "expiry": "12/27", "cvv": "123"})
+    assert made.status_code == 201, made.text
+    await sign_in(client)
+    page = await client.get(f"/desk/bookings/{made.json()['booking']['confirmation_number']}")
+    assert re.search(r'data-testid="payment-card">Visa ending 1111<', page.text)
+    assert re.search(r'data-testid="payment">.*Visa ending 1111.*</tr>', page.text)
+    assert "????" not in page.text and CARD not in page.text and "tok_" not in page.text
 
 
 async def test_bookings_search_and_a_booking_page_with_its_actions(client):
@@ -270,6 +325,24 @@ async def test_demo_calls_fill_the_calls_page_and_the_filters_find_the_ones_that
     call = await client.get(f"/desk/calls/{session_id}")
     assert 'data-testid="call-booking"' in call.text and 'data-testid="tool-call"' in call.text
     assert 'data-testid="turn-latency"' in call.text and call.text.count('data-testid="transcript-line"') >= 10
+
+
+async def test_the_calls_filter_form_and_pager_work_without_a_day(client, container):
+    for n in range(51):  # one more than a page
+        async with UnitOfWork(container.db, write=True) as uow:
+            started = await calls.start(uow, clock=container.clock, caller_id=f"+1555000{n:04d}", livekit_room=None,
+                                        call_type="inbound")
+        async with UnitOfWork(container.db, write=True) as uow:
+            await calls.end(uow, clock=container.clock, session_id=started.record.session_id, outcome="transferred")
+    await sign_in(client)
+    submitted = await client.get("/desk/calls?day=&outcome=transferred")  # what the form sends with no day chosen
+    assert submitted.status_code == 200 and 'data-testid="calls-total">51 calls<' in submitted.text
+    older = re.search(r'href="([^"]+)" rel="next"', submitted.text).group(1).replace("&amp;", "&")
+    assert "day=&" in older
+    second = await client.get(older)
+    assert second.status_code == 200 and second.text.count('data-testid="call-row"') == 1
+    bad = await client.get("/desk/calls?day=yesterday")
+    assert bad.status_code == 422 and "The day must look like 2026-01-31." in bad.text and "invalid_request" in bad.text
 
 
 async def test_the_demo_places_calls_earlier_today_so_calls_today_is_not_zero(client, container, settings):

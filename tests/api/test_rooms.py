@@ -52,12 +52,25 @@ async def test_rate_restrictions_hide_rates_that_cannot_sell_the_stay(client):
     assert "PKG_BB" in {r["rate_code"] for r in option(later.json(), "STD")["rates"]}
 
 
+async def test_a_stay_no_rate_sells_says_why_in_a_code_with_its_limit(client):
+    long = (await availability(client, check_in="2026-02-01", check_out="2026-03-15")).json()
+    assert long["options"] == []
+    for refused in long["unavailable"]:
+        assert refused["code"] == "stay_too_long", refused
+        assert f"at most {refused['limit']} nights" in refused["reason"]  # the loosest rate's limit is the one given
+    assert max(u["limit"] for u in long["unavailable"]) == 30
+    mixed = (await availability(client, check_in="2026-01-13", check_out="2026-01-14")).json()
+    assert all(u["code"] != "stay_too_long" for u in mixed["unavailable"])
+
+
 async def test_occupancy_limits_leave_only_rooms_that_fit(client):
     r = await availability(client, check_in="2026-01-20", check_out="2026-01-22", adults=2, children=3)
     body = r.json()
     assert [o["room_type_code"] for o in body["options"]] == ["FAM"]
     reasons = {u["room_type_code"]: u["reason"] for u in body["unavailable"]}
     assert "sleeps at most 3" in reasons["STD"]
+    std = next(u for u in body["unavailable"] if u["room_type_code"] == "STD")
+    assert (std["code"], std["limit"]) == ("too_many_guests", 3)
     fam = option(body, "FAM")
     assert fam["rates"][0]["nightly"][0]["extra_person"] == 25.0  # 5 guests, base 4
 

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -354,3 +355,289 @@ async def test_two_tabs_renewing_an_expired_session_at_the_same_moment_stay_sign
     await first.reload()
     await expect(first.get_by_role("heading", level=1)).to_have_text("Calls")
     await context.close()
+
+
+async def test_admin_edits_hotel_settings_and_policies_with_the_keyboard_alone(desk, browser):
+    base, _ = desk
+    page = await signed_in(browser, base, "admin")
+    await page.goto(f"{base}/desk/setup")
+    await page.get_by_label("Phone", exact=True).fill("+1 305 555 0199")
+    await page.get_by_label("Check-out by").fill("11:30")
+    await page.get_by_label("Phone", exact=True).press("Enter")  # Enter in a field saves its form
+    await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+    await expect(page.get_by_label("Phone", exact=True)).to_have_value("+1 305 555 0199")
+    await expect(page.get_by_label("Check-out by")).to_have_value("11:30")
+
+    async def tab_to(label: str, **exact) -> None:
+        await page.keyboard.press("Tab")
+        await expect(page.get_by_label(label, **exact)).to_be_focused()
+
+    await page.get_by_label("Cancellation terms").focus()
+    await page.get_by_label("Cancellation terms").select_option("strict")
+    await tab_to("Free cancellation until (hours before arrival)")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("48")
+    await tab_to("Penalty after that")
+    await page.get_by_label("Penalty after that").select_option("flat")
+    await tab_to("Penalty amount (% or USD)")
+    await page.keyboard.type("75")
+    await tab_to("Deposit required (Roomi takes a card)")
+    await page.keyboard.press("Space")
+    await tab_to("Deposit (% of the total)")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("20")
+    await tab_to("Children")
+    await tab_to("Pets")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("Dogs welcome, <b>no cats</b>.")
+    await tab_to("Smoking")
+    await page.keyboard.press("Tab")
+    save = page.get_by_role("button", name="Save policies")
+    await expect(save).to_be_focused()
+    assert await save.evaluate("e => getComputedStyle(e).outlineStyle") != "none"  # focus is visible
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+    await expect(page.get_by_label("Cancellation terms")).to_have_value("strict")
+    await expect(page.get_by_label("Penalty amount (% or USD)")).to_have_value("75.00")
+    await expect(page.get_by_label("Deposit required (Roomi takes a card)")).to_be_checked()
+    await expect(page.get_by_label("Pets")).to_have_value("Dogs welcome, <b>no cats</b>.")
+    stored = httpx.get(f"{base}/v1/admin/settings", headers=headers("admin")).json()
+    assert stored["check_out_time"] == "11:30" and stored["phone"] == "+1 305 555 0199"
+    assert stored["policies"]["cancellation_default"] == {"type": "strict", "free_cancellation_hours": 48,
+                                                          "penalty_type": "flat", "penalty_amount": 7500}
+    assert (stored["policies"]["deposit_required"], stored["policies"]["deposit_percentage"]) == (True, 20)
+    assert page.dialogs == []
+
+
+async def test_admin_adds_a_user_changes_the_role_resets_the_password_and_disables_it(desk, browser):
+    base, _ = desk
+    page = await signed_in(browser, base, "admin")
+    await page.goto(f"{base}/desk/setup")
+    await page.get_by_label("New user name").fill("night-clerk")
+    await page.locator("form[action='/desk/setup/users'] input[name=password]").fill("first long password")
+    await page.get_by_role("button", name="Add user").click()
+    clerk = page.get_by_test_id("user-row").filter(has_text="night-clerk")
+    await expect(clerk).to_contain_text("staff")
+    await clerk.get_by_label("Role of night-clerk", exact=True).select_option("admin")
+    await clerk.get_by_role("button", name="Set role of night-clerk").click()
+    await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+    await expect(clerk.get_by_role("cell", name="admin", exact=True)).to_be_visible()
+    await clerk.get_by_label("New password for night-clerk").fill("second long password")
+    await clerk.get_by_role("button", name="Reset password of night-clerk").click()
+    await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+
+    other = await browser.new_page()
+    await other.goto(f"{base}/desk/login")
+    await other.get_by_label("User name").fill("night-clerk")
+    await other.get_by_label("Password").fill("first long password")
+    await other.get_by_role("button", name="Sign in").click()
+    await expect(other.get_by_test_id("login-error")).to_be_visible()  # the old password no longer works
+    await other.get_by_label("User name").fill("night-clerk")
+    await other.get_by_label("Password").fill("second long password")
+    await other.get_by_role("button", name="Sign in").click()
+    await expect(other.get_by_role("link", name="Setup")).to_be_visible()  # now an admin
+
+    await clerk.get_by_role("button", name="Disable").click()
+    await expect(page.get_by_test_id("user-row").filter(has_text="night-clerk")).to_contain_text("disabled")
+    await other.goto(f"{base}/desk/bookings")
+    await expect(other.get_by_role("button", name="Sign in")).to_be_visible()  # a disabled user is out at once
+
+
+async def test_admin_creates_edits_and_removes_every_kind_of_catalog_item_and_blocks_a_room(desk, browser):
+    base, _ = desk
+    page = await signed_in(browser, base, "admin")
+    setup = f"{base}/desk/setup"
+
+    async def create(link: str, fields: dict[str, str], selects: dict[str, str], button: str) -> None:
+        await page.goto(setup)
+        await page.get_by_role("link", name=link, exact=True).click()
+        for label, value in fields.items():
+            await page.get_by_label(label, exact=True).fill(value)
+        for label, value in selects.items():
+            await page.get_by_label(label, exact=True).select_option(value)
+        await page.get_by_role("button", name=button).click()
+        await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+
+    async def edit(link: str, fields: dict[str, str], button: str) -> None:
+        await page.goto(setup)
+        await page.get_by_role("link", name=link, exact=True).click()
+        for label, value in fields.items():
+            await page.get_by_label(label, exact=True).fill(value)
+        await page.get_by_role("button", name=button).click()
+        await expect(page.get_by_test_id("notice")).to_have_text("Saved.")
+
+    async def remove(link: str, label: str) -> None:
+        await page.goto(setup)
+        await page.get_by_role("link", name=link, exact=True).click()
+        await page.get_by_test_id("remove").click()
+        await expect(page.get_by_role("heading", level=1)).to_contain_text(f"Remove {label}")
+        await page.get_by_test_id("confirm-remove").click()
+        await expect(page.get_by_test_id("notice")).to_have_text("Removed.")
+
+    await create("Add room type", {"Code": "NOOK", "Name": "Reading Nook", "Guests in the price": "1",
+                                   "Most guests": "2", "Bed configurations": "TWIN: Two single beds", "Views": "court"},
+                 {}, "Create room type")
+    await edit("Edit room type NOOK", {"Name": "Quiet Nook"}, "Save room type")
+    await expect(page.get_by_test_id("room-type-row").filter(has_text="NOOK")).to_contain_text("Quiet Nook")
+    await create("Add room", {"Room number": "N1", "Floor": "3"},
+                 {"Room type": "NOOK", "Beds": "TWIN", "View": "court"}, "Create room")
+    await edit("Edit room N1", {"Floor": "4"}, "Save room")
+    await expect(page.get_by_test_id("room-row").filter(has_text="N1")).to_contain_text("4")
+    await create("Add rate plan", {"Rate code": "BAR", "Name": "Best available", "Price (USD)": "99"},
+                 {"Room type": "NOOK"}, "Create rate plan")
+    await edit("Edit rate BAR of NOOK", {"Price (USD)": "109.50"}, "Save rate plan")
+    await expect(page.get_by_test_id("rate-row").filter(has_text="NOOK")).to_contain_text("109.50 USD")
+    await create("Add package", {"Code": "spa", "Name": "Spa morning", "Price (USD)": "45"},
+                 {"Charged per": "person_night"}, "Create package")
+    await expect(page.get_by_test_id("package-row").filter(has_text="Spa morning")).to_contain_text("45.00 per person night")
+    await create("Add discount code", {"Code": "WINTER10", "Amount": "10", "Description": "Winter"},
+                 {"Discount": "percentage"}, "Create discount code")
+    await expect(page.get_by_test_id("discount-row").filter(has_text="WINTER10")).to_contain_text("10%")
+    settings = httpx.get(f"{base}/v1/admin/settings", headers=headers("admin")).json()
+    assert {"spa", "breakfast"} <= {p["code"] for p in settings["packages"]}
+    assert "WINTER10" in {d["code"] for d in settings["discount_codes"]}
+
+    await page.goto(setup)  # a room out of order for some nights, then back
+    room = page.get_by_test_id("room-row").filter(has_text="N1")
+    await room.get_by_label("Block room N1 from").fill((TODAY + dt.timedelta(days=5)).isoformat())
+    await room.get_by_label("until the morning of").fill((TODAY + dt.timedelta(days=7)).isoformat())
+    await room.get_by_label("Reason for blocking room N1").fill("new carpet")
+    await room.get_by_role("button", name="Block").click()
+    block = page.get_by_test_id("block").filter(has_text="Room N1")
+    await expect(block).to_contain_text("new carpet")
+    quote = httpx.get(f"{base}/v1/rooms/availability", headers=headers("agent"), params={
+        "check_in": (TODAY + dt.timedelta(days=5)).isoformat(), "check_out": (TODAY + dt.timedelta(days=6)).isoformat(),
+        "adults": 1, "room_type": "NOOK"})
+    assert all(o["room_type_code"] != "NOOK" or o["available_count"] == 0 for o in quote.json()["options"]), quote.text
+    await block.get_by_role("button", name="Remove").click()
+    await expect(page.get_by_test_id("block").filter(has_text="Room N1")).to_have_count(0)
+    await page.get_by_test_id("room-row").filter(has_text="N1").get_by_label("Status of room N1", exact=True).select_option("maintenance")
+    await page.get_by_test_id("room-row").filter(has_text="N1").get_by_role("button", name="Set status of room N1").click()
+    await expect(page.get_by_test_id("room-row").filter(has_text="N1").get_by_label("Status of room N1", exact=True)).to_have_value("maintenance")
+
+    await page.goto(setup)  # a room type with rooms and bookings is kept, with the reason
+    await page.get_by_role("link", name="Edit room type DLX", exact=True).click()
+    await page.get_by_test_id("remove").click()
+    await page.get_by_test_id("confirm-remove").click()
+    await expect(page.get_by_test_id("form-error")).to_be_visible()
+    for link, label in (("Edit discount code WINTER10", "discount code"), ("Edit package Spa morning", "package"),
+                        ("Edit rate BAR of NOOK", "rate plan"), ("Edit room N1", "room"), ("Edit room type NOOK", "room type")):
+        await remove(link, label)
+    await expect(page.get_by_test_id("room-type-row").filter(has_text="NOOK")).to_have_count(0)
+    await expect(page.get_by_test_id("discount-row").filter(has_text="WINTER10")).to_have_count(0)
+    assert page.dialogs == []
+
+
+async def test_every_page_on_a_tablet_fits_the_screen_keeps_to_the_csp_and_shows_no_card_number(desk, browser):
+    base, container = desk
+    number = book_arrival_today(base, booking_source="voice_agent")
+    long_result = json.dumps({"topic": "group rate", "known_topics": ["parking", "breakfast", "wifi", "pool", "fitness",
+                                                                      "restaurant", "location", "airport", "pets"] * 3},
+                             separators=(",", ":"))  # compact, as the agent logs it: no space to wrap at
+    async with UnitOfWork(container.db, write=True) as uow:
+        started = await calls.start(uow, clock=container.clock, caller_id="+15550002222", livekit_room=None, call_type="inbound")
+    async with UnitOfWork(container.db, write=True) as uow:
+        await calls.add_transcript(uow, clock=container.clock, session_id=started.record.session_id, entries=[
+            {"speaker": "guest", "text": "my card is 4111 1111 1111 1111, do you do group rates?"}])
+    async with UnitOfWork(container.db, write=True) as uow:
+        await calls.end(uow, clock=container.clock, session_id=started.record.session_id, outcome="transferred",
+                        tools_used=[{"name": "hotel_info", "ok": True, "result": long_result[:300]}])
+    context = await browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
+    page = await context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    page.on("response", lambda r: console.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    await page.goto(f"{base}/desk/login")
+    async with page.expect_console_message(lambda m: "Content Security Policy" in m.text):  # a violation is caught
+        await page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+                            " document.body.append(s); }")
+    console.clear()
+    await page.get_by_label("User name").fill("admin")
+    await page.get_by_label("Password").fill(PASSWORDS["admin"])
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url(f"{base}/desk")
+    pages = ["/desk", "/desk/calls", "/desk/calls?wrong=1", f"/desk/calls/{started.record.session_id}", "/desk/bookings",
+             f"/desk/bookings/{number}", f"/desk/bookings/{number}/change", f"/desk/bookings/{number}/cancel",
+             "/desk/requests", "/desk/setup", "/desk/setup/room-types/new", "/desk/setup/room-types/edit/DLX",
+             "/desk/setup/rooms/new", "/desk/setup/rates/new", "/desk/setup/packages/new", "/desk/setup/packages/edit/breakfast",
+             "/desk/setup/discount-codes/new", "/desk/setup/discount-codes/remove/SUMMER20"]
+    for path in pages:
+        response = await page.goto(f"{base}{path}")
+        assert response.status == 200, path
+        await expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 820, f"{path} is wider than a tablet"
+        text = await page.locator("body").inner_text()
+        assert not re.search(r"(?:\d[ -]?){13,19}", text), f"{path} shows a card number"
+        assert console == [], f"{path}: {console}"
+    await context.close()
+
+
+async def test_bookings_are_found_by_each_field_of_the_search(desk, browser):
+    base, _ = desk
+    ada = {"first_name": "Ada", "last_name": "Byron", "email": "ada.byron@example.com",
+           "phone": {"country_code": "+1", "number": "5557654321"}}
+    number = book_arrival_today(base, primary_guest=ada, booking_source="voice_agent")
+    later = booking_body(check_in=(TODAY + dt.timedelta(days=9)).isoformat(),
+                         check_out=(TODAY + dt.timedelta(days=10)).isoformat(), booking_source="website")
+    assert httpx.post(f"{base}/v1/bookings", json=later, headers=headers("agent")).status_code == 201
+    page = await signed_in(browser, base, "staff")
+    search = page.get_by_role("form", name="Search bookings")
+    for label, value in (("Name", "byron"), ("E-mail", "ada.byron@example.com"), ("Phone", "555 765 4321"),
+                         ("Confirmation", number), ("Arrival", TODAY.isoformat())):
+        await page.goto(f"{base}/desk/bookings")
+        await search.get_by_label(label, exact=True).fill(value)
+        await search.get_by_label(label, exact=True).press("Enter")
+        rows = page.get_by_test_id("booking-row")
+        await expect(rows.filter(has_text=number)).to_have_count(1)
+        await expect(rows.filter(has_text="Smith")).to_have_count(0)  # the other booking arrives later
+    for source, expected in (("voice_agent", number), ("website", "Smith")):
+        await page.goto(f"{base}/desk/bookings")
+        await search.get_by_label("Source").select_option(source)
+        await search.get_by_role("button", name="Search").click()
+        await expect(page.get_by_test_id("booking-row").filter(has_text=expected)).to_have_count(1)
+        await expect(page.get_by_test_id("booking-row")).to_have_count(1)
+
+
+async def test_calls_are_filtered_by_outcome_day_and_the_ones_that_went_wrong(desk, browser):
+    base, container = desk
+    made = {
+        "parking": ("inquiry_only", "Do you have parking?", []),
+        "group": ("transferred", "We are 20 people, do you do a group rate?", []),
+        "garbled": ("inquiry_only", "blorf the wibble", [{"type": "not_understood", "message": "no intent"}]),
+        "gone": ("abandoned", "I want a room for the weekend", []),
+    }
+    for n, (outcome, said, errors) in enumerate(made.values()):
+        async with UnitOfWork(container.db, write=True) as uow:
+            started = await calls.start(uow, clock=container.clock, caller_id=f"+1555000{n:04d}", livekit_room=None,
+                                        call_type="inbound")
+        session_id = started.record.session_id
+        async with UnitOfWork(container.db, write=True) as uow:
+            await calls.add_transcript(uow, clock=container.clock, session_id=session_id,
+                                       entries=[{"speaker": "guest", "text": said}])
+        async with UnitOfWork(container.db, write=True) as uow:
+            await calls.end(uow, clock=container.clock, session_id=session_id, outcome=outcome, errors=errors)
+    page = await signed_in(browser, base, "staff")
+    await page.goto(f"{base}/desk/calls")
+    rows, filters = page.get_by_test_id("call-row"), page.get_by_role("form", name="Filter calls")
+    await expect(rows).to_have_count(4)
+    await expect(rows.get_by_test_id("call-summary")).to_have_text(
+        ["Hung up before finishing", "Not understood: “blorf the wibble”", "Transferred: wanted a group rate",
+         "Asked about parking"])
+    await expect(rows.first).to_contain_text(" s")  # a duration with its unit
+    await filters.get_by_label("Outcome").select_option("transferred")
+    await filters.get_by_role("button", name="Show").click()
+    await expect(rows).to_have_count(1)
+    await expect(rows.get_by_test_id("call-summary")).to_have_text("Transferred: wanted a group rate")
+    await filters.get_by_label("Outcome").select_option("")
+    await filters.get_by_label("Only calls that went wrong").check()
+    await filters.get_by_role("button", name="Show").click()
+    await expect(rows).to_have_count(3)
+    await expect(rows.filter(has_text="parking")).to_have_count(0)
+    await page.get_by_role("link", name="Clear").click()
+    await filters.get_by_label("Day").fill((container.clock.today() - dt.timedelta(days=1)).isoformat())
+    await filters.get_by_role("button", name="Show").click()
+    await expect(page.get_by_test_id("calls-total")).to_have_text("0 calls")
+    await filters.get_by_label("Day").fill(container.clock.today().isoformat())
+    await filters.get_by_role("button", name="Show").click()
+    await expect(page.get_by_test_id("calls-total")).to_have_text("4 calls")

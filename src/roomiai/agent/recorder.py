@@ -29,7 +29,7 @@ class CallRecorder:
         self.voice_settings: dict[str, Any] = {}  # the hotel's voice settings, as the call log's start gave them
 
     async def start(self, *, caller_id: str | None = None, livekit_room: str | None = None) -> str:
-        """Open the call log; returns the greeting the hotel wants callers to hear."""
+        """Open the call log; returns the greeting the hotel wants callers to hear, with its recording notice."""
         try:
             started = await self.api.voice_start(
                 caller_id=caller_id, livekit_room=livekit_room, agent_version=self.agent_version
@@ -39,7 +39,7 @@ class CallRecorder:
             return FALLBACK_GREETING
         self.session_id = started["session_id"]
         self.voice_settings = started.get("settings") or {}
-        return started["greeting"]
+        return with_recording_notice(started["greeting"], self.voice_settings)
 
     async def guest(self, text: str, *, confidence: float | None = None) -> None:
         await self._transcript("guest", text, confidence)
@@ -107,3 +107,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
         return [jsonable(item) for item in value]
     return value
+
+
+def with_recording_notice(greeting: str, voice_settings: dict[str, Any]) -> str:
+    """The greeting, with the hotel's recording notice when it keeps transcripts (the blueprint's "inform callers")."""
+    notice = voice_settings.get("recording_notice") if voice_settings.get("record_calls", True) else None
+    if not notice:
+        return greeting
+    opening, _, question = greeting.rpartition(". ")  # before "How can I help you today?"
+    return f"{opening}. {notice} {question}" if opening else f"{greeting} {notice}"

@@ -29,6 +29,7 @@ async def get_hotel(uow: ReadUow, _: AnyRole) -> HotelInfoRead:
     return HotelInfoRead(
         name=s["name"],
         address=hotel_info.one_line_address(s.get("address")),
+        postal_code=(s.get("address") or {}).get("postal_code"),
         phone=s.get("phone"),
         email=s.get("email"),
         timezone=s["timezone"],
@@ -69,6 +70,7 @@ async def get_hotel(uow: ReadUow, _: AnyRole) -> HotelInfoRead:
                 beds=[{"code": b["code"], "description": b["description"]} for b in t.bed_configurations],
                 views=list(t.view_options),
                 amenities=list(t.amenities or []),
+                size_sqft=t.size_sqft,
             )
             for t in facts.room_types
         ],

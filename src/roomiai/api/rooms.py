@@ -98,6 +98,8 @@ def answer(
                     "room_type_code": u.room_type.type_code,
                     "room_type": u.room_type.name,
                     "reason": u.reason,
+                    "code": u.code,
+                    "limit": u.limit,
                 }
                 for u in result.unavailable
             ],

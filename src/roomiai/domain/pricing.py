@@ -150,27 +150,55 @@ class Quote:
         return first + percent_of(first, self.tax_percent)
 
 
+@dataclass(frozen=True)
+class Restriction:
+    """Why a rate cannot sell a stay: a stable code, a sentence a guest understands and the number it names."""
+
+    code: str  # stable: restriction_problem lists them
+    message: str
+    limit: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def restriction_problem(
     *, rate: RateTerms, room_type: RoomTypeTerms, stay: Stay, today: dt.date, adults: int, children: int
-) -> str | None:
-    """Why this rate cannot sell this stay, in words a guest understands; None when it can."""
+) -> Restriction | None:
+    """Why this rate cannot sell this stay; None when it can."""
     if not rate.is_active:
-        return f"The {rate.name} rate is not offered at the moment."
+        return Restriction("rate_inactive", f"The {rate.name} rate is not offered at the moment.")
     guests = adults + children
     if guests > room_type.max_occupancy:
-        return f"A {room_type.name} sleeps at most {room_type.max_occupancy} guests."
+        return Restriction(
+            "too_many_guests",
+            f"A {room_type.name} sleeps at most {room_type.max_occupancy} guests.",
+            room_type.max_occupancy,
+        )
     if room_type.max_adults is not None and adults > room_type.max_adults:
-        return f"A {room_type.name} takes at most {room_type.max_adults} adults."
+        return Restriction(
+            "too_many_adults", f"A {room_type.name} takes at most {room_type.max_adults} adults.", room_type.max_adults
+        )
     if stay.nights < rate.min_stay:
-        return f"The {rate.name} rate needs a stay of at least {rate.min_stay} nights."
+        return Restriction(
+            "stay_too_short", f"The {rate.name} rate needs a stay of at least {rate.min_stay} nights.", rate.min_stay
+        )
     if stay.nights > rate.max_stay:
-        return f"The {rate.name} rate allows at most {rate.max_stay} nights."
+        return Restriction(
+            "stay_too_long", f"The {rate.name} rate allows at most {rate.max_stay} nights.", rate.max_stay
+        )
     if (stay.check_in - today).days < rate.advance_booking_days:
-        return f"The {rate.name} rate must be booked at least {rate.advance_booking_days} days ahead."
+        return Restriction(
+            "book_ahead",
+            f"The {rate.name} rate must be booked at least {rate.advance_booking_days} days ahead.",
+            rate.advance_booking_days,
+        )
     if rate.valid_from and stay.check_in < rate.valid_from:
-        return f"The {rate.name} rate is valid from {rate.valid_from.isoformat()}."
+        return Restriction("not_yet_valid", f"The {rate.name} rate is valid from {rate.valid_from.isoformat()}.")
     if rate.valid_to and stay.dates()[-1] > rate.valid_to:
-        return f"The {rate.name} rate is valid for nights until {rate.valid_to.isoformat()}."
+        return Restriction(
+            "no_longer_valid", f"The {rate.name} rate is valid for nights until {rate.valid_to.isoformat()}."
+        )
     return None
 
 

@@ -12,7 +12,7 @@ from ..domain.cancellation import describe
 from ..domain.errors import InvalidRequest
 from ..domain.hotel import HotelTerms
 from ..domain.pools import ALL
-from ..domain.pricing import Quote, quote_stay, restriction_problem
+from ..domain.pricing import Quote, Restriction, quote_stay, restriction_problem
 from ..domain.stay import Stay
 from ..store.quick_reads import QuickReads
 from ..store.tables import RoomTypeRecord
@@ -40,6 +40,21 @@ class RoomTypeOption:
 class Unavailable:
     room_type: RoomTypeRecord
     reason: str
+    code: str  # sold_out, no_rate or one of domain.pricing.Restriction's codes
+    limit: int | None = None  # the number the code is about: most guests, fewest or most nights, days ahead
+
+
+def unavailable_for(room_type: RoomTypeRecord, restrictions: list[Restriction]) -> Unavailable:
+    """Every rate refused: one code when all refused for the same reason (the loosest limit of them), else no_rate."""
+    reason = " ".join(dict.fromkeys(r.message for r in restrictions)) or "No rate is offered for these dates."
+    codes = {r.code for r in restrictions}
+    if len(codes) != 1:
+        return Unavailable(room_type, reason, "no_rate")
+    code = codes.pop()
+    limits = [r.limit for r in restrictions if r.limit is not None]
+    tighter_is_higher = code in ("stay_too_short", "book_ahead")
+    limit = (min(limits) if tighter_is_higher else max(limits)) if limits else None
+    return Unavailable(room_type, reason, code, limit)
 
 
 @dataclass
@@ -144,11 +159,18 @@ def evaluate(
         per_room = -(-(adults + children) // rooms_needed)
         adults_per_room = min(per_room, -(-adults // rooms_needed))
         if per_room > terms.max_occupancy:
-            unavailable.append(Unavailable(record, f"A {record.name} sleeps at most {terms.max_occupancy} guests."))
+            unavailable.append(
+                Unavailable(
+                    record,
+                    f"A {record.name} sleeps at most {terms.max_occupancy} guests.",
+                    "too_many_guests",
+                    terms.max_occupancy,
+                )
+            )
             continue
         if count < rooms_needed:
             short = [night.isoformat() for night, n in nightly.items() if n < rooms_needed]
-            unavailable.append(Unavailable(record, f"Sold out on {', '.join(short)}."))
+            unavailable.append(Unavailable(record, f"Sold out on {', '.join(short)}.", "sold_out"))
             continue
         option = RoomTypeOption(
             room_type=record,
@@ -157,7 +179,7 @@ def evaluate(
             beds_available=_attribute_free(pools, "bed", rooms_needed),
             views_available=_attribute_free(pools, "view", rooms_needed),
         )
-        reasons = []
+        reasons: list[Restriction] = []
         for plan in plans[record.id]:
             problem = restriction_problem(
                 rate=plan.terms,
@@ -185,9 +207,7 @@ def evaluate(
             option.rates.sort(key=lambda r: r.quote.grand_total_cents)
             options.append(option)
         else:
-            unavailable.append(
-                Unavailable(record, " ".join(dict.fromkeys(reasons)) or "No rate is offered for these dates.")
-            )
+            unavailable.append(unavailable_for(record, reasons))
     return AvailabilityResult(stay, options, unavailable)
 
 

@@ -761,7 +761,7 @@ def _quote(
     terms = catalog.room_type_terms(room_type)
     per_room = -(-(adults + children) // rooms)
     adults_per_room = min(per_room, -(-adults // rooms))
-    problem = restriction_problem(
+    restricted = restriction_problem(
         rate=plan.terms,
         room_type=terms,
         stay=stay,
@@ -769,8 +769,8 @@ def _quote(
         adults=adults_per_room,
         children=per_room - adults_per_room,
     )
-    if problem:
-        raise InvalidRequest(problem, field="rate_code")
+    if restricted:
+        raise InvalidRequest(restricted.message, field="rate_code")
     unknown = [code for code in packages if code not in hotel.packages]
     if unknown:
         raise InvalidRequest(

@@ -124,15 +124,21 @@ async def _count(uow: UnitOfWork, *conditions) -> int:
 async def _revenue(uow: UnitOfWork, *, today: dt.date, tz: dt.tzinfo) -> tuple[int, int]:
     """Room revenue of tonight and of the month so far, plus cancellation penalties charged on those days."""
     month_start = today.replace(day=1)
-    staying = (
+    staying = (  # only the columns needed: whole records would decrypt every guest's contact details
         await uow.session.execute(
-            select(BookingRecord).where(
+            select(
+                BookingRecord.pricing,
+                BookingRecord.rooms_count,
+                BookingRecord.status,
+                BookingRecord.check_out_date,
+                BookingRecord.actual_check_out,
+            ).where(
                 BookingRecord.status.in_(EARNING),
                 BookingRecord.check_in_date <= today,
                 BookingRecord.check_out_date > month_start,
             )
         )
-    ).scalars()
+    ).all()
     by_day: dict[dt.date, int] = {}
     for booking in staying:
         departed = booking.actual_check_out.astimezone(tz).date() if booking.actual_check_out else None
@@ -148,14 +154,14 @@ async def _revenue(uow: UnitOfWork, *, today: dt.date, tz: dt.tzinfo) -> tuple[i
 
     cancelled = (
         await uow.session.execute(
-            select(BookingRecord).where(
+            select(BookingRecord.cancellation).where(
                 BookingRecord.status == BookingStatus.CANCELLED.value,
                 BookingRecord.updated_at >= day_bounds(month_start, tz)[0],
             )
         )
     ).scalars()
-    for booking in cancelled:
-        cancellation = booking.cancellation or {}
+    for stored in cancelled:
+        cancellation = stored or {}
         if not cancellation.get("penalty_cents") or not cancellation.get("cancelled_at"):
             continue
         day = dt.datetime.fromisoformat(cancellation["cancelled_at"]).astimezone(tz).date()

@@ -425,15 +425,6 @@ class VoiceCall:
             await asyncio.shield(self._writes)
 
 
-def spoken_greeting(greeting: str, voice_settings: dict[str, Any]) -> str:
-    """The greeting, with the hotel's recording notice when it keeps call transcripts (the blueprint's "inform callers")."""
-    notice = voice_settings.get("recording_notice") if voice_settings.get("record_calls", True) else None
-    if not notice:
-        return greeting
-    opening, _, question = greeting.rpartition(". ")  # before "How can I help you today?"
-    return f"{opening}. {notice} {question}" if opening else f"{greeting} {notice}"
-
-
 def _ms(seconds: Any) -> float | None:
     return None if seconds is None else float(seconds) * 1000
 
@@ -491,9 +482,7 @@ async def start_voice_call(
             elif transport.transcription is not None:
                 session.output.transcription = transport.transcription
         recorder = CallRecorder(api, agent_version=__version__)
-        greeting = spoken_greeting(
-            await recorder.start(caller_id=caller_id, livekit_room=livekit_room), recorder.voice_settings
-        )
+        greeting = await recorder.start(caller_id=caller_id, livekit_room=livekit_room)
         state.session_id = recorder.session_id
         call = VoiceCall(
             session=session,

@@ -41,6 +41,7 @@ class Asked(StrEnum):
     CHANGE_WHAT = "change_what"
     CHANGE_CONFIRM = "change_confirm"
     CANCEL_CONFIRM = "cancel_confirm"
+    FRONT_DESK = "front_desk"  # no confirmation number: shall the front desk find the booking?
     # a service request
     SERVICE_WHAT = "service_what"
     ROOM_NUMBER = "room_number"

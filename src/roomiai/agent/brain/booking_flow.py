@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Any
 
@@ -15,19 +16,45 @@ from .flow import GO_AHEAD, Action, Flow, Say, ToolResult
 from .names import COMMON_WORDS, LAST_NAME_CUE, PARTICLES, name_with_spelling, spelled_form, title_word
 from .responses import booked, day, join_words, money, party, public_rate, rate_sentence, read_back, room_offer
 from .state import ConversationState as S
+from .state import Task
 
 ALTERNATIVE_SHIFTS = (1, -1, 2, -2, 7)
-LONGEST = re.compile(r"allows at most (\d+) nights")
-SHORTEST = re.compile(r"needs a stay of at least (\d+) nights")
-RATE_SENTENCE = re.compile(r"[^.]*\.\s*")
 MONTH_OR_RELATIVE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
     r"|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow"
-    r"|tonight|next|this|week|weeks|month|months|weekend|\d{1,2}/\d{1,2})\b"
+    r"|tonight|next|this|week|weeks|month|months|weekend|christmas|xmas|new ?years?|nye|boxing|valentines?|halloween"
+    r"|\d{1,2}/\d{1,2})\b"
 )
 MONTH = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\bmay\b|\d{1,2}/\d{1,2}")
 WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
-CHEAPEST = re.compile(r"\b(cheapest|least expensive|lowest price|most affordable|whatever'?s cheapest|budget)\b")
+CHEAPEST = re.compile(
+    r"\b(?:cheap(?:er|est)?|least expensive|less expensive|not (?:too|so|as) expensive|inexpensive|lowest(?: price)?"
+    r"|lower price|most affordable|affordable|budget|(?:cost|costs) (?:less|the least))\b"
+)
+BIGGEST = re.compile(  # "the bigger one": by the size its description states, else the dearer room
+    r"\b(?:bigg(?:er|est)|larg(?:er|est)|more (?:space|room|spacious)|most (?:space|room|spacious)|roomi(?:er|est)"
+    r"|spacious|more luxurious|fanc(?:ier|iest)|nicer|nicest|best (?:room|one))\b"
+)
+SIZE = re.compile(r"\b(\d[\d,]*) ?(?:square (?:foot|feet|metres?|meters?)|sq\.? ?(?:ft|m)|m2|m²)")
+SUGGEST = re.compile(
+    r"\b(?:suggest|recommend|what would you|what do you think|up to you|you (?:choose|pick|decide)|(?:don'?t|do not) know"
+    r"|not sure|no idea|whatever you think|which (?:one )?is (?:best|better|good)|your (?:pick|choice|advice))\b"
+)
+ADDED_GUEST = re.compile(  # "my son is coming too", "and my wife will join us as well"
+    r"\b(?:my|our|a|the) (?:(?P<n>\d) )?(?P<who>[a-z]+(?: in law)?)s?(?:'s| is| are|'re| will be| will| wants to| want to| might)? "
+    r"(?:coming|joining|come|join|bringing|tagging along|with (?:me|us))\b[^.?!]{0,30}\b(?:too|as well|also|after all)\b"
+    r"|\b(?:also|plus|and) (?:bringing|with) (?:my|our) (?:(?P<n2>\d) )?(?P<who2>[a-z]+)"
+)
+CHILD_WORD = re.compile(
+    r"sons?|daughters?|kids?|child|children|bab(?:y|ie)|boys?|girls?|toddlers?|little ones?|grandkids?|grandsons?|granddaughters?"
+)
+ADULT_WORD = re.compile(
+    r"wife|husband|partner|girlfriend|boyfriend|friends?|colleagues?|spouse|mom|mum|mother|dad|father|sisters?|brothers?"
+    r"|parents?|grandma|grandpa|aunt|uncle|cousins?|mother in law|father in law|buddy|buddies|mates?"
+)
+WHICH_ONE = re.compile(r"\b(?:the )?(?P<which>first|second|third|fourth|last) one\b|\b(?:that|this) one\b")
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
+COMPARING = re.compile(r"\?|\b(?:difference|differ|compare|compared|versus|vs|between|or)\b")
 NO_EMAIL = re.compile(
     r"\b(no (email|e-mail)|don'?t have (one|an email|email)|skip|not? (need|necessary)|rather not|no thanks)\b"
 )
@@ -43,6 +70,31 @@ CARD_ENDING = re.compile(r"\[card ending (\d{4})\]")
 NO_CARD = re.compile(
     r"\b(?:no card|don'?t have (?:a|one|any)|pay (?:at|when)|rather not|prefer not|without a card|cash)\b"
 )
+ROOM_ASKS = (Asked.ROOM_TYPE, Asked.BOOK_IT, Asked.ROOM_OR_RATE, None)
+ROOM_OR_ONE = re.compile(r"\b(?:rooms?|ones?|suites?)\b")
+NO_EMAIL_SAID = re.compile(
+    r"\bno (?:e-?mail|email address)\b|\b(?:don'?t|do not) have (?:an |any )?e-?mail\b|\bwithout (?:an )?e-?mail\b"
+)
+NO_REQUESTS_SAID = re.compile(r"\bno (?:special )?requests?\b|\bnothing special\b|\bno (?:special )?occasion\b")
+YES_LEAD = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|yup|sure|ok|okay|oh|um|uh|well|actually|please|definitely|indeed)\b[\s,.!-]*)+"
+)
+GUEST_DETAILS = (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME, Asked.PHONE, Asked.EMAIL)
+RATE_WORD = re.compile(r"\brates?\b|\brefundable\b|\bbreakfast\b|\bpackage\b")
+CHOSEN_OF_TWO = re.compile(r"\b(?:instead|rather than|not the|no,? the|make (?:it|that)|switch|change)\b")
+FIRST_NAME_CUE = re.compile(r"\b(?:first|given|christian) name(?: is|'s)?[:,]?\s+([A-Za-z][A-Za-z'\-]+)", re.I)
+GIVEN_NAME_PARTICLES = frozenset({"al", "van", "del"})  # "Al Jones", "Van Morrison": first names as well as particles
+HOLD_ON = re.compile(
+    r"\b(?:hang on|hold on|one (?:sec|second|moment|minute)|let me (?:find|get|grab|look|dig)|give me a (?:sec|second|moment|minute)"
+    r"|just a (?:sec|second|moment|minute)|bear with me|wait a (?:sec|second|moment|minute))\b"
+)
+ASKS_WHICH = re.compile(r"\?|^\W*(?:(?:um+|uh+|so|and|ok|okay|hmm+|like|well)\W+)*(?:which|what|is|are|how|does|do)\b")
+CONFIRMS_THIS = re.compile(
+    r"\b(?:confirm|book|make|reserve|go ahead with|finali[sz]e|complete|secure|lock in)\b.{0,20}"
+    r"\b(?:the|this|that|a|my) (?:reservation|booking|room)\b"
+)
+CANCEL_OR_CHANGE = re.compile(r"\b(?:cancel\w*|change|modify|move|existing|already|earlier|last (?:week|month))\b")
+PAUSE = re.compile(r"\s*[,;]\s*|\s+-\s+")
 NAMING = (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME, Asked.READ_BACK, Asked.WHAT_CHANGE)
 NAME_CUE = re.compile(r"\b(?:name|spelled|spelt|surname|under)\b")
 CORRECTION_LEAD = re.compile(
@@ -94,6 +146,7 @@ class BookingFlow(Flow):
     """Collects a stay and a guest, prices it through the tools and books it after the caller's yes."""
 
     shifts: list[int]
+    _gave_details: bool = False  # this turn gave the guest's name, phone or e-mail and changed nothing of the stay
 
     def _new_booking_slots(self) -> None:
         d = self.d
@@ -143,12 +196,22 @@ class BookingFlow(Flow):
                 s.children = s.children or 0
         if "children" in e:
             s.children = int(e["children"])
+        added = ADDED_GUEST.search(lower) if s.adults and not ("adults" in e or "children" in e) else None
+        if added:
+            who, n = added.group("who") or added.group("who2"), int(added.group("n") or added.group("n2") or 1)
+            if CHILD_WORD.fullmatch(who):
+                s.children = (s.children or 0) + n
+            elif ADULT_WORD.fullmatch(who):
+                s.adults = (s.adults or 0) + n
         if "rooms" in e and int(e["rooms"]) > 0:
             s.rooms = min(int(e["rooms"]), 9)
-        if "room_type" in e:
-            code = self.room_words.get(str(e["room_type"]).lower())
-            if code and code != s.room_type:
-                s.room_type, s.bed, s.view = code, s.bed if self._bed_fits(code, s.bed) else None, None
+        code = self._room_chosen(lower)
+        if code is None and s.room_type is None and not self._room_candidates([]):
+            wish = "cheapest" if CHEAPEST.search(lower) else "biggest" if BIGGEST.search(lower) else None
+            if wish and not RATE_WORD.search(lower) and not (wish == "biggest" and ASKS_WHICH.search(lower)):
+                s.room_wish = wish  # "the cheapest one", said before the rooms were searched
+        if code and code != s.room_type:
+            s.room_type, s.bed, s.view = code, s.bed if self._bed_fits(code, s.bed) else None, None
         if "bed_preference" in e:
             s.bed = str(e["bed_preference"])
         view = cues.first_match(cues.VIEWS, lower)
@@ -167,6 +230,8 @@ class BookingFlow(Flow):
         ]  # "Olu Marsh, I mean, Olu Le Blanc", "Pedro Kim. How much is ...?"
         with_spelling = name_with_spelling(named) if naming and "email" not in e else None
         last_cue = LAST_NAME_CUE.search(named) if naming else None
+        if last_cue and last_cue.group(1).lower() in COMMON_WORDS:
+            last_cue = None  # "the surname's wrong, it's S N O W E"
         if last_cue:
             said = last_cue.group(1)
             g.last_name = spelled_form(said.lower()) if said.islower() or said.isupper() else said  # "Surname Le Blanc"
@@ -184,12 +249,23 @@ class BookingFlow(Flow):
             self._name_from_text(named)
         elif d.asked in (Asked.READ_BACK, Asked.WHAT_CHANGE) and not self._has_stay_entities() and intent != "confirm":
             self._name_from_text(CORRECTION_LEAD.sub("", named), full=True)  # "hmm, no - Kenji de la Cruz."
+        elif d.asked == Asked.BOOK_IT and not self._has_stay_entities() and intent in ("other", "confirm"):
+            # the name as the answer to "shall I book it?" ("Sam Lee, 555 ...", "sure - Sam Lee - ..."): a yes
+            phrases = PAUSE.split(named)
+            for phrase in phrases[1:] if intent == "confirm" else phrases:
+                if self._name_from_text(CORRECTION_LEAD.sub("", phrase), full=True):
+                    break
+        first_cue = FIRST_NAME_CUE.search(named) if naming else None
+        if first_cue and first_cue.group(1).lower() not in COMMON_WORDS:
+            g.first_name = title_word(first_cue.group(1))  # "the name's Chen, C H E N, first name Li"
         if "phone_number" in e and len(str(e["phone_number"])) >= 7:
             g.phone = str(e["phone_number"])
         if "email" in e:
             g.email, g.no_email = str(e["email"]), False
-        elif d.asked == Asked.EMAIL and (intent == "deny" or NO_EMAIL.search(lower)):
+        elif (d.asked == Asked.EMAIL and (intent == "deny" or NO_EMAIL.search(lower))) or NO_EMAIL_SAID.search(lower):
             g.no_email = True
+        if NO_REQUESTS_SAID.search(lower):
+            g.asked_extras = True  # "... no email, no requests": said before it was asked
         if "special_request" in e:
             for item in str(e["special_request"]).split(", "):
                 if item and item not in g.special_requests and not cues.OCCASIONS.fullmatch(item):
@@ -199,9 +275,86 @@ class BookingFlow(Flow):
             g.occasion = occasion.group(1)
         if d.asked in (Asked.EXTRAS, Asked.EXTRAS_WHAT):
             g.asked_extras = True
-            if not ("special_request" in e or occasion or NOTHING.match(lower) or intent in ("deny", "confirm")):
-                g.special_requests.append(text[:120])
+            request = YES_LEAD.sub("", text).strip()
+            # "yeah we'll be arriving late, around midnight": the yes and the request
+            said_more = intent == "confirm" and len(request.split()) >= 3
+            if not ("special_request" in e or occasion or NOTHING.match(lower) or intent == "deny") and (
+                intent != "confirm" or said_more
+            ):
+                g.special_requests.append((request if said_more else text)[:120])
+        self._gave_details = self._stay_facts() == before[0] and any(
+            getattr(g, k) != before[1][k] for k in ("first_name", "last_name", "phone", "email")
+        )
         return (self._stay_facts(), d.guest.__dict__) != before
+
+    def _room_chosen(self, lower: str) -> str | None:
+        """The room type the caller chose: named, or described ('the cheaper one', 'the bigger one', 'the first one')."""
+        named = [self.room_words[w] for w in self._room_words_said(lower)]
+        candidates = self._room_candidates(named)
+        choosing = self.d.asked in ROOM_ASKS or ROOM_OR_ONE.search(lower)
+        if candidates and choosing and not RATE_WORD.search(lower):
+            if CHEAPEST.search(lower):
+                return min(candidates, key=lambda o: public_rate(o)["grand_total"])["room_type_code"]
+            if BIGGEST.search(lower) and not ASKS_WHICH.search(lower):  # "which is bigger?" asks the rooms' sizes
+                return max(candidates, key=self._size_and_price)["room_type_code"]
+        if len(set(named)) > 1 and COMPARING.search(lower) and not CHOSEN_OF_TWO.search(lower):
+            return None  # "what's the difference between the deluxe and the standard?" chooses neither
+        if "room_type" in self.entities:
+            return self.room_words.get(str(self.entities["room_type"]).lower())
+        which = WHICH_ONE.search(lower)
+        if which and which.group("which") and self.d.asked == Asked.ROOM_TYPE and self.d.offered_rooms:
+            offered = self.d.offered_rooms
+            index = ORDINALS[which.group("which")]
+            return offered[index] if -len(offered) <= index < len(offered) else None
+        return None
+
+    def _size_and_price(self, option: dict[str, Any]) -> tuple[int, float]:
+        described = self.room_types.get(option["room_type_code"], {}).get("description", "")
+        size = SIZE.search(described.lower())
+        return (int(size.group(1).replace(",", "")) if size else 0, public_rate(option)["grand_total"])
+
+    def _confirms_this_booking(self, lower: str) -> bool:
+        """'I wish to confirm the reservation' at the offer or the read-back: a yes to this booking, no other one."""
+        return (
+            self.d.task is Task.BOOK
+            and self.d.asked in (Asked.BOOK_IT, Asked.READ_BACK, Asked.WHAT_CHANGE)
+            and bool(CONFIRMS_THIS.search(lower))
+            and not CANCEL_OR_CHANGE.search(lower)
+        )
+
+    def _declines_card(self, lower: str) -> bool:
+        """'Do I have to? I'd rather pay at the hotel': an answer to the card step, not a question for the hotel."""
+        return self.d.task is Task.BOOK and self.d.asked == Asked.CARD and bool(NO_CARD.search(lower))
+
+    def _room_described(self, lower: str) -> bool:
+        """'What's the cheapest?' among the rooms just offered: a choice to quote, not a question for the hotel's facts."""
+        d = self.d
+        return (
+            d.task is Task.BOOK
+            and d.asked in (Asked.ROOM_TYPE, Asked.BOOK_IT, Asked.ROOM_OR_RATE)
+            and bool(self._room_candidates([]))
+            and bool(CHEAPEST.search(lower) or (BIGGEST.search(lower) and not ASKS_WHICH.search(lower)))
+            and not RATE_WORD.search(lower)
+            and not cues.topics_of(lower)
+        )
+
+    def _details_noted(self) -> Action:
+        """Details given before saying what the call is about: thank the caller and ask what they need."""
+        g = self.d.guest
+        self.d.asked = Asked.HOW_HELP
+        return self._say(f"Thank you{', ' + g.first_name if g.first_name else ''}. How can I help you today?")
+
+    def _room_words_said(self, lower: str) -> list[str]:
+        words = sorted(self.room_words, key=len, reverse=True)
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") if words else None
+        return pattern.findall(lower) if pattern else []
+
+    def _room_candidates(self, named: list[str]) -> list[dict[str, Any]]:
+        """The rooms on offer for the stay (those named, when two or more were) that the caller can describe."""
+        options = (self.d.availability or {}).get("options") or []
+        if len(set(named)) > 1:
+            options = [o for o in options if o["room_type_code"] in named]
+        return [o for o in options if o.get("rates")]
 
     def _has_stay_entities_other_than_room(self) -> bool:
         return any(k in self.entities for k in ("check_in_date", "check_out_date", "nights", "adults", "children"))
@@ -219,7 +372,7 @@ class BookingFlow(Flow):
     def _stay_facts(self) -> tuple:
         """The stay as the caller means it: '20th to 23rd' and '3 nights from the 20th' are the same stay."""
         s = self.d.stay
-        return (*s.search_key(), s.room_type, s.bed, s.view, s.rate_code)
+        return (*s.search_key(), s.room_type, s.bed, s.view, s.rate_code, s.room_wish)
 
     def _in_month_discussed(
         self, said: dt.date | None, anchor: dt.date, *, after: dt.date | None = None
@@ -248,10 +401,17 @@ class BookingFlow(Flow):
             return
         g, asked = self.d.guest, self.d.asked
         parts = [p if p in PARTICLES and i < len(parts) - 1 else title_word(p) for i, p in enumerate(parts)]
-        if len(parts) > 1 and not all(p.lower() in PARTICLES for p in parts[:-1]):
+        given_first = len(parts) == 2 and parts[0].lower() in GIVEN_NAME_PARTICLES and asked == Asked.NAME
+        if len(parts) > 1 and (given_first or not all(p.lower() in PARTICLES for p in parts[:-1])):
             g.first_name, g.last_name = parts[0], " ".join(parts[1:])
             return
         word = " ".join(parts)
+        if spelled and g.first_name and g.last_name and asked not in (Asked.FIRST_NAME, Asked.LAST_NAME):
+            if _likeness(word, g.first_name) > _likeness(word, g.last_name):
+                g.first_name = word  # "it's John with an h, J O H N": the spelling corrects the name it resembles
+            else:
+                g.last_name = word
+            return
         if asked == Asked.FIRST_NAME or (g.last_name and not g.first_name and asked != Asked.LAST_NAME):
             if word != g.last_name:
                 g.first_name = word
@@ -262,19 +422,26 @@ class BookingFlow(Flow):
         else:
             g.first_name = word
 
-    def _name_from_text(self, text: str, *, full: bool = False) -> None:
+    def _name_from_text(self, text: str, *, full: bool = False) -> bool:
+        """Take the words as the guest's name when they can only be one; True when they were."""
         candidate = NAME_PREFIX.sub("", text.strip().rstrip(".!")).strip()
         words = [w for w in candidate.split() if w.lower() not in PARTICLES]
         if full and len(words) < 2:
-            return
+            return False
         if WORD_NAME.match(" ".join(words)) and not any(w.lower() in COMMON_WORDS for w in words):
             self._set_name(candidate)
+            return True
+        return False
 
     def _booking(self, intent: str, changed: bool) -> Action:
         d, s = self.d, self.d.stay
+        if intent != "deny" and not changed and self._confirms_this_booking(self._lower):
+            intent = "confirm"  # "I wish to confirm the reservation"
         if d.asked == Asked.CARD and d.card_last_four:
             d.misunderstood = 0
             return self._booking_next()
+        if not changed and not self.entities and HOLD_ON.search(self._lower) and d.asked is not None:
+            return self._say("Of course, take your time. " + self._question())  # "hang on, let me get my wallet"
         if d.asked == Asked.CARD and not changed:
             if intent == "deny" or NO_CARD.search(self._lower):
                 d.asked = Asked.TRANSFER
@@ -305,6 +472,10 @@ class BookingFlow(Flow):
             if intent == "confirm":
                 d.asked = None
                 return self._booking_next()
+        if d.asked == Asked.BOOK_IT and changed and self._gave_details and intent != "deny":
+            s.rate_code = d.offered_rate  # "its Priya Natarajan" to "shall I book it?": a yes, with the name
+            d.accepted_rate, d.asked = (d.offered_rate, s.room_type), None
+            return self._booking_next()
         if d.asked == Asked.BOOK_IT and not changed:
             if intent == "confirm":
                 s.rate_code = d.offered_rate
@@ -356,10 +527,21 @@ class BookingFlow(Flow):
         if (
             d.asked == Asked.EXTRAS
             and intent == "confirm"
+            and not changed
             and not self.entities
             and not cues.OCCASIONS.search(self._lower)
         ):
             return self._ask(Asked.EXTRAS_WHAT, "Of course. What would you like us to arrange?", S.COLLECT_GUEST_INFO)
+        yes_again = intent == "book_room" or YES_LEAD.match(self._lower)
+        if yes_again and not changed and not self.entities and d.asked in GUEST_DETAILS:
+            intent = "confirm"  # "yeah sure book it", "yes i want" when asked for the name: the yes again
+        if d.asked == Asked.ROOM_TYPE and not changed and d.offered_rooms and SUGGEST.search(self._lower):
+            return self._suggest_rooms()
+        if d.asked == Asked.ROOM_TYPE and not changed and d.offered_rooms and BIGGEST.search(self._lower):
+            return self._suggest_rooms(roomiest_only=True)  # "which one has more room?"
+        said_rooms = {self.room_words[w] for w in self._room_words_said(self._lower)}
+        if d.asked in (Asked.ROOM_TYPE, Asked.BOOK_IT) and not changed and len(said_rooms) > 1:
+            return self._rooms_side_by_side(said_rooms)  # "what is the price difference between standard and deluxe"
         if intent == "confirm" and not changed and d.asked in GO_AHEAD:
             return self._ask(d.asked, GO_AHEAD[d.asked], d.state)
         declined = (
@@ -377,7 +559,12 @@ class BookingFlow(Flow):
                 "I'm sorry I couldn't offer you the room you wanted for those dates. If you'd like to try other dates, "
                 "just let me know. Is there anything else I can help you with?"
             )
-        if intent == "confirm" and not changed and d.asked == Asked.ROOM_TYPE and d.offered_rooms:
+        if (
+            (intent == "confirm" or WHICH_ONE.search(self._lower) or (intent == "book_room" and not self.entities))
+            and not changed
+            and d.asked == Asked.ROOM_TYPE
+            and d.offered_rooms
+        ):
             if len(d.offered_rooms) == 1:
                 s.room_type = d.offered_rooms[0]
                 return self._booking_next()
@@ -433,8 +620,10 @@ class BookingFlow(Flow):
         options = d.availability["options"]
         if not options:
             return self._search_alternatives(d.availability, s.check_in)
-        if s.room_type is None and CHEAPEST.search(self._lower):
+        if s.room_type is None and (s.room_wish == "cheapest" or CHEAPEST.search(self._lower)):
             s.room_type = min(options, key=lambda o: public_rate(o)["grand_total"])["room_type_code"]
+        elif s.room_type is None and s.room_wish == "biggest":
+            s.room_type = max(options, key=self._size_and_price)["room_type_code"]
         if s.room_type is None:
             return self._offer_rooms(options, s.check_in, check_out, s.adults)
         option = next((o for o in options if o["room_type_code"] == s.room_type), None)
@@ -571,20 +760,59 @@ class BookingFlow(Flow):
         self.d.offered_rooms = [o["room_type_code"] for o in options[:4]]
         return self._ask(Asked.ROOM_TYPE, f"{stay}, I have {offers}. Which would you like?", S.ROOM_SELECTION)
 
+    def _suggest_rooms(self, *, roomiest_only: bool = False) -> Action:
+        """'What would you suggest?': the best value and the roomiest of the rooms on offer, with their prices, to choose from."""
+        options = [
+            o for o in (self.d.availability or {}).get("options", []) if o["room_type_code"] in self.d.offered_rooms
+        ]
+        if len(options) < 2:
+            return self._unclear()
+        value = min(options, key=lambda o: public_rate(o)["grand_total"])
+        roomiest = max(options, key=self._size_and_price)
+        if roomiest_only:
+            rate = public_rate(roomiest)
+            return self._ask(
+                Asked.ROOM_TYPE,
+                f"The {roomiest['room_type']} is the most spacious, at {money(rate['per_night'], rate['currency'])} a night. "
+                "Which would you like?",
+                S.ROOM_SELECTION,
+            )
+        text = f"The {value['room_type']} is our best value, at {money(public_rate(value)['per_night'], public_rate(value)['currency'])} a night"
+        if roomiest is not value:
+            text += (
+                f"; the {roomiest['room_type']} is the most spacious, at "
+                f"{money(public_rate(roomiest)['per_night'], public_rate(roomiest)['currency'])} a night"
+            )
+        return self._ask(Asked.ROOM_TYPE, text + ". Which would you like?", S.ROOM_SELECTION)
+
+    def _rooms_side_by_side(self, codes: set[str]) -> Action:
+        """Two or more rooms named together and none chosen: what each costs for the stay, as the backend priced it."""
+        options = [o for o in (self.d.availability or {}).get("options", []) if o["room_type_code"] in codes]
+        if len(options) < 2:
+            return self._unclear()
+        nights = (self.d.availability or {}).get("nights")
+        prices = [
+            f"the {o['room_type']} is {money(public_rate(o)['per_night'], public_rate(o)['currency'])} a night"
+            + (
+                f", {money(public_rate(o)['grand_total'], public_rate(o)['currency'])} for the {nights} nights"
+                if nights and nights > 1
+                else ""
+            )
+            for o in options
+        ]
+        text = "; ".join(prices)
+        self.d.offered_rooms = [o["room_type_code"] for o in options]
+        return self._ask(Asked.ROOM_TYPE, f"{text[0].upper()}{text[1:]}. Which would you like?", S.ROOM_SELECTION)
+
     def _room_unavailable(self, options: list[dict[str, Any]], availability: dict[str, Any]) -> Action:
         s = self.d.stay
         name = self.room_types.get(s.room_type or "", {}).get("name", "room")
-        reason = next(
-            (u["reason"] for u in availability.get("unavailable", []) if u["room_type_code"] == s.room_type), ""
-        )
-        why = (
-            "it's sold out for those dates"
-            if reason.startswith("Sold out")
-            else (reason.rstrip(".").lower() or "it isn't available")
-        )
-        if reason and not reason.startswith("Sold out"):
-            why = reason.rstrip(".")
-            why = why[0].lower() + why[1:]
+        refused = next((u for u in availability.get("unavailable", []) if u["room_type_code"] == s.room_type), {})
+        reason = refused.get("reason", "").rstrip(".")
+        if refused.get("code") == "sold_out":
+            why = "it's sold out for those dates"
+        else:
+            why = reason[0].lower() + reason[1:] if reason else "it isn't available"
         s.room_type = None
         offers = join_words([room_offer(o) for o in options[:3]], "or")
         self.d.offered_rooms = [o["room_type_code"] for o in options[:3]]
@@ -596,9 +824,7 @@ class BookingFlow(Flow):
 
     def _search_alternatives(self, availability: dict[str, Any], check_in: dt.date) -> Action:
         unavailable = availability.get("unavailable", [])
-        too_big = unavailable and all(
-            "sleeps at most" in u["reason"] or "at most" in u["reason"] and "adults" in u["reason"] for u in unavailable
-        )
+        too_big = unavailable and all(u.get("code") in ("too_many_guests", "too_many_adults") for u in unavailable)
         if too_big:
             largest = max((rt.get("max_occupancy", 0) for rt in self.room_types.values()), default=0)
             return self._ask(
@@ -722,23 +948,16 @@ class BookingFlow(Flow):
         return reply
 
 
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+
+
 def stay_length_limit(unavailable: list[dict[str, Any]]) -> tuple[int | None, int | None] | None:
     """(longest, None) or (None, shortest) when every room type was refused only for the stay's length; else None."""
-    longest: list[int] = []
-    shortest: list[int] = []
-    for entry in unavailable:
-        sentences = RATE_SENTENCE.findall(entry.get("reason", ""))
-        if not sentences:
-            return None
-        for sentence in sentences:
-            if m := LONGEST.search(sentence):
-                longest.append(int(m.group(1)))
-            elif m := SHORTEST.search(sentence):
-                shortest.append(int(m.group(1)))
-            else:
-                return None
-    if longest and not shortest:
-        return max(longest), None
-    if shortest and not longest:
-        return None, min(shortest)
+    codes = {u.get("code") for u in unavailable}
+    limits = [u["limit"] for u in unavailable if u.get("limit") is not None]
+    if codes == {"stay_too_long"} and limits:
+        return max(limits), None
+    if codes == {"stay_too_short"} and limits:
+        return None, min(limits)
     return None

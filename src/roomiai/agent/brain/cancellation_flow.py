@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .asked import Asked
+from .booking_flow import NOT_CONFIRMED
+from .change_flow import SAID_NO
 from .flow import Action, Flow, ToolResult
 from .responses import money, spell_reference
 from .state import ConversationState as S
+from .state import Task
 
 REASON = "cancelled by the guest over the phone"
+CHANGE_INSTEAD = re.compile(
+    r"\b(?:change|move|modify|switch|shift|push|postpone|reschedul\w*|different dates?|instead)\b"
+)
+ASKS_ABOUT_QUOTE = re.compile(
+    r"\?|^\s*(?:what|how|why|when|is|does|do|will|would|can|could)\b|\b(?:penalty|fee|charge\w*|cost\w*|refund\w*|how much"
+    r"|pay|price|total|again|repeat|say that)\b"
+)
 
 
 class CancellationFlow(Flow):
@@ -20,17 +31,32 @@ class CancellationFlow(Flow):
         d = self.d
         if intent == "confirm":
             return self._call("confirm_cancellation", {"reason": REASON}, S.CANCELLATION)
-        if intent == "deny":
+        if intent == "deny" and SAID_NO.search(self._lower):
             d.quote = None
+            booking = self._selected()
+            if CHANGE_INSTEAD.search(self._lower) and booking is not None:  # "no, can I change the dates instead?"
+                d.task, d.asked, d.change = Task.MODIFY, None, {}
+                return self._change_next(booking, self._apply_change(self._lower))
             return self._done("Alright, your booking stays as it is. Is there anything else I can help you with?")
         return None
 
     def _cancel_next(self, booking: dict[str, Any]) -> Action:
-        if self.d.quote is None:
+        d = self.d
+        if d.quote is None:
             return self._call(
                 "quote_cancellation", {"confirmation_number": booking["confirmation_number"]}, S.CANCELLATION
             )
-        return self._unclear()
+        return self._quote_again(self._cancel_sentence(d.quote), S.CANCELLATION)
+
+    def _quote_again(self, sentence: str, state: S) -> Action:
+        """Neither yes nor no to a quote: the quote again, amount and all (a yes counts only to a question that states it)."""
+        d = self.d
+        if ASKS_ABOUT_QUOTE.search(self._lower):
+            return self._ask(d.asked or Asked.CANCEL_CONFIRM, sentence, state)
+        if d.unclear_on == d.asked and d.misunderstood >= 1:
+            return self._unclear()
+        d.unclear_on, d.misunderstood = d.asked, 1
+        return self._ask(d.asked or Asked.CANCEL_CONFIRM, "Sorry, I didn't catch that. " + sentence, state)
 
     def _cancel_sentence(self, quote: dict[str, Any]) -> str:
         if quote["free_cancellation"]:
@@ -46,11 +72,15 @@ class CancellationFlow(Flow):
         d = self.d
         if r.failed:
             return self._done(f"I'm sorry, {r.sorry()} Is there anything else I can help you with?")
-        d.quote, d.asked = r.data, Asked.CANCEL_CONFIRM
-        return self._say(self._cancel_sentence(r.data), S.CANCELLATION)
+        d.quote = r.data
+        return self._ask(Asked.CANCEL_CONFIRM, self._cancel_sentence(r.data), S.CANCELLATION)
 
     def _on_confirm_cancellation(self, r: ToolResult) -> Action:
         d, output = self.d, r.data
+        if (
+            r.failed and r.code == NOT_CONFIRMED and d.quote
+        ):  # the yes came with a doubt: the quote again, for a clear yes
+            return self._ask(Asked.CANCEL_CONFIRM, "Just to be sure: " + self._cancel_sentence(d.quote), S.CANCELLATION)
         if r.failed:
             d.asked = Asked.ANYTHING_ELSE
             return self._say(

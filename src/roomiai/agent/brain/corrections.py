@@ -53,9 +53,10 @@ def corrected(before: dict[str, object], after: dict[str, object]) -> dict[str, 
         and "check_in_date" not in after
         and check_out <= check_in
     ):
-        later = resolve_day(
-            check_out.day, check_in, after=check_in
-        )  # "from May 22nd, ..., no, until the 24th": May 24th
+        if after.get("check_out_follows") == "weekday":  # "checking out Monday, no, Tuesday": the one after arrival
+            later: dt.date | None = check_out + dt.timedelta(days=7 * ((check_in - check_out).days // 7 + 1))
+        else:
+            later = resolve_day(check_out.day, check_in, after=check_in)  # "from May 22nd, ..., no, until the 24th"
         after = {**after, "check_out_date": later} if later else after
     if any(k in after for k in PARTY):
         for k in PARTY:

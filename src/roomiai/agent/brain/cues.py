@@ -23,8 +23,21 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("airport", re.compile(r"\b(airport|shuttle|taxi|cab)\b")),
     (
         "location",
+        re.compile(r"\b(where are you|located|location|(?<!mail )address|directions|how do i get|far from|near)\b"),
+    ),
+    ("postcode", re.compile(r"\b(post ?codes?|zip(?: ?codes?)?|postal codes?)\b")),
+    (
+        "email",
         re.compile(
-            r"\b(where are you|located|location|address|directions|how do i get|far from|near|post ?code|zip ?code|postal code)\b"
+            r"\b((?:your|ur|the hotel'?s?|hotel|front desk'?s?) e-?mail|e-?mail (?:address )?(?:for|of) (?:the hotel|you)"
+            r"|e-?mail you|what(?:'s| is) the e-?mail|what e-?mail (?:address )?(?:can|should|do) (?:i|we))\b"
+        ),
+    ),
+    (
+        "deposit",
+        re.compile(
+            r"\b(deposit|pre-?pay\w*|pay (?:anything |something )?(?:up ?front|in advance|now|ahead|before)"
+            r"|pay (?:at|when (?:we|i)) (?:check|arriv|get there|the hotel))\b"
         ),
     ),
     ("accessibility", re.compile(r"\b(accessib\w*|wheelchair|disab\w*|roll-?in)\b")),
@@ -33,7 +46,11 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(kids? stay|children stay|cribs?|cots?|child policy|children policy|babies|infants?|(?:family|kid|child)[- ]friendly"
             r"|(?:children|kids|babies) (?:are )?(?:allowed|welcome|ok|okay|free)|allow (?:children|kids)"
-            r"|(?:bring|take) (?:my |our |the )?(?:kids|children|baby))\b"
+            r"|(?:bring|take) (?:my |our |the )?(?:kids|children|baby)"
+            r"|(?:kids|children|child|babies|baby|infants?),? (?:are |is |do |does )?(?:they |it )?(?:free|extra|charged|cost|pay)"
+            r"|(?:charge|pay|cost|price|fee)s? (?:\w+ )?for (?:the |my |our )?(?:kids|children|child|baby|little ones)"
+            r"|what about (?:for )?(?:the |my |our )?(?:kids|children|little ones|babies|baby)"
+            r"|(?:little ones|grand ?(?:kids|children)|toddlers?) (?:\w+ ){0,2}(?:free|extra|cost|pay|stay|allowed|welcome))\b"
         ),
     ),
     (
@@ -48,7 +65,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         "cancellation",
         re.compile(
             r"\b(cancell?ation (policy|fee|charge|penalty)|cancel policy|refund policy|can i cancel|free cancell?ation"
-            r"|charged? (?:\w+ ){0,3}(?:for|if i|when i) cancel\w*|penalty for cancel\w*|cost (?:\w+ )?to cancel|if i cancel)\b"
+            r"|charged? (?:\w+ ){0,3}(?:for|if i|when i) cancel\w*|penalty for cancel\w*|cost (?:\w+ )?to cancel|if i cancel"
+            r"|(?:if|when) (?:i|we) (?:\w+ ){0,2}cancel\w*|cancel\w* (?:fee|charge|penalt\w*))\b"
         ),
     ),
     (

@@ -62,6 +62,17 @@ WEEKDAYS = {
     "sun": 6,
 }
 
+HOLIDAYS = (  # days with a fixed date, as callers name them
+    (re.compile(r"(?:christmas|xmas) eve"), (12, 24)),
+    (re.compile(r"christmas|xmas|christmas day|xmas day"), (12, 25)),
+    (re.compile(r"boxing day"), (12, 26)),
+    (re.compile(r"new ?years? eve|nye"), (12, 31)),
+    (re.compile(r"new ?years? day"), (1, 1)),
+    (re.compile(r"valentines(?: day)?"), (2, 14)),
+    (re.compile(r"halloween"), (10, 31)),
+    (re.compile(r"independence day"), (7, 4)),
+)
+
 _MONTH = (
     r"(?P<month>january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
@@ -92,7 +103,23 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("weekend_after_next", re.compile(r"\b(?:the )?week ?end after next\b")),
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
+    (
+        "holiday",
+        re.compile(
+            r"\b(?P<holiday>christmas eve|christmas day|christmas|xmas eve|xmas day|xmas|boxing day"
+            r"|new ?year'?s? eve|nye|new ?year'?s? day|valentine'?s(?: day)?|halloween|independence day)\b"
+            r"(?! (?:market|markets|party|parties|dinner|lunch|menu|tree|lights|decorations|special|package|deal|offer|weekend|week|holidays?|break|season|period|time)\b)"
+        ),
+    ),
     ("slash", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\d/])")),
+    (
+        "day_range_month",  # "from 26 to 28 december", "the 3rd-5th of may": both days in the month said after them
+        re.compile(
+            r"\b(?:the )?(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)? ?(?:to|-|until|till|through|thru) ?(?:the )?"
+            rf"(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)? (?:of )?{_MONTH}\b{_YEAR}"
+        ),
+    ),
+    ("the_weekend", re.compile(r"\b(?:for|over) the week ?end\b")),
     ("weekday_month_day", re.compile(rf"\b{_WEEKDAY},? (?:the )?{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
     ("weekday_day_month", re.compile(rf"\b{_WEEKDAY},? (?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
     ("weekday_day", re.compile(rf"\b{_WEEKDAY},? (?:the )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b")),
@@ -151,7 +178,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _SKIP_WEEKDAY_RE = re.compile(r"\b(?:every|last|past) $")
 _ORDINAL_SUFFIX_RE = re.compile(r"\d(?:st|nd|rd|th)\b")
-_RANGE_AFTER_RE = re.compile(r"\s*(?:to|through|thru|until|till|-)\s+(?:the\s+)?\d")
+_RANGE_AFTER_RE = re.compile(r"\s*(?:to|through|thru|until|till|-)\s*(?:the\s+)?\d")
 _SKIP_DAY_RE = re.compile(r"\b(?:room|suite|number|floor|unit|option|page) $")
 _DAY_PREP_RE = re.compile(
     r"\b(?:for|from|until|till|til|to|by|through|thru|starting|start|and|or|at|in|before|after|is|be|was"
@@ -168,7 +195,7 @@ _RANGE_CONNECTOR_RE = re.compile(
     r"^,? ?(?:to|till|til|until|through|thru|-|and|up to|up until|till the|through to)\s*(?:the )?$"
 )
 _BARE_RANGE_END_RE = re.compile(
-    r"^,? ?(?:to|till|til|until|through|thru|-|up to)\s*(?:the )?(?P<day>[12]\d|3[01]|0?[1-9])\b"
+    r"^,? ?(?:to|till|til|until|through|thru|-|up to)\s*(?:the )?(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
     + _NOT_UNIT
     + r"(?![.,]?\d)"
 )
@@ -284,6 +311,18 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
         if month > 12:
             return None, False, None
         return resolve_month_day(month, day, today, year), False, None
+    if kind == "day_range_month":
+        year = int(g["year"]) if g.get("year") else None
+        start = resolve_month_day(MONTHS[g["month"]], int(g["day"]), today, year)
+        end = _safe_date(start.year, start.month, int(g["day2"])) if start else None
+        return (start, False, end) if start and end and end > start else (None, False, None)
+    if kind == "the_weekend":
+        start, end = weekend(today)
+        return start, False, end
+    if kind == "holiday":
+        name = g["holiday"].replace("'", "")
+        month, day = next(md for pattern, md in HOLIDAYS if pattern.fullmatch(name))
+        return resolve_month_day(month, day, today), False, None
     if kind == "weekday_day":
         return resolve_day(int(g["day"]), today), True, None
     if kind in ("month_day", "day_month", "weekday_month_day", "weekday_day_month"):

@@ -48,7 +48,14 @@ HOUSEKEEPING = re.compile(
 # What is done to the room's linen, bins and keys names the department whatever else is said ("juice spilled on the sheets")
 LINEN = re.compile(r"\b(sheets|bedding|bed linen|linens?|towels?|pillowcases?|duvet|trash|rubbish|garbage|bins?)\b")
 KEYS = re.compile(r"\b(key ?cards?|room keys?|keys?|locked (?:myself |ourselves )?out)\b")
+# Other guests disturbing the caller: the front desk's to handle
+DISTURBANCE = re.compile(
+    r"^(?=.*\b(?:loud|noise|noisy|shouting|yelling|screaming|music|party\w*|banging|stomping|smok(?:e|ing))\b)"
+    r"(?=.*\b(?:next door|neighbou?rs?|upstairs|downstairs|next room|room next|adjoining|hallway|corridor|people|guests|kids|someone|somebody|they)\b)"
+)
+ORDER_IN = re.compile(r"\b(?:order|get|have|send)\b(?: \w+){0,2} room service\b|\broom service (?:order|please)\b")
 DEPARTMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("concierge", DISTURBANCE),
     ("concierge", KEYS),  # a key card that stopped working is the front desk's, not maintenance's
     ("housekeeping", LINEN),
     ("maintenance", PROBLEM),  # a problem first: "the hair dryer is broken" needs a repair, not another hair dryer
@@ -85,6 +92,18 @@ def department_of(text: str) -> str | None:
         if pattern.search(lowered):
             return department
     return None
+
+
+DEPARTURE = re.compile(
+    r"\bcheck(?:ing)? ?-?out\b.{0,20}\b(?:early|earlier|late|later|sooner)\b"
+)  # a guest's, said with the room
+STAY_HOURS = re.compile(r"\b(?:late|later|extended) check ?-?out\b|\bearly check ?-?in\b|\bcheck ?-?out late\b")
+
+
+def in_house_only(text: str) -> bool:
+    """A request only a guest in the hotel makes: a noise complaint, room service, something in the room not working."""
+    lowered = clean(text)
+    return bool(DISTURBANCE.search(lowered) or ORDER_IN.search(lowered) or FAULT.search(lowered))
 
 
 def is_urgent(text: str) -> bool:

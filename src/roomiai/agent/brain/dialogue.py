@@ -12,7 +12,7 @@ from .asked import Asked
 from .booking_flow import BookingFlow
 from .cancellation_flow import CancellationFlow
 from .change_flow import ChangeFlow
-from .departments import department_of
+from .departments import DEPARTURE, STAY_HOURS, department_of, in_house_only
 from .entities import EntityExtractor
 from .flow import Action, Call, Say, ToolResult
 from .heard import HeardFlow
@@ -58,13 +58,27 @@ TASK_SLOTS = (
     "confirmation_number",
 )
 EXISTING = re.compile(
-    r"\b(?:my|our|the|a|an) (?:existing |current )?(?:reservation|booking)\b(?! (?:for|from)\b)"
+    r"\b(?:my|our|the|a|an) (?:existing |current )?(?:reservation|booking)\b(?! (?:for|from)\b)|\b(?:my|our) (?:current )?stay\b"
     r"|\b(?:reservation|booking) (?:i|we) (?:made|have|had)\b|\bi (?:booked|reserved|made a (?:reservation|booking))\b"
+    r"|\b(?<!fully )(?<!all )booked (?:a |the |our |my |this )?(?:room|stay|it|us|me|him|her|them)\b"
+)
+BRING_UP = re.compile(r"\b(?:bring|send|brought|sent)(?: \w+)? (?:up|us|me|over)\b|\b(?:to|in|for) (?:my|our) room\b")
+CANT_COME = re.compile(  # the whole party, not "one of us can't come"
+    r"\b(?:i|we)\b(?:'m|'re| am| are| will|'ll)?[^.,;]{0,20}?\b(?:can'?t|cannot|won'?t|unable to|not able to|no longer|not)"
+    r" (?:be )?(?:able to )?(?:come|coming|make it|making it|go|going|travel\w*|attend)\b"
+)
+LOOKUP = re.compile(
+    r"\b(?:check|confirm|look up|verify|see|go over|remind me (?:of|about)|details (?:of|on|for))\b.{0,20}\b(?:my|our|the) (?:reservation|booking)\b"
+    r"|\b(?:what|which) (?:dates?|days?|nights?|room)\b.{0,20}\b(?:my|our) (?:reservation|booking|stay)\b"
+    r"|\bwhen (?:is|does|do)\b.{0,15}\b(?:my|our) (?:reservation|booking|stay)\b|\bdo (?:i|we) (?:still )?have (?:a|my|our) (?:reservation|booking)\b|\bis (?:my|our) (?:reservation|booking)\b"
+    r"|\bdid (?:i|we|my \w+) (?:already )?(?:book|reserve|make a (?:reservation|booking))\b|\bhow much\b.{0,25}\b(?:my|our) (?:reservation|booking|stay)\b"
 )
 NEW_BOOKING = re.compile(
     r"\b(?:book|reserve) (?:a|another|one more|a new)\b|\bnew (?:booking|reservation)\b|\b(?:another|a) room\b"
 )
-CHANGE_WORD = re.compile(r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|update|switch)\b")
+CHANGE_WORD = re.compile(
+    r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|cut|update|switch)\b"
+)
 CANCEL_WORD = re.compile(r"\bcancel\w*\b")
 TASKS = {
     "book_room": Task.BOOK,
@@ -117,7 +131,9 @@ class DialogueManager(
             return self._say("Hello! " + (self._question() if d.task is not Task.NONE else "How can I help you today?"))
         if GOODBYE.search(lower) and not self._task_cue(intent) and not self._has_stay_entities():
             return self._call("end_call", {})
-        if d.asked == Asked.TRANSFER and TASK_WORDS.search(lower):
+        if d.asked == Asked.TRANSFER and (
+            TASK_WORDS.search(lower) or "confirmation_number" in self.entities or "phone_number" in self.entities
+        ):
             d.asked, d.misunderstood = None, 0
         if intent == "request_human" or (d.asked == Asked.TRANSFER and intent == "confirm"):
             return self._call(
@@ -142,7 +158,13 @@ class DialogueManager(
         leaving = self._leave_task(lower) if intent != "confirm" else None
         if leaving is not None:
             return leaving
-        question = self._hotel_question(intent, text, lower)
+        question = (
+            None
+            if self._identifying(lower)
+            or self._declines_card(lower)
+            or (self._room_described(lower) and not self._asks_about_rooms(text, lower))
+            else self._hotel_question(intent, text, lower)
+        )
         if question is not None:
             return question
         before = self._heard_values()
@@ -159,6 +181,8 @@ class DialogueManager(
         if d.asked == Asked.ANYTHING_ELSE and intent == "confirm":
             d.asked = Asked.HOW_HELP
             return self._say("Of course. What else can I do for you?")
+        if changed and d.task is Task.NONE and self._gave_details:
+            return self._details_noted()  # "hi, my name is Ivan Petrov and my number is ...": kept for what comes next
         return self._unclear()
 
     def _apply(self, intent: str, lower: str, text: str) -> bool:
@@ -174,6 +198,15 @@ class DialogueManager(
         d = self.d
         if d.task is Task.NONE or any(k in self.entities for k in TASK_SLOTS):
             return None
+        if (
+            d.task is Task.BOOK
+            and JUST_LOOKING.search(lower)
+            and d.stay.check_in
+            and not d.availability
+            and d.asked in (Asked.NIGHTS, Asked.CHECK_OUT, Asked.GUESTS)
+        ):
+            # "how much is a deluxe on Friday?" … "I'm just gathering information": the price is what they came for
+            return self._say("Of course, nothing is booked unless you ask. To give you the price: " + self._question())
         if d.task is Task.BOOK and JUST_LOOKING.search(lower) and not d.prepared:
             d.stay = type(d.stay)()
             d.availability = d.availability_key = None
@@ -202,19 +235,37 @@ class DialogueManager(
     def _switch_task(self, intent: str, lower: str) -> None:
         d = self.d
         wanted = TASKS.get(intent)
-        if wanted in (Task.BOOK, None) and EXISTING.search(lower):
-            wanted = Task.CANCEL if CANCEL_WORD.search(lower) else Task.MODIFY if CHANGE_WORD.search(lower) else wanted
+        by_number = "confirmation_number" in self.entities and d.task is Task.NONE  # "booking ROOMI-..., add a night"
+        if wanted in (Task.BOOK, None) and (EXISTING.search(lower) or by_number or LOOKUP.search(lower)):
+            wanted = (
+                Task.CANCEL
+                if CANCEL_WORD.search(lower) or CANT_COME.search(lower)
+                else Task.MODIFY
+                if CHANGE_WORD.search(lower) or LOOKUP.search(lower) or by_number
+                else wanted
+            )
         if (
             wanted in (Task.BOOK, None)
             and d.task in (Task.NONE, Task.SERVICE)
-            and department_of(lower)
-            and (cues.ROOM_NUMBER.search(lower) or cues.room_number_in(normalise(lower)))
-            and not self.entities.get("check_in_date")
+            and (department_of(lower) or DEPARTURE.search(lower))
+            and (
+                (
+                    (cues.ROOM_NUMBER.search(lower) or cues.room_number_in(normalise(lower)))
+                    and not self.entities.get("check_in_date")
+                )
+                or in_house_only(lower)  # "the people next door are so loud", "can I order room service"
+                or BRING_UP.search(lower)  # "can someone bring us a crib"
+            )
         ):
             wanted = Task.SERVICE  # "room seven oh one here, I'd like the room cleaned"
-        if wanted is None and (d.task is Task.NONE or d.asked == Asked.SERVICE_WHAT) and self._has_stay_entities():
+        if (
+            wanted is None
+            and (d.task is Task.NONE or d.asked == Asked.SERVICE_WHAT)
+            and self._has_stay_entities()
+            and not STAY_HOURS.search(lower)  # "a late check-out tomorrow" is about the stay the caller is on
+        ):
             wanted = Task.BOOK
-        if wanted is None or wanted is d.task:
+        if wanted is None or wanted is d.task or self._confirms_this_booking(lower):
             return
         if (
             wanted is Task.BOOK
@@ -222,7 +273,11 @@ class DialogueManager(
             and (d.verified or not NEW_BOOKING.search(lower))
         ):
             return  # "change it to a suite" while changing a booking stays a change; "can you find it by my phone?" too
-        if wanted is Task.SERVICE and not department_of(lower):
+        if wanted is Task.MODIFY and d.task is Task.BOOK and d.stay.check_in and not EXISTING.search(lower):
+            return  # "can we switch it to the deluxe actually" while booking changes the booking being made
+        if wanted is Task.SERVICE and not (
+            department_of(lower) or (DEPARTURE.search(lower) and cues.ROOM_NUMBER.search(lower))
+        ):
             return  # "give me their phone number" asks for nothing to be brought
         if wanted is Task.SERVICE and d.task is Task.BOOK and d.asked in (Asked.EXTRAS, Asked.READ_BACK):
             return  # "extra pillows" while booking is a special request

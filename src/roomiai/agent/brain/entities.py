@@ -30,6 +30,11 @@ _NIGHTS_RE = re.compile(
     r"(?:'s?)?\b(?! ?(?:from now|later|ago|before|after|in advance|notice|prior|earlier|early|away|out"
     r"|a week|per|old|of the week))"
 )
+_DAYS_LATER_RE = re.compile(  # a departure said from the arrival: "leave the day after", "out 3 days later"
+    r"\b(?:check(?:ing)? ?out|checkout|leav(?:e|ing)|go(?:ing)? home|head(?:ing)? (?:home|off)|depart(?:ing)?|out)"
+    r"(?: on)? (?:the (?:day after|next day|following day)(?! tomorrow| that| next)|(?P<n>\d{1,2}|a couple of|two|three) days? "
+    r"(?:later|after(?: that| arriving| we arrive| i arrive)?))\b"
+)
 _NIGHTS_WEEKEND_RE = re.compile(r"\b(?:for|over) the weekend\b|\bweekend stay\b")
 _NIGHTS_BEFORE_SKIP_RE = re.compile(r"\b(?:in|within|after|every|than|next|last|first|past|the|those|these|per|by)\s*$")
 _NEGATED_RE = re.compile(
@@ -37,7 +42,7 @@ _NEGATED_RE = re.compile(
     r"(?: on| for| from| until| till)?(?: the)?\s*$"
 )
 _ONE_NIGHT_RE = re.compile(
-    r"\b(?:for|just|only) (?:this |next |the )?(?:tonight|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night)\b"
+    r"\b(?:for|just|only) (?:this |next |the )?(?:tonight|(?:tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday) night)\b"
     r"(?! (?:and|to|till|until|through)\b)"
 )
 _PRONOUN_ONE_RE = re.compile(  # "the standard one": a pronoun, no count
@@ -88,13 +93,18 @@ _IN_AFTER_RE = re.compile(r"^\W*(?:(?:will|would|is|as|for|be)\s+)*(?:the\s+|my\
 _CONFIRM_LEAD_RE = re.compile(r"^(?:yes|yeah|yep|yup|right|correct|exactly|that's right|that is right|sure)\b")
 
 
+_AND_RE = re.compile(r"(?: nights?)?\s*(?:,\s*)?(?:and|&|plus)\s+(?:the\s+)?|\s*,\s*")
+_NIGHTS_OF_RE = re.compile(r"\bnights? of (?:the )?$|\bnights? (?:on )?$")
+_NIGHTS_AFTER_RE = re.compile(r"^(?: of \w+)? nights?\b")
 _WRITTEN_EMAIL_RE = re.compile(r"\S+@\S+")
 _LETTERS_ONLY_RE = re.compile(r"[a-z](?:[\s.\-]+[a-z])+", re.I)
 _COUNTED_NOUN_RE = re.compile(  # "one of your suites", "one thing: ..." count no one
     r"\s*(?:adults?|grown ?ups?|kids?|children|child|people|persons?|guests?|nights?|days?|weeks?|rooms?|of us"
     r"|of (?:the|your|those|these|them)|(?:more )?things?|questions?|sec(?:ond)?s?|moments?|minutes?)\b"
 )
-_TRAILING_PARTY_RE = re.compile(r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?\W*$")
+_TRAILING_PARTY_RE = re.compile(
+    r"\bfor (?P<n>\d{1,2})(?: (?:please|thanks|thank you))?(?:\W*$|\s*[,;.]\s*(?=[a-z]))"  # "... for 2, we're on a budget"
+)
 
 
 def _within(stay: tuple[dt.date, dt.date], day: dt.date) -> dt.date:
@@ -251,6 +261,10 @@ class EntityExtractor:
                 fixed = resolve_day(later[-1].value.day, today, after=check_in)
                 if fixed is not None:
                     out["check_out_date"] = fixed
+        last_night = out.get("check_out_date")
+        listed = self._nights_listed(norm, assigned) and isinstance(last_night, dt.date)
+        if listed and isinstance(last_night, dt.date):
+            out["check_out_date"] = last_night + dt.timedelta(days=1)  # "the nights of the 22nd and 23rd": out the 24th
         departures = [d for d, r, _ in assigned if r == "check_out_date"]
         if departures:
             out.pop(FOLLOWS, None)
@@ -261,8 +275,20 @@ class EntityExtractor:
         ):
             # "checking out on the 4th / on Sunday": the next 4th or Sunday after whatever arrival is settled on
             out[FOLLOWS] = "day" if departures[-1].day_only else "weekday"
-        if "check_out_date" not in out:
+        if "check_out_date" not in out or listed:
             out.pop(FOLLOWS, None)
+
+    @staticmethod
+    def _nights_listed(norm: str, assigned: list[tuple[DateMention, str, bool]]) -> bool:
+        """The nights themselves were named ('the nights of Friday and Saturday', 'the 3rd and 4th nights')."""
+        if len(assigned) != 2 or [r for _, r, _ in assigned] != ["check_in_date", "check_out_date"]:
+            return False
+        first, last = assigned[0][0], assigned[1][0]
+        joined = _AND_RE.fullmatch(norm[first.end : last.start])
+        named = _NIGHTS_OF_RE.search(norm[max(0, first.start - 16) : first.start]) or _NIGHTS_AFTER_RE.match(
+            norm[last.end :]
+        )
+        return bool(joined and named)
 
     @staticmethod
     def _role(
@@ -306,8 +332,8 @@ class EntityExtractor:
                 continue
             before = norm[max(0, m.start() - 12) : m.start()]
             if _NIGHTS_BEFORE_SKIP_RE.search(before) and not (
-                _JUST_THE_RE.search(before) and m.group("n") in ("1", "one")
-            ):
+                _JUST_THE_RE.search(before) and (m.group("n") in ("1", "one") or asked or m.group("n").isdigit())
+            ):  # "just the one night", "oh, just the two nights I think"
                 continue
             if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30) : m.start()]):
                 continue
@@ -333,6 +359,9 @@ class EntityExtractor:
                 n *= 7
             if 0 < n <= 60:
                 value = n
+        later = _DAYS_LATER_RE.search(norm) if value is None else None
+        if later and not any(s <= later.start() < e for s, e in spans):
+            value = _count(later.group("n")) if later.group("n") else 1  # "leave the day after": from the arrival
         if value is None and _NIGHTS_WEEKEND_RE.search(norm) and "check_in_date" not in out:
             value = 2
         if value is None and _ONE_NIGHT_RE.search(norm):

@@ -173,7 +173,9 @@ _INFO_TOPIC_RE = re.compile(
     r"|metro|attractions?|things to do|hot tub|jacuzzi|sauna|business center|meeting room|conference room"
     r"|ev charg\w*|refund|refundable|cancell?ation|complimentary|free (?:wifi|parking|breakfast|cancell?ation)"
     r"|post ?code|zip ?code|postal code|website|earliest|latest|how early|how late|opening hours|open until|close"
-    r"|is it free|on site|what(?:'s| is) (?:it|the hotel) like|difference|differences|compare)\b"
+    r"|is it free|on site|what(?:'s| is) (?:it|the hotel) like|difference|differences|compare"
+    r"|when'?s|how big|bigg(?:er|est)|larg(?:e|er|est)|small(?:er|est)|(?:kids|children|child) (?:free|stay|cost|pay)"
+    r"|american express|amex|visa|mastercard|credit cards?|bath ?tubs?|balcon(?:y|ies)|views?)\b"
 )
 _QUESTION_RE = re.compile(
     r"\?|^(?:(?:please|and|so|okay|ok|oh|now|then|also|um|uh|well|great|cool|i see|let's see|sure|thanks|thank you"

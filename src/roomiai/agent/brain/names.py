@@ -33,6 +33,8 @@ roomi dash underscore dot at hyphen email mail gmail yahoo hotmail outlook com n
 hmm hm mm er erm ah uh-huh wait sorry
 zero three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty seventy eighty ninety
 hundred thousand plus code permission granted
+alright allright cool sounds lets let's go absolutely brilliant cheers deal fab fabulous wonderful marvellous
+marvelous splendid neat sweet yea ya yah aye certainly course do it's
 """.split()
 )
 
@@ -45,14 +47,16 @@ _STRONG_CUE_RE = re.compile(
     re.I,
 )
 _WEAK_CUE_RE = re.compile(
-    r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|yep|sure|ok|okay|oh|um|uh|well|right),? )"
-    r"(?:this is|i'm|i am|it's|it is)\s+",
+    r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|yep|yup|sure|ok|okay|oh|um|uh|well|right|and|but),? )"
+    r"(?:this is|i'm|i am|it's|it is|its)\s+",  # "its Priya Natarajan": speech-to-text drops the apostrophe
     re.I,
 )
+_BARE_CUE_RE = re.compile(r"(?<![\w'])(?:the )?name[:,]?\s+(?!is\b|'s\b)", re.I)  # "... name Raj Patel, 555 ..."
 _ANSWER_PREFIX_RE = re.compile(
     r"^(?:(?:sure|yes|yeah|yep|ok|okay|it's|it is|that's|that is|the name is|name is|um|uh|well|oh|right)[,.]?\s+)+",
     re.I,
 )
+_SAID_AGAIN_RE = re.compile(r"([A-Za-z'\-]+)[,.]?\s+(?=\1\s+[A-Za-z])", re.I)
 _TITLE_RE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+", re.I)
 _NAME_PART_RE = re.compile(r"[a-z]+")
 _NAME_TOKEN_RE = re.compile(r"[a-z][a-z'\-]*$", re.I)
@@ -60,6 +64,9 @@ _NAME_TOKEN_RE = re.compile(r"[a-z][a-z'\-]*$", re.I)
 
 def _take_name(raw_tail: str) -> str | None:
     tail = _TITLE_RE.sub("", raw_tail.strip())
+    said_again = _SAID_AGAIN_RE.match(tail)
+    if said_again:
+        tail = tail[said_again.end(1) :].lstrip(" ,")  # "Dorothy, Dorothy Gale": the first name, then the whole name
     tokens = tail.split()
     picked: list[str] = []
     for tok in tokens[:6]:
@@ -95,6 +102,8 @@ _SPELLED_RE = re.compile(rf"(?<![\w'])({_SPELL_UNIT}(?:[\s,.\-]+{_SPELL_UNIT}){{
 _SPELL_SAID_RE = re.compile(
     r"\b(?:that'?s|that is|it'?s|it is)?\s*(?:[a-z]+(?: [a-z]+){0,2} )?\b(?:spelled|spelt|spelling)\b", re.I
 )
+_LETTER_NAMED_RE = re.compile(r"\b(?:an?|the letter|with|without)\s+$", re.I)
+_FIRST_UNIT_RE = re.compile(r"[a-z],?\s+", re.I)
 _SPELL_WORDS = {"space": " ", "dash": "-", "hyphen": "-", "apostrophe": "'"}
 
 
@@ -103,6 +112,9 @@ def spelled(raw: str) -> tuple[str | None, str]:
     found = [m for m in _SPELLED_RE.finditer(raw) if re.search(r"\b[a-z]\b", m.group(1), re.I)]
     if not found:
         return None, raw
+    last = found[-1]
+    if _LETTER_NAMED_RE.search(raw[: last.start()]) and (lead := _FIRST_UNIT_RE.match(last.group(1))):
+        found[-1] = _SPELLED_RE.search(raw, last.start() + lead.end()) or last  # "John with an h, J O H N"
     letters = []
     for token in re.findall(r"double [a-z]|[a-z]+", found[-1].group(1), re.I):
         token = token.lower()
@@ -161,8 +173,13 @@ def find_name(raw: str, *, asked: bool = False) -> str | None:
         name = _take_name(raw[m.end() :])
         if name:
             return name
-    m = _WEAK_CUE_RE.search(raw)
+    m = _BARE_CUE_RE.search(raw)
     if m:
+        tail = raw[m.end() :]
+        name = _take_name(tail)
+        if name and _looks_like_name(tail):
+            return name
+    for m in _WEAK_CUE_RE.finditer(raw):  # "it's for me and my wife, I'm Tom Price": the cue that leads to a name
         tail = raw[m.end() :]
         name = _take_name(tail)
         if name and (asked or _looks_like_name(tail)):

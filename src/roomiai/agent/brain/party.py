@@ -22,7 +22,7 @@ _CHILDREN_RE = re.compile(
 )
 _NO_CHILDREN_RE = re.compile(rf"\b(?:no|without|zero|0) {_KIDS}\b|\bjust adults\b|\badults only\b")
 _PEOPLE_RE = re.compile(
-    r"\b(?P<n>\d{1,2}) (?:people|persons?|guests?|pax|travell?ers|individuals|occupants|visitors|heads)\b"
+    r"\b(?P<n>\d{1,2}) (?:people|persons?|ppl|guests?|pax|travell?ers|individuals|occupants|visitors|heads)\b"
     r"|\b(?:party|group|family|team) of (?P<n2>\d{1,2})\b"
     r"|\b(?:we are|we're|we will be|we'll be|there are|there will be|there'll be|it's|it will be|it'll be) "
     r"(?P<n3>\d{1,2})(?![ ,\-]*\d)(?: of us)?\b(?! ?(?:rooms?|nights?|days?|st|nd|rd|th|am|pm|o'clock))"
@@ -37,6 +37,10 @@ _SOLO_RE = re.compile(
     r"|single traveller|single person|1 person|1 guest|1 adult|solo trip|i'm alone|i am alone|i'll be alone"
     r"|just (?:the )?(?:1|one) of (?:me|us)|it's (?:just|only) me|(?:just|only) me (?:travell?ing|staying|coming)"
     r"|me alone|(?:just|only) (?:for )?myself|(?:just|only) be me|be (?:just|only) me|(?:just|only) (?:the )?me)\b"
+)
+_SELF_AND_N_RE = re.compile(  # "me and 2 buddies", "myself plus three colleagues": the caller and that many adults
+    rf"\b(?:me|myself|i),? (?:and|plus|with|\+) (?:my |our )?(?P<n>\d{{1,2}}) (?:other )?(?:more )?(?:{_ADULT_COMPANIONS}|mates?"
+    r"|pals?|buddies|guys|girls|ladies|gents|folks|people|persons|others|adults|grown ups)s?\b"
 )
 _COUPLE_RE = re.compile(
     r"\b(?:(?:me|myself|i),? (?:and )?(?:my|the|a) (?:" + _ADULT_COMPANIONS + r")"
@@ -92,6 +96,8 @@ def find_party(text: str) -> dict[str, int]:
             m = _PEOPLE_RE.search(text)
             if m:
                 total = int(next(v for v in m.groups() if v))
+        if total is None and (with_n := _SELF_AND_N_RE.search(text)):
+            total = 1 + int(with_n.group("n")) + out.get("children", 0)
         if total is not None and 0 < total <= 40:
             kids = out.get("children", 0)
             out["adults"] = total - kids if total > kids else total

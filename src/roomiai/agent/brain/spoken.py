@@ -90,8 +90,28 @@ _EMAIL_STOP = {
     "there",
     "right",
     "correct",
+    # the words around a corrected or added address: "add paula at ...", "make it bob at ...", "no, sorry, ann at ..."
+    "add",
+    "put",
+    "make",
+    "change",
+    "update",
+    "try",
+    "instead",
+    "actually",
+    "sorry",
+    "wait",
+    "no",
+    "not",
+    "new",
+    "rather",
+    "for",
+    "of",
+    "with",
+    "under",
 }
 _EMAIL_SYMBOLS = {"dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-", "hyphen": "-", "plus": "+"}
+_PAUSE_RE = re.compile(r"[,;]\s+|\s+-\s+")
 _ROOM_BEFORE_RE = re.compile(r"\broom $")
 _EMAIL_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|@")
 _DOTS = {"dot", "period", "point"}
@@ -122,6 +142,14 @@ def find_email(cleaned: str) -> str | None:
     m = _WRITTEN_EMAIL_RE.search(cleaned)
     if m:
         return m.group(0).strip(".")
+    for part in _PAUSE_RE.split(cleaned):  # "Sam Lee, 555 898 7878, sam at lee dot io": the address is one phrase
+        found = _spoken_email(part)
+        if found:
+            return found
+    return None
+
+
+def _spoken_email(cleaned: str) -> str | None:
     toks = _EMAIL_TOKEN_RE.findall(cleaned.replace("at sign", "@"))
     for i, tok in enumerate(toks):
         if tok not in ("at", "@") or i == 0:

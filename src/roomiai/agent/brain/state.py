@@ -53,6 +53,7 @@ class StaySlots:
     bed: str | None = None
     view: str | None = None
     rate_code: str | None = None
+    room_wish: str | None = None  # "cheapest" or "biggest", said before the rooms on offer were known
 
     def resolved_check_out(self) -> dt.date | None:
         if self.check_out:
@@ -85,6 +86,7 @@ class ServiceSlots:
     items: list[str] = field(default_factory=list)
     description: str | None = None
     priority: str = "normal"
+    more: list[tuple[str, str]] = field(default_factory=list)  # (department, words) of further requests in one breath
 
 
 @dataclass
@@ -106,6 +108,8 @@ class Dialogue:
     phone: str | None = None
     verified: list[dict[str, Any]] = field(default_factory=list)
     verify_failures: int = 0
+    tried: tuple[str | None, str | None] | None = None  # (confirmation number, last name) no booking matched
+    no_number: bool = False  # the caller has no confirmation number: the phone on the booking or the front desk
     change: dict[str, Any] = field(default_factory=dict)
     quote: dict[str, Any] | None = None
     # conversation
@@ -124,6 +128,8 @@ class Dialogue:
     offered_rooms: list[str] = field(default_factory=list)  # room type codes of the last offer
     info_topics: list[str] = field(default_factory=list)  # hotel questions still to answer this turn
     info_answers: list[str] = field(default_factory=list)
+    info_done: list[str] = field(default_factory=list)  # topics answered this turn (the tool's names)
+    last_info: list[str] = field(default_factory=list)  # topics answered last turn: "is that per night?" asks again
     resume_booking: bool = False  # after the hotel's answers, go on with the stay asked about in the same breath
     pending_answer: str | None = None  # answers said before Roomi's next words
     unsure: set[str] = field(default_factory=set)  # details heard with low confidence, not yet confirmed (heard.py)

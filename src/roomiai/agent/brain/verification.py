@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ...domain.spoken_digits import DIGIT_WORDS, TENS, UNITS
+from . import cues
 from .asked import Asked
 from .booking_flow import NAME_PREFIX, WORD_NAME
 from .flow import (
@@ -21,17 +22,70 @@ from .flow import (
 )
 from .names import COMMON_WORDS, LAST_NAME_CUE, last_name_of, name_with_spelling, spelled, spelled_form
 from .responses import day, join_words
+from .spoken import find_confirmation
 from .state import ConversationState as S
 from .state import Task
 
+SPELLED_ROOMI = re.compile(r"\br[\s.,-]+o[\s.,-]+o[\s.,-]+m[\s.,-]+(?:i|e|y)\b", re.I)
 CONFIRMATION_LIKE = re.compile(r"\b(?:roomi|room ?e)[\s-]*\d[\d\s-]{7,}\d\b|\bconfirmation(?: number)?(?: is)?\b", re.I)
 BY_PHONE = re.compile(
     r"\b(?:calling from|(?:by|with|under|use|using|on) (?:my|the|this) (?:phone|cell|mobile|number)|phone number on (?:it|the booking)"
     r"|look (?:it )?up by (?:my )?(?:phone|number))\b"
 )
 NO_NUMBER = re.compile(
-    r"\b(?:don'?t|do not|doesn'?t|can'?t|cannot) (?:have|find|remember|know|recall)(?: (?:it|the|my|a|that))?(?: confirmation)?(?: number)?\b"
-    r"|\b(?:lost|forgot|no idea (?:of|about)?) (?:the|my)? ?(?:confirmation )?(?:number|email)\b"
+    r"\b(?:don'?t|do not|doesn'?t|didn'?t|did not|can'?t|cannot|couldn'?t|haven'?t|have not|never)(?: \w+){0,2}? "
+    r"(?:have|find|remember|know|recall|got|get|keep|kept|write|wrote|note|save|saved|bring|brought|receive|received)\b"
+    r"|\b(?:lost|forgot|forgotten|misplaced|deleted|no idea)\b|\bnot (?:on|with) me\b"
+    r"|\bno (?:confirmation|reference|booking number|number)\b"
+)
+NOT_THIS_PHONE = re.compile(
+    r"\bnot (?:calling )?(?:from|on) (?:that|the same|this|my|the) (?:phone|number|cell|mobile)"
+    r"|\b(?:a |another |different )(?:phone|number|cell|mobile)\b|\b(?:work|office|hotel|friend'?s|someone else'?s) (?:phone|number)\b"
+)
+THIS_NUMBER = re.compile(
+    r"\b(?:this|the same|same) (?:number|phone|one)\b|\b(?:number|one|phone) i'?m (?:calling|ringing) (?:from|on)\b"
+    r"|\bcalling from (?:it|that one)\b|\bcaller ?id\b|\byou (?:can )?see (?:it|my number)\b"
+)
+SAY_THE_NUMBER = "For your security, I need you to say the number on the booking, digit by digit, like '555 123 4567'."
+HOLD = re.compile(
+    r"\b(?:hang on|hold on|one (?:sec|second|moment|minute)|let me (?:find|check|look|get|grab|see)|give me a (?:sec|second|moment|minute)"
+    r"|just a (?:sec|second|moment|minute)|bear with me|wait a (?:sec|second|moment|minute)|looking for it)\b"
+)
+SURNAME_WORDS = frozenset(
+    "king young white brown green black gray grey long little love day hall hill wood rich may price rose page bell best "
+    "church cook cross fox frost hope knight lane marsh moon park power reed rice sharp short stone swift wall ward west wise".split()
+)
+INSIST = re.compile(
+    r"\b(?:definitely|certain|i'?m sure|that'?s (?:right|correct|what i said)|it is right|it'?s right|correct)\b"
+)
+CHANGE_ASKED = re.compile(
+    r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|cut|update|switch|add|upgrade|postpone|bring)\b"
+)
+QUOTE_MONEY = re.compile(r"\b(?:penalty|fee|fees|charge\w*|cost\w*|refund\w*|how much|pay|price|total|free)\b")
+WHY = re.compile(r"\bwhy (?:do|would|d'?)? ?you need\b|\bwhat (?:do you need )?(?:it|that|this) for\b|^\s*why\b")
+_RELATION = (
+    r"(?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|sister|brother|friend|boss|colleague)(?:'s)?"
+)
+_SURNAME = r"((?:(?:van|von|der|den|de|del|la|le|di|da|du|st)\s+)*[A-Za-z][A-Za-z'\-]+)"
+UNDER_NAME = re.compile(
+    r"\bunder (?:(?:his|her|their|my|our) (?:"
+    + _RELATION
+    + r",? (?:(?:last |family |sur)?name,? )?|(?:last |family |sur)?name,? )"
+    r"|the (?:last |family |sur)?name(?: of)?,? )(?:(?:mr|mrs|ms|miss|dr)\.? )?" + _SURNAME,
+    re.I,
+)
+UNDER_BARE = re.compile(
+    r"\bunder (?:(?:mr|mrs|ms|miss|dr)\.? )?" + _SURNAME, re.I
+)  # "it's under Hopper": only for a booking
+NAME_HERE = re.compile(
+    r"(?:^|[,.!] |\b(?:hi|hello|hey|yes|yeah|morning|evening)[,.!]? )(?:(?:mr|mrs|ms|miss|dr)\.? )?([A-Za-z][A-Za-z'\-]+) here\b",
+    re.I,
+)  # "hi, Campbell here"
+TITLED = re.compile(r"\b(?:mr|mrs|ms|miss|dr)\.? ([A-Za-z][A-Za-z'\-]+)", re.I)
+AFTER_NUMBER = re.compile(
+    r"\b(?:roomi|room ?e)[\s-]*\d[\d\s-]{7,}\d[,.]?\s+(?:and\s+)?(?:(?:the\s+)?(?:last\s+)?name(?:\s+is|'s)?\s+)?(?:it'?s\s+)?"
+    r"([A-Za-z][A-Za-z'\-]+)(?=\s*(?:$|[,.!?;]|\b(?:and|to|for|from|please|thanks|i|we|can|could|would)\b))",
+    re.I,
 )
 NUMBER_WORDS = {*DIGIT_WORDS, *TENS, *UNITS, "double", "triple", "hundred", "dash"}
 ORDINALS = {"first": 0, "1st": 0, "earlier": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "later": -1}
@@ -45,22 +99,50 @@ NOT_NAMES = set(
 class VerificationFlow(Flow):
     """Finds the caller's booking before anything about it is said or changed, then hands over to change or cancel."""
 
+    _new_identity = False  # this turn gave a confirmation number, last name or phone not heard before
+
     def _apply_existing(self, lower: str, text: str) -> bool:
         """Store what identifies the booking, and for a change what should change; True when anything changed."""
         d, e = self.d, self.entities
         changed = False
+        if "confirmation_number" not in e and SPELLED_ROOMI.search(text):  # "R O O M I 2026 1030 009"
+            number = find_confirmation(SPELLED_ROOMI.sub("ROOMI", text), asked=True)
+            if number:
+                e["confirmation_number"] = number
+                e.pop("phone_number", None)
         if "confirmation_number" in e:
             d.confirmation_number, changed = str(e["confirmation_number"]), True
+            d.no_number = False
+        elif not d.verified and (NO_NUMBER.search(lower) or BY_PHONE.search(lower)):
+            d.no_number = True
         last_name = self._said_last_name(
-            text, bare=d.asked in (Asked.VERIFY, Asked.LAST_NAME) or "confirmation_number" in e
+            text,
+            bare=(d.asked in (Asked.VERIFY, Asked.LAST_NAME) or "confirmation_number" in e)
+            and (not d.last_name or d.asked == Asked.LAST_NAME or d.tried is not None)
+            and not HOLD.search(lower),
         )
-        if last_name:
+        if last_name and last_name != d.last_name:
             d.last_name, changed = last_name, True
-        if "phone_number" in e and len(str(e["phone_number"])) >= 7:
+        if "phone_number" in e and len(str(e["phone_number"])) >= 7 and "confirmation_number" not in e:
             d.phone, changed = str(e["phone_number"]), True
+        self._new_identity = changed
         if d.task is Task.MODIFY:
             changed = self._apply_change(lower) or changed
         return changed
+
+    def _identifying(self, lower: str) -> bool:
+        """This turn is about finding the caller's booking ('look it up by my phone'), not a question about the hotel."""
+        d = self.d
+        return (
+            d.task in (Task.MODIFY, Task.CANCEL)
+            and not d.verified
+            and (
+                bool(
+                    BY_PHONE.search(lower) or THIS_NUMBER.search(lower) or NO_NUMBER.search(lower) or WHY.search(lower)
+                )
+                or (d.asked is None and not d.confirmation_number and not cues.topics_of(lower))  # "check my booking"
+            )
+        ) or (d.asked in (Asked.CANCEL_CONFIRM, Asked.CHANGE_CONFIRM) and bool(QUOTE_MONEY.search(lower)))
 
     def _said_last_name(self, text: str, *, bare: bool) -> str | None:
         """A last name the caller said ('last name Hopper', 'Grace Hopper'), or their bare words when one was asked for."""
@@ -70,26 +152,34 @@ class VerificationFlow(Flow):
         said_last = LAST_NAME_CUE.search(text)
         if said_last:
             return spelled_form(said_last.group(1).lower()) if said_last.group(1).islower() else said_last.group(1)
+        cues_here = (UNDER_NAME, AFTER_NUMBER, TITLED, NAME_HERE) + (
+            (UNDER_BARE,) if self.d.task in (Task.MODIFY, Task.CANCEL) else ()
+        )
+        for cue in cues_here:  # "it's under her name, Fischer", "ROOMI-... hernandez"
+            said = cue.search(text)
+            if said and _name_word(said.group(1).split()[-1]):
+                return spelled_form(said.group(1).lower()) if said.group(1).islower() else said.group(1)
         if "guest_name" in self.entities:
             return last_name_of(str(self.entities["guest_name"]))
         if bare:
             rest = CONFIRMATION_LIKE.sub(" ", spelled(text)[1])
-            for part in reversed(
-                [p for p in re.split(r"[,.!?;:]|\s-\s", rest) if p.strip()]
-            ):  # "R O O M I 2026...-001. Kim"
+            for part in [p for p in re.split(r"[,.!?;:]|\s-\s", rest) if p.strip()][-1:]:
+                # "R O O M I 2026...-001. Kim": the last words only ("sorry my english, ... number is ..." names no one)
                 part = NAME_PREFIX.sub("", part.strip()).strip()
-                words = [
-                    w
-                    for w in part.split()
-                    if w.lower() not in NOT_NAMES
-                    and w.lower() not in NUMBER_WORDS
-                    and not any(ch.isdigit() for ch in w)
-                ]
+                words = part.split()
+                while words and (
+                    words[0].lower() in NOT_NAMES or words[0].lower() in NUMBER_WORDS or _has_digit(words[0])
+                ):
+                    words.pop(0)  # "and the name is", "two zero one, Kim": only what leads up to the name is dropped
+                while words and words[-1].lower() in NOT_NAMES:
+                    words.pop()  # "Kim please"
+                if any(w.lower() in NOT_NAMES or w.lower() in NUMBER_WORDS or _has_digit(w) for w in words):
+                    continue  # "hang on", "yeah that works": words around a name, not a name
                 joined = " ".join(words)
                 if (
                     len(words) in (1, 2, 3)
                     and WORD_NAME.match(joined)
-                    and not any(w.lower() in COMMON_WORDS for w in words)
+                    and not any(w.lower() in COMMON_WORDS and w.lower() not in SURNAME_WORDS for w in words)
                 ):
                     return last_name_of(spelled_form(joined.lower()) if joined.islower() else joined)
         return None
@@ -102,6 +192,7 @@ class VerificationFlow(Flow):
             answer = self._change_answer(intent)
             if answer is not None:
                 return answer
+            return self._quote_again(self._change_sentence(d.quote), S.MODIFICATION)
         if d.asked == Asked.CANCEL_CONFIRM and d.quote and not changed:
             answer = self._cancel_answer(intent)
             if answer is not None:
@@ -136,25 +227,51 @@ class VerificationFlow(Flow):
         return self._change_next(booking, changed)
 
     def _verify(self, intent: str, changed: bool) -> Action:
-        d = self.d
-        if intent == "confirm" and not changed and d.asked in (Asked.VERIFY, Asked.LAST_NAME):
+        d, lower = self.d, self._lower
+        new = self._new_identity
+        if d.asked == Asked.FRONT_DESK:
+            answer = self._front_desk_answer(intent)
+            if answer is not None:
+                return answer
+        if intent == "confirm" and not new and d.asked in (Asked.VERIFY, Asked.LAST_NAME) and d.tried is None:
             return self._ask(d.asked, GO_AHEAD[d.asked], S.VERIFICATION)
-        if d.confirmation_number and d.last_name:
+        if d.phone and "phone_number" in self.entities and "confirmation_number" not in self.entities:
+            return self._call(
+                "find_booking", {"phone": d.phone}, S.VERIFICATION
+            )  # "my phone is ...": look it up by that
+        if (
+            d.confirmation_number
+            and d.last_name
+            and ((d.confirmation_number, d.last_name) != d.tried or "confirmation_number" in self.entities)
+        ):  # a new detail, or the number read again: look again (three misses and the front desk is offered)
             return self._call(
                 "find_booking", {"confirmation_number": d.confirmation_number, "last_name": d.last_name}, S.VERIFICATION
             )
         if d.phone and not d.confirmation_number:
             return self._call("find_booking", {"phone": d.phone}, S.VERIFICATION)
-        if d.confirmation_number:
-            return self._ask(Asked.LAST_NAME, "Thank you. And the last name on the booking?", S.VERIFICATION)
-        if BY_PHONE.search(self._lower) or NO_NUMBER.search(self._lower):
-            return self._ask(
-                Asked.PHONE,
-                "No problem. I can find it by the phone number on the booking, as long as you're "
-                "calling from that number. What's the phone number?",
+        if HOLD.search(lower) and not new and d.asked in (Asked.VERIFY, Asked.LAST_NAME, Asked.PHONE):
+            return self._say("Of course, take your time. " + self._question(), S.VERIFICATION)
+        why = "I need them to find your booking and make sure it's yours. " if WHY.search(lower) else ""
+        if why and d.asked in (Asked.VERIFY, Asked.LAST_NAME, Asked.PHONE):
+            return self._say(why + self._question(), S.VERIFICATION)
+        if d.tried is not None and not new and (intent == "confirm" or INSIST.search(lower)):
+            d.asked = Asked.TRANSFER  # "it's definitely right": no use asking again
+            return self._say(
+                "I'm sorry, I can't find an upcoming booking with those details. The front desk can look into it: "
+                "would you like me to transfer you?",
                 S.VERIFICATION,
             )
+        if d.tried is not None and not new:
+            return self._unclear()  # the same details again: a narrower question, then the front desk
+        if d.confirmation_number and not d.last_name:
+            if d.asked == Asked.LAST_NAME and not new:
+                return self._unclear()
+            return self._ask(Asked.LAST_NAME, "Thank you. And the last name on the booking?", S.VERIFICATION)
+        if d.no_number and not d.confirmation_number:
+            return self._without_number(intent, new)
         if d.last_name:
+            if d.asked == Asked.VERIFY and not new:
+                return self._unclear()
             return self._ask(
                 Asked.VERIFY,
                 f"Thank you. And the confirmation number of the booking under {d.last_name}? If you "
@@ -164,10 +281,65 @@ class VerificationFlow(Flow):
         what = "change" if d.task is Task.MODIFY else "cancel"
         if d.asked == Asked.VERIFY and not changed:
             return self._unclear()
+        offer = (
+            "I can check what cancelling it would cost."
+            if d.task is Task.CANCEL and QUOTE_MONEY.search(lower)
+            else "I can look that up for you."
+            if d.task is Task.MODIFY and not CHANGE_ASKED.search(lower) and not d.change
+            else f"I can help you {what} your booking."
+        )
         return self._ask(
             Asked.VERIFY,
-            f"I can help you {what} your booking. Could I have your confirmation number and the last name on the booking?",
+            f"{offer} Could I have your confirmation number and the last name on the booking?",
             S.VERIFICATION,
+        )
+
+    def _without_number(self, intent: str, new: bool) -> Action:
+        """No confirmation number: the phone on the booking when the call comes from it, else the front desk, never a loop."""
+        d, lower = self.d, self._lower
+        if d.asked != Asked.PHONE:
+            return self._ask(
+                Asked.PHONE,
+                "No problem. I can find it by the phone number on the booking, as long as you're "
+                "calling from that number. What's the phone number?",
+                S.VERIFICATION,
+            )
+        if (
+            THIS_NUMBER.search(lower)
+            and not NOT_THIS_PHONE.search(lower)
+            and intent != "deny"
+            and d.last_question != SAY_THE_NUMBER
+        ):
+            return self._ask(Asked.PHONE, SAY_THE_NUMBER, S.VERIFICATION)
+        return self._front_desk_offer()
+
+    def _front_desk_offer(self, sorry: str = "") -> Action:
+        """The booking cannot be found here: the front desk can look it up by name and dates."""
+        return self._ask(
+            Asked.FRONT_DESK,
+            f"{sorry}Without the confirmation number I can't look the booking up myself, but the front desk can find it "
+            "by your name and dates. Would you like me to transfer you? If you find the confirmation number, just read it to me.",
+            S.VERIFICATION,
+        )
+
+    def _front_desk_answer(self, intent: str) -> Action | None:
+        """The caller's answer to the front desk offer; None when they gave details to look the booking up with."""
+        d = self.d
+        if self._new_identity:
+            return None
+        if intent == "confirm":
+            return self._call("transfer_to_human", {"reason": "caller has no confirmation number"})
+        if intent == "deny" or d.misunderstood:
+            d.no_number, d.misunderstood = False, 0
+            return self._ask(
+                Asked.VERIFY,
+                "Alright. If you find the confirmation number, just read it to me"
+                + ("." if d.last_name else ", with the last name on the booking."),
+                S.VERIFICATION,
+            )
+        d.unclear_on, d.misunderstood = Asked.FRONT_DESK, 1
+        return self._say(
+            "Sorry, I didn't catch that. Shall I transfer you to the front desk? Just say yes or no.", S.VERIFICATION
         )
 
     def _selected(self) -> dict[str, Any] | None:
@@ -207,6 +379,10 @@ class VerificationFlow(Flow):
             return self._say(CANNOT_CHECK, S.VERIFICATION)
         if code == PHONE_NOT_CALLER_ID:
             d.phone = None
+            if d.no_number:
+                return self._front_desk_offer(
+                    "I'm sorry, I can only use a phone number to find a booking when you're calling from that number. "
+                )
             return self._ask(
                 Asked.VERIFY,
                 "I'm sorry, I can only use a phone number to find a booking when you're calling from that number. "
@@ -215,21 +391,39 @@ class VerificationFlow(Flow):
             )
         if r.failed:
             d.verify_failures += 1
-            d.confirmation_number = d.last_name = d.phone = None
+            by_phone, d.phone = d.phone is not None, None
+            d.tried = (d.confirmation_number, d.last_name)
             if d.verify_failures >= MAX_VERIFY_FAILURES:
                 d.asked = Asked.TRANSFER
                 return self._say(
                     "I'm sorry, I still can't find a booking with those details. Would you like me to transfer you to the front desk?",
                     S.VERIFICATION,
                 )
+            if by_phone:
+                return self._front_desk_offer("I'm sorry, I couldn't find a booking under that phone number. ")
             return self._ask(
                 Asked.VERIFY,
-                "I'm sorry, I couldn't find a booking matching those details. Could you give me the confirmation number "
-                "and the last name on the booking again?",
+                "I'm sorry, I couldn't find an upcoming booking with those details. Could you check the confirmation "
+                "number for me, or spell the last name?",
                 S.VERIFICATION,
             )
-        d.verified = r.data["bookings"]
+        d.verified, d.tried = r.data["bookings"], None
         return self._existing("other", True)
+
+
+def _name_word(word: str) -> bool:
+    """A word that can be a last name: not a common word, a filler or a number."""
+    lower = word.lower()
+    return (
+        (lower not in COMMON_WORDS or lower in SURNAME_WORDS)
+        and lower not in NOT_NAMES
+        and lower not in NUMBER_WORDS
+        and len(lower) > 1
+    )
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
 
 
 def _with_article(noun: str) -> str:

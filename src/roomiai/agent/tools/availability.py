@@ -34,7 +34,13 @@ async def check_availability(
             "rooms": rooms,
             "options": [option_summary(option) for option in found["options"]],
             "unavailable": [
-                {"room_type_code": u["room_type_code"], "room_type": u["room_type"], "reason": u["reason"]}
+                {
+                    "room_type_code": u["room_type_code"],
+                    "room_type": u["room_type"],
+                    "reason": u["reason"],
+                    "code": u.get("code", "no_rate"),
+                    **({"limit": u["limit"]} if u.get("limit") is not None else {}),
+                }
                 for u in found["unavailable"]
             ],
         }

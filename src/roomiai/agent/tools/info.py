@@ -8,8 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..api_client import RoomiApi
+from ..brain.responses import spell_digits, spell_email
+from ..brain.room_questions import parse_topic, room_question
 from ..call_state import CallState
 from .common import hotel_facts, result
+from .room_facts import room_answer
 
 INFO_TOPICS = ("parking", "breakfast", "wifi", "pool", "fitness", "restaurant", "location", "airport", "accessibility")
 SYNONYMS = {
@@ -29,6 +32,9 @@ SYNONYMS = {
     "smoking": ("smoke", "cigarette", "vape", "vaping"),
     "cancellation": ("cancel", "cancellation policy", "cancelling", "canceling"),
     "address": ("street", "street address", "postal address"),
+    "postcode": ("post code", "postal code", "zip", "zip code", "zipcode", "postcode"),
+    "email": ("e mail", "email address", "mail"),
+    "deposit": ("prepayment", "pay in advance", "pay up front", "payment", "guarantee"),
     "phone": ("phone number", "telephone", "number", "call"),
     "amenities": (
         "amenity",
@@ -56,12 +62,26 @@ SYNONYMS = {
 
 async def hotel_info(api: RoomiApi, state: CallState, *, topic: str) -> str:
     """The hotel's answer on a topic, or the topics it can answer."""
-    answers = _answers(await hotel_facts(api, state))
+    facts = await hotel_facts(api, state)
+    rooms = parse_topic(topic) or _named_room_question(topic, facts)
+    if rooms is not None:
+        return result({"topic": rooms.topic(), "answer": room_answer(rooms, facts.get("room_types") or [])})
+    answers = _answers(facts)
     known = [name for name, answer in answers.items() if answer]
     name = resolve_topic(topic, known)
     if name is None:
         return result({"topic": topic, "answer": None, "known_topics": known})
     return result({"topic": name, "answer": answers[name]})
+
+
+def _named_room_question(topic: str, facts: dict[str, Any]):
+    """A caller's words that ask about a named room ('does the suite have a bath'), as a room question."""
+    words = {}
+    for t in facts.get("room_types") or []:
+        name = t["name"].lower()
+        words.update({name: t["code"], t["code"].lower(): t["code"], name.replace(" room", "").strip(): t["code"]})
+    question = room_question(topic.lower(), words)
+    return question if question is not None and question.codes else None
 
 
 def resolve_topic(topic: str, known: list[str]) -> str | None:
@@ -91,7 +111,10 @@ def _answers(facts: dict[str, Any]) -> dict[str, str | None]:
         "smoking": lambda: policies.get("smoking"),
         "cancellation": lambda: policies.get("cancellation"),
         "address": lambda: f"{facts['name']} is at {facts['address']}." if facts.get("address") else None,
-        "phone": lambda: f"The front desk number is {facts['phone']}." if facts.get("phone") else None,
+        "phone": lambda: f"The front desk number is {spell_digits(facts['phone'])}." if facts.get("phone") else None,
+        "postcode": lambda: _postcode(facts),
+        "email": lambda: f"Our email address is {spell_email(facts['email'])}." if facts.get("email") else None,
+        "deposit": lambda: policies.get("deposit"),
         "amenities": lambda: _amenities(facts),  # before room_types: "do rooms come with a kettle" asks about amenities
         "room_types": lambda: _room_types(facts),
     }
@@ -99,6 +122,12 @@ def _answers(facts: dict[str, Any]) -> dict[str, str | None]:
     answers.update({name: build() for name, build in builders.items()})
     answers.update({name: text for name, text in info.items() if name not in answers})
     return answers
+
+
+def _postcode(facts: dict[str, Any]) -> str | None:
+    """'The postcode is 33139.' ('' when the hotel's address has none, so Roomi says she does not know)."""
+    code = facts.get("postal_code")
+    return f"The postcode is {code}." if code else ""
 
 
 def check_in_sentence(facts: dict[str, Any]) -> str:

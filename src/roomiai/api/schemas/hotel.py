@@ -47,6 +47,7 @@ class RoomTypeFacts(BaseModel):
     beds: list[BedFacts]
     views: list[str]
     amenities: list[str] = []
+    size_sqft: int | None = None
 
 
 class VoiceAgentRead(BaseModel):
@@ -59,6 +60,7 @@ class VoiceAgentRead(BaseModel):
 class HotelInfoRead(BaseModel):
     name: str
     address: str | None
+    postal_code: str | None = None
     phone: str | None
     email: str | None
     timezone: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class BedConfiguration(BaseModel):
@@ -125,6 +125,13 @@ class UnavailableRead(BaseModel):
     room_type_code: str
     room_type: str
     reason: str
+    code: str = Field(
+        description="sold_out, too_many_guests, too_many_adults, stay_too_short, stay_too_long, book_ahead, "
+        "not_yet_valid, no_longer_valid, rate_inactive, or no_rate when the rates were refused for different reasons"
+    )
+    limit: int | None = Field(
+        None, description="the number the code is about: most guests or adults, fewest or most nights, days ahead"
+    )
 
 
 class AvailabilityRead(BaseModel):

@@ -1,4 +1,4 @@
-"""Setup (admins): hotel settings, Roomi's voice settings, users, and the property (rooms' status and blocks)."""
+"""Setup (admins): hotel settings and policies, Roomi's voice settings, users, and rooms' status and blocks."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from ...api.deps import ContainerDep, ReadUow, WriteUow
 from ...api.errors import describe_validation
 from ...api.schemas.admin import HotelSettingsUpdate
 from ...domain.errors import InvalidRequest
+from ...domain.hotel import to_cents
 from ...services import auth, hotel_settings, property_setup
 from ...store.tables import RoomBlockRecord, RoomRecord
+from .catalog_forms import AMOUNT
 from .render import DeskRoute, page
 from .session import AdminUser, Change
 from .today import notice
@@ -26,6 +28,9 @@ Key = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-
 HOTEL_FIELDS = ("name", "phone", "email", "check_in_time", "check_out_time")
 VOICE_FIELDS = ("greeting_name", "transfer_number", "backup_language", "max_call_duration", "recording_notice")
 ROOM_STATUSES = ("available", "maintenance", "out_of_service")
+CANCELLATION_TYPES = ("flexible", "moderate", "strict", "non_refundable")
+PENALTY_TYPES = ("first_night", "percentage", "flat", "full_stay")
+POLICY_TEXTS = ("children_policy", "pet_policy", "smoking_policy")
 
 
 @router.get("")
@@ -50,6 +55,8 @@ async def setup(request: Request, user: AdminUser, uow: ReadUow, c: ContainerDep
         blocks=blocks,
         statuses=ROOM_STATUSES,
         roles=auth.ROLES,
+        cancellation_types=CANCELLATION_TYPES,
+        penalty_types=PENALTY_TYPES,
         today=c.clock.today(),
         notice=notice(request),
     )
@@ -59,6 +66,37 @@ async def setup(request: Request, user: AdminUser, uow: ReadUow, c: ContainerDep
 async def save_hotel(form: Change, user: AdminUser, uow: WriteUow, c: ContainerDep):
     patch = {key: form[key].strip() for key in HOTEL_FIELDS if form.get(key, "").strip()}
     await _save_settings(uow, c, patch)
+    return _saved()
+
+
+@router.post("/policies")
+async def save_policies(form: Change, user: AdminUser, uow: WriteUow, c: ContainerDep):
+    """Cancellation terms, the deposit and the house rules; an emptied text removes that rule."""
+    penalty_type = form.get("penalty_type", "")
+    amount = form.get("penalty_amount", "").strip()
+    penalty: int | None = None
+    if penalty_type == "percentage":
+        penalty = _number(amount, "penalty_amount")
+    elif penalty_type == "flat":
+        if not AMOUNT.fullmatch(amount):
+            raise InvalidRequest("penalty amount must be an amount like 50 or 50.00.", field="penalty_amount")
+        penalty = to_cents(amount.replace(",", "."))
+    deposit = form.get("deposit_percentage", "").strip() or "0"
+    if not AMOUNT.fullmatch(deposit):
+        raise InvalidRequest("deposit percentage must be a number like 20 or 12.5.", field="deposit_percentage")
+    policies: dict[str, Any] = {
+        "cancellation_default": {
+            "type": form.get("cancellation_type", ""),
+            "free_cancellation_hours": _number(
+                form.get("free_cancellation_hours", "").strip(), "free_cancellation_hours"
+            ),
+            "penalty_type": penalty_type,
+            "penalty_amount": penalty,
+        },
+        "deposit_required": form.get("deposit_required") == "on",
+        "deposit_percentage": float(deposit.replace(",", ".")),
+    } | {key: form.get(key, "").strip() or None for key in POLICY_TEXTS}
+    await _save_settings(uow, c, {"policies": policies})
     return _saved()
 
 

@@ -1,0 +1,151 @@
+"""Questions about the rooms themselves: which rooms, and what about them (size, beds, view, who fits, a feature)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ASPECTS: list[tuple[str, re.Pattern[str]]] = [
+    ("beds", re.compile(r"\b(beds?|king|queen|twins?|double|sofa ?bed|bunks?)\b")),
+    (
+        "size",
+        re.compile(
+            r"\b(how big|big(?:ger|gest)?|large(?:r|st)?|small(?:er|est)?|size|square (?:feet|foot|met(?:er|re)s?)"
+            r"|sq ?ft|spacious|roomy|space|room to move)\b"
+        ),
+    ),
+    (
+        "occupancy",
+        re.compile(
+            r"\b(how many (?:people|persons|guests|adults|of us)|sleeps?|fits?|capacity|occupancy"
+            r"|(?:for|with) (?:a |the |my |our |small |young |big )*(?:famil(?:y|ies)|kids|children|child|toddlers?))\b"
+        ),
+    ),
+    ("view", re.compile(r"\b(views?|look out|overlook\w*|ocean|sea|window)\b")),
+]
+OCCUPANCY = re.compile(r"famil(?:y|ies)")  # a room's short name that is also a word for the guests
+SLEEPS = re.compile(r"\b(sleeps?|fit|fits)\b")
+BOOKING = re.compile(
+    r"\b(reserv\w*|book(?:ing)?|i need a room|i'?d like a room|looking for a room|\d+ (?:adults?|people|kids|children|nights?))\b"
+)
+FEATURES: list[tuple[str, re.Pattern[str]]] = [
+    ("tub", re.compile(r"\b(bath ?tubs?|baths?|tubs?|soak\w*|jacuzzi|whirlpool)\b")),
+    ("balcony", re.compile(r"\b(balcon(?:y|ies)|terrace|patio)\b")),
+    ("mini bar", re.compile(r"\b(mini ?bar)\b")),
+    ("fridge", re.compile(r"\b(fridge|refrigerator)\b")),
+    ("coffee", re.compile(r"\b(coffee(?: maker| machine)?|kettle|tea)\b")),
+    ("espresso", re.compile(r"\b(espresso|nespresso)\b")),
+    ("safe", re.compile(r"\b(?:a|the|in-?room) (safe)\b")),
+    ("bathrobe", re.compile(r"\b((?:bath)?robes?)\b")),
+    ("tv", re.compile(r"\b(tv|television)\b")),
+    ("wifi", re.compile(r"\b(wi-?fi|internet)\b")),
+    ("microwave", re.compile(r"\b(microwave)\b")),
+    ("sitting area", re.compile(r"\b(sitting area|seating area|sofa|couch|living (?:room|area))\b")),
+]
+COMPARE = re.compile(
+    r"\b(differen\w*|differ|compare\w*|comparison|vs|versus|better|best|recommend\w*|suggest\w*|upgrade"
+    r"|tell me (?:more )?about|describe|what(?:'s| is| are) (?:the )?\w+(?: \w+)? like|what do you get|what comes with"
+    r"|what(?:'s| is) in (?:the|a))\b"
+)
+WHICH_ROOMS = re.compile(
+    r"\b(?:which|what|any|all|every|each|none) (?:of (?:the|your) )?(?:rooms?|suites?|ones?|types?)\b|\bwhich (?:has|have|comes?)\b"
+)
+GENERIC_ROOM = re.compile(
+    r"\b(rooms?|suites?|which (?:one|ones|is|would|do|has|have)|the other one|that one|this one|it)\b"
+)
+BOTH = re.compile(r"\b(them|both|the two|those two|these two|either)\b")  # "what's the difference between them?"
+
+
+@dataclass(frozen=True)
+class RoomQuestion:
+    """What a caller asks about which rooms: an aspect (size, occupancy, beds, view, feature, describe)."""
+
+    aspect: str
+    codes: tuple[str, ...] = ()
+    feature: str | None = None
+
+    def topic(self) -> str:
+        """The hotel_info topic for it, e.g. 'rooms size: DLX STD' or 'rooms feature tub: STE'."""
+        aspect = f"feature {self.feature}" if self.aspect == "feature" else self.aspect
+        return f"rooms {aspect}: {' '.join(self.codes)}".rstrip(": ").rstrip()
+
+
+TOPIC = re.compile(r"^rooms (size|occupancy|beds|view|describe|feature ([a-z ]+?))(?::\s*([A-Z0-9_ ]*))?$")
+
+
+def parse_topic(topic: str) -> RoomQuestion | None:
+    """The RoomQuestion a 'rooms ...' topic names, else None."""
+    m = TOPIC.match(topic.strip())
+    if not m:
+        return None
+    codes = tuple((m.group(3) or "").split())
+    if m.group(2):
+        return RoomQuestion("feature", codes, m.group(2))
+    return RoomQuestion(m.group(1), codes)
+
+
+def rooms_named(lower: str, room_words: dict[str, str]) -> tuple[str, ...]:
+    """Room type codes a sentence names, in the order said ('the deluxe or the standard' → DLX, STD)."""
+    found: list[tuple[int, str]] = []
+    covered: list[range] = []
+    for word, code in sorted(room_words.items(), key=lambda item: -len(item[0])):
+        for m in re.finditer(rf"\b{re.escape(word)}\b", lower):
+            if not _names_a_room(word, lower, m):
+                continue
+            if not any(m.start() in span for span in covered):
+                found.append((m.start(), code))
+                covered.append(range(m.start(), m.end()))
+    return tuple(dict.fromkeys(code for _, code in sorted(found)))
+
+
+def feature_of(lower: str) -> str | None:
+    for name, pattern in FEATURES:
+        if pattern.search(lower):
+            return name
+    return None
+
+
+def room_question(
+    lower: str, room_words: dict[str, str], *, previous: RoomQuestion | None = None
+) -> RoomQuestion | None:
+    """The room question in a clause, or None: 'does the suite have a bath' → feature tub of STE."""
+    if BOOKING.search(lower) and not COMPARE.search(lower) and not SLEEPS.search(lower):
+        return None  # "can I reserve a room, 1 adult and no children" asks for a room, not about one
+    codes = rooms_named(lower, room_words)
+    if not codes and not GENERIC_ROOM.search(lower) and not (BOTH.search(lower) and COMPARE.search(lower)):
+        return None
+    rest = _without_room_names(lower, room_words)  # "the family room" asks about no family
+    which = codes or re.search(r"\b(which|what|any|all|every|each|rooms?|suites?|one|ones|it)\b", rest)  # which rooms
+    feature = feature_of(rest)
+    if feature and (codes or WHICH_ROOMS.search(rest)):  # "is there a minibar in the room?" is the amenities question
+        return RoomQuestion("feature", codes, feature)
+    for aspect, pattern in ASPECTS:
+        if pattern.search(rest) and which:
+            return RoomQuestion(aspect, codes)
+    if COMPARE.search(rest) and (codes or re.search(r"\brooms?\b", rest) or BOTH.search(rest)):
+        return RoomQuestion("describe", codes)
+    if (
+        previous
+        and codes
+        and re.search(r"^\W*(?:and |so |ok(?:ay)? |um+ )?(?:what|how) about\b|^\W*and (?:the|a|for the)\b", lower)
+    ):
+        # "how big is the deluxe?" … "what about the suite?"
+        return RoomQuestion(previous.aspect, codes, previous.feature)
+    return None
+
+
+def _without_room_names(lower: str, room_words: dict[str, str]) -> str:
+    for word in sorted(room_words, key=len, reverse=True):
+
+        def placeholder(m: re.Match[str], word: str = word) -> str:
+            return " room " if _names_a_room(word, m.string, m) else m.group(0)
+
+        lower = re.sub(rf"\b{re.escape(word)}\b", placeholder, lower)
+    return lower
+
+
+def _names_a_room(word: str, lower: str, m: re.Match[str]) -> bool:
+    """'better for a family' speaks of the guests; 'the family' and 'family room' name the room."""
+    if not OCCUPANCY.fullmatch(word):
+        return True
+    return bool(re.match(r"\s+rooms?\b", lower[m.end() :])) or lower[: m.start()].endswith("the ")
