@@ -7,7 +7,7 @@ does next (the tool and its arguments, the slots she keeps, the question she ask
 import datetime as dt
 
 import pytest
-from tests.agent.test_dialogue import HOTEL, option, rate
+from tests.agent.test_dialogue import HOTEL, call, option, rate, say
 
 from roomiai.agent.brain.asked import Asked
 from roomiai.agent.brain.dialogue import Call, DialogueManager, Say
@@ -48,16 +48,6 @@ def availability(check_in="2026-12-18", check_out="2026-12-20", adults=2, childr
 @pytest.fixture
 def dm():
     return DialogueManager(hotel=DESCRIBED, today=lambda: TODAY)
-
-
-def say(action) -> str:
-    assert isinstance(action, Say), action
-    return action.text
-
-
-def call(action, name) -> dict:
-    assert isinstance(action, Call) and action.name == name, action
-    return action.arguments
 
 
 def understood(reply: str) -> str:
@@ -637,3 +627,197 @@ def test_confirming_the_reservation_at_the_offer_is_a_yes_to_this_booking(dm, sa
     to_book_it(dm)
     understood(say(dm.on_user(said)))
     assert dm.d.task.value == "book" and dm.d.accepted_rate == ("BAR", "DLX") and dm.d.asked == Asked.NAME
+
+
+# -- guest details given out of order, in odd shapes, or refused (round two) ------------------------------------------
+
+
+def to_name_asked(dm):
+    to_book_it(dm)
+    understood(say(dm.on_user("yes")))
+    assert dm.d.asked == Asked.NAME
+
+
+@pytest.mark.parametrize(
+    "said, first, last",
+    [
+        ("Okonkwo, Chidi Okonkwo", "Chidi", "Okonkwo"),
+        ("its Tanaka. Yuki Tanaka", "Yuki", "Tanaka"),
+        ("um Haddad, Omar Haddad", "Omar", "Haddad"),
+        ("Dorothy, Dorothy Gale", "Dorothy", "Gale"),
+        ("Mrs J. Patel", "J", "Patel"),
+        ("Dr. A. Singh", "A", "Singh"),
+        ("it's k wojcik", "K", "Wojcik"),
+        ("A. J. Moreau", "A J", "Moreau"),
+        ("name's Zoe Kravitz, z o e", "Zoe", "Kravitz"),
+        ("its Jon Smyth, J O N", "Jon", "Smyth"),
+        ("ya its Kwame Mensah", "Kwame", "Mensah"),
+        ("its under Professor Helen Clarke", "Helen", "Clarke"),
+        ("sorry who? oh, Marco Bianchi", "Marco", "Bianchi"),
+    ],
+)
+def test_a_name_said_surname_first_or_with_an_initial_is_kept_whole(dm, said, first, last):
+    to_name_asked(dm)
+    understood(say(dm.on_user(said)))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == (first, last)
+    assert dm.d.asked not in (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME)
+
+
+@pytest.mark.parametrize(
+    "said, email",
+    [
+        ("do you need my email? its chidi.ok@example.org", "chidi.ok@example.org"),
+        ("priya dot n at outlook dot com", "priya.n@outlook.com"),
+        ("can i just give you my email, it's tom at example dot com", "tom@example.com"),
+        ("email is better: anna underscore b at gmail dot com", "anna_b@gmail.com"),
+        ("grace dot hopper at navy dot mil", "grace.hopper@navy.mil"),
+        ("just email me, hiroshi at tanaka dot jp", "hiroshi@tanaka.jp"),
+        ("is email enough? ngozi at okafor dot ng", "ngozi@okafor.ng"),
+    ],
+)
+def test_an_email_given_for_the_phone_is_kept_acknowledged_and_the_phone_not_asked_again(dm, said, email):
+    to_name_asked(dm)
+    understood(say(dm.on_user("Chidi Okonkwo")))
+    assert dm.d.asked == Asked.PHONE
+    reply = understood(say(dm.on_user(said)))
+    assert dm.d.guest.email == email and email in reply
+    assert dm.d.asked not in (Asked.PHONE, Asked.EMAIL)
+    args = finish(dm, {Asked.EXTRAS: "yep go ahead", Asked.EXTRAS_WHAT: "nothing"})
+    assert args["email"] == email and not args.get("phone")
+
+
+@pytest.mark.parametrize(
+    "refusal", ["no that's it thanks", "i'd rather not give my number", "no", "skip that", "I don't have a phone"]
+)
+def test_a_phone_refused_moves_to_the_email_and_both_refused_offers_the_front_desk(dm, refusal):
+    to_name_asked(dm)
+    understood(say(dm.on_user("Chidi Okonkwo")))
+    understood(say(dm.on_user(refusal)))
+    assert dm.d.asked == Asked.EMAIL  # the other way to reach the guest, not the phone a second time
+    reply = understood(say(dm.on_user("no thanks")))
+    assert dm.d.asked == Asked.TRANSFER and "front desk" in reply and "phone number or an email" in reply
+
+
+@pytest.mark.parametrize("refusal", ["no that's it thanks", "rather not", "nope"])
+def test_a_phone_refused_after_an_email_was_given_books_with_the_email(dm, refusal):
+    to_book_it(dm)
+    understood(say(dm.on_user("sounds good, my email is tom at example dot com")))
+    understood(say(dm.on_user("Tom Price")))
+    assert dm.d.asked == Asked.PHONE
+    understood(say(dm.on_user(refusal)))
+    assert dm.d.asked != Asked.PHONE
+    args = finish(dm, {Asked.EXTRAS: "no"})
+    assert args["email"] == "tom@example.com" and not args.get("phone")
+
+
+@pytest.mark.parametrize(
+    "asked, expected",
+    [
+        ("do i have to give a phone number?", Asked.PHONE),
+        ("why do you need my number", Asked.PHONE),
+        ("is a phone number required", Asked.PHONE),
+        ("do you need my email?", Asked.EMAIL),
+        ("can I give you an email instead", Asked.EMAIL),
+        ("what do you need that for", Asked.PHONE),
+    ],
+)
+def test_asked_why_the_phone_is_needed_she_says_why_and_offers_the_email(dm, asked, expected):
+    to_name_asked(dm)
+    understood(say(dm.on_user("Chidi Okonkwo")))
+    reply = understood(say(dm.on_user(asked)))
+    assert "305" not in reply and "front desk" not in reply  # not the hotel's own phone number
+    assert "email" in reply and dm.d.asked == expected
+    understood(say(dm.on_user("ok it's chidi at example dot org" if expected == Asked.EMAIL else "555 300 4000")))
+    assert dm.d.guest.email == "chidi@example.org" if expected == Asked.EMAIL else dm.d.guest.phone == "5553004000"
+    assert dm.d.asked not in (Asked.NAME, expected)
+
+
+@pytest.mark.parametrize(
+    "said, check_in, nights",
+    [
+        ("room the 18th 1 night just me", dt.date(2026, 12, 18), 1),
+        ("a room the 18th one night please, only me", dt.date(2026, 12, 18), 1),
+        ("how much cost the room for one night the 18 december, 1 adult", dt.date(2026, 12, 18), 1),
+        ("how much for 2 nights from the 18th for one person", dt.date(2026, 12, 18), 2),
+    ],
+)
+def test_a_date_and_nights_in_one_breath_are_both_kept(dm, said, check_in, nights):
+    args = call(dm.on_user(said), "check_availability")
+    assert dt.date.fromisoformat(args["check_in"]) == check_in
+    assert (dt.date.fromisoformat(args["check_out"]) - check_in).days == nights
+
+
+@pytest.mark.parametrize(
+    "said", ["sorry first - is there parking", "first, what time is check in?", "first of all is breakfast included"]
+)
+def test_first_of_all_before_a_question_is_no_date(said):
+    found = EntityExtractor().extract(said, today=TODAY, previous_agent="What date would you like to check in?")
+    assert "check_in_date" not in found and "check_out_date" not in found
+
+
+@pytest.mark.parametrize(
+    "first, said, check_out",
+    [
+        ("i need a room from tuesday", "staying until the weekend", dt.date(2026, 12, 12)),
+        ("a room from monday for one adult", "till the weekend", dt.date(2026, 12, 12)),
+        ("a room from the 18th for 2", "just up to the weekend", dt.date(2026, 12, 19)),
+    ],
+)
+def test_staying_until_the_weekend_is_out_on_the_saturday_after_arrival(dm, first, said, check_out):
+    understood(say(dm.on_user(first)))
+    assert dm.d.asked == Asked.NIGHTS
+    action = dm.on_user(said)
+    if isinstance(action, Say):
+        understood(action.text)
+    assert dm.d.stay.resolved_check_out() == check_out
+
+
+@pytest.mark.parametrize(
+    "name, first, last",
+    [
+        ("Maria Gonzalez", "Maria", "Gonzalez"),
+        ("It's Kenji Watanabe", "Kenji", "Watanabe"),
+        ("Lucas van Dijk", "Lucas", "van Dijk"),
+    ],
+)
+def test_a_name_given_when_asked_for_the_nights_is_kept_and_the_nights_asked_again(dm, name, first, last):
+    understood(say(dm.on_user("i need a room from december 18")))
+    assert dm.d.asked == Asked.NIGHTS
+    reply = understood(say(dm.on_user(name)))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == (first, last) and first in reply
+    assert dm.d.asked == Asked.NIGHTS
+
+
+@pytest.mark.parametrize(
+    "said", ["the reservation is for Mr and Mrs Thompson", "Mr. & Mrs. Thompson", "booking for Mrs Thompson please"]
+)
+def test_a_couple_named_by_title_gives_the_last_name_and_only_the_first_is_asked(dm, said):
+    to_name_asked(dm)
+    understood(say(dm.on_user(said)))
+    assert dm.d.guest.last_name == "Thompson" and dm.d.asked == Asked.FIRST_NAME
+    understood(say(dm.on_user("Paul")))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == ("Paul", "Thompson") and dm.d.asked == Asked.PHONE
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "I'd rather not give my name",
+        "i don't want to give my name",
+        "why do you need my name",
+        "can i book anonymously",
+    ],
+)
+def test_a_name_refused_hears_why_once_then_the_front_desk(dm, refusal):
+    to_name_asked(dm)
+    reply = understood(say(dm.on_user(refusal)))
+    assert "needs a name" in reply and dm.d.asked == Asked.NAME
+    reply = understood(say(dm.on_user("no, rather not")))
+    assert dm.d.asked == Asked.TRANSFER and "front desk" in reply
+
+
+def test_a_name_given_after_hearing_why_is_kept(dm):
+    to_name_asked(dm)
+    understood(say(dm.on_user("i'd rather not say")))
+    understood(say(dm.on_user("oh ok, it's Jo March")))
+    assert (dm.d.guest.first_name, dm.d.guest.last_name) == ("Jo", "March") and dm.d.asked == Asked.PHONE

@@ -5,7 +5,7 @@ Roomi does next (the tool and its arguments, or what she asks), never her exact 
 """
 
 import pytest
-from tests.agent.test_dialogue import HOTEL, TODAY
+from tests.agent.test_dialogue import HOTEL, TODAY, call, say
 from tests.agent.test_dialogue_robustness import BOOKING
 
 from roomiai.agent.brain.dialogue import Call, DialogueManager, Say
@@ -19,16 +19,6 @@ CANCEL_QUOTE = {"confirmation_number": CONF, "free_cancellation": False, "penalt
 @pytest.fixture
 def dm():
     return DialogueManager(hotel=HOTEL, today=lambda: TODAY)
-
-
-def call(action, name) -> dict:
-    assert isinstance(action, Call) and action.name == name, action
-    return action.arguments
-
-
-def say(action) -> str:
-    assert isinstance(action, Say), action
-    return action.text
 
 
 def verified(dm, opening="I need to change my booking"):
@@ -237,8 +227,11 @@ def test_thanks_to_a_change_quote_is_no_no(dm, said):
     args = call(dm.on_user("push it back a week"), "quote_change")
     quote = {**args, "room_type": "Deluxe Room", "nights": 3, "new_total": 745.0, "difference": 0.0, "currency": "USD"}
     say(dm.on_tool("quote_change", quote, None))
-    reply = say(dm.on_user(said))
-    assert dm.d.quote is not None and dm.d.asked == "change_confirm" and "745 dollars" in reply
+    action = dm.on_user(said)
+    if isinstance(action, Call):  # "that would be splendid" to "shall I make the change?" is a yes
+        assert action.name == "confirm_change"
+        return
+    assert dm.d.quote is not None and dm.d.asked == "change_confirm" and "745 dollars" in say(action)
 
 
 @pytest.mark.parametrize("said", ["ok then no", "nope", "no that's it"])
@@ -409,3 +402,274 @@ def test_one_problem_said_twice_is_one_request(dm):
 def test_an_order_with_what_goes_with_it_is_one_request(dm):
     say(dm.on_user("Hello, room 701 here. I'd like a bottle of red wine and two glasses brought up please"))
     assert dm.d.service.request_type == "room_service" and not dm.d.service.more
+
+
+@pytest.mark.parametrize("said, topic, request_type, room", [
+    ("clean room 202 and what time is breakfast", "breakfast", "housekeeping", "202"),
+    ("hi this is room 202, can you clean the room and what time is breakfast", "breakfast", "housekeeping", "202"),
+    ("can i get extra towels in 305 and is the pool open today", "pool", "housekeeping", "305"),
+    ("hey um could someone bring up two pillows to room 410, also whats the wifi password", "wifi", "housekeeping", "410"),
+    ("room 118 here, the ac isnt working, oh and when is checkout", "check_out", "maintenance", "118"),
+    ("what time does the restaurant close and can you send some towels to 212", "restaurant", "housekeeping", "212"),
+])
+def test_a_request_and_a_question_in_one_breath_both_count(dm, said, topic, request_type, room):
+    assert call(dm.on_user(said), "hotel_info")["topic"] == topic
+    reply = say(dm.on_tool("hotel_info", {"topic": topic, "answer": "ANSWER."}, None))
+    assert reply.startswith("ANSWER.") and dm.d.asked == "service_name"
+    args = call(dm.on_user("Hopper"), "request_service")
+    assert (args["request_type"], args["room_number"], args["last_name"]) == (request_type, room, "Hopper")
+
+
+@pytest.mark.parametrize("opening, said, topic", [
+    ("I want to cancel my booking", "no, keep it, just tell me about parking", "parking"),
+    ("I want to change my booking", "actually never mind, is there parking though", "parking"),
+    ("i need to cancel my reservation", "forget it, what about breakfast", "breakfast"),
+    ("I want to change my booking", "leave it as it is. whats the wifi like", "wifi"),
+])
+def test_keeping_the_booking_still_answers_the_question(dm, opening, said, topic):
+    say(dm.on_user(opening))
+    assert call(dm.on_user(said), "hotel_info")["topic"] == topic
+    reply = say(dm.on_tool("hotel_info", {"topic": topic, "answer": "ANSWER."}, None))
+    assert "stays as it is" in reply and "ANSWER." in reply and dm.d.task == "none"
+
+
+def test_keeping_the_booking_after_the_quote_still_answers_the_question(dm):
+    verified(dm, "I want to cancel my booking")
+    assert call(dm.on_user("no keep it. whats the parking like"), "hotel_info")["topic"] == "parking"
+
+
+@pytest.mark.parametrize("correction", [
+    "sorry, it's zero zero one",
+    "sorry the last bit is oh oh one",
+    "no it ends in 001",
+    "oh I misread, the last three are double oh one",
+])
+def test_a_corrected_part_of_the_number_keeps_the_rest(dm, correction):
+    say(dm.on_user("cancel my booking please"))
+    call(dm.on_user("ROOMI-20260112-009 Hopper"), "find_booking")
+    say(dm.on_tool("find_booking", None, "No booking matches those details.", "not_found"))
+    assert call(dm.on_user(correction), "find_booking") == {"confirmation_number": CONF, "last_name": "Hopper"}
+
+
+def test_a_corrected_date_part_of_the_number_keeps_the_rest(dm):
+    say(dm.on_user("cancel my booking please"))
+    call(dm.on_user("ROOMI-20260121-001 Hopper"), "find_booking")
+    say(dm.on_tool("find_booking", None, "No booking matches those details.", "not_found"))
+    assert call(dm.on_user("sorry the middle bit is 2026 0112"), "find_booking")["confirmation_number"] == CONF
+
+
+@pytest.mark.parametrize("said, room_answer", [
+    ("can i get a late checkout tomorrow", "four twelve"),
+    ("can i get a late checkout tomorrow", "we're in 412"),
+    ("id like to check out late tomorrow if thats ok", "it's room 412"),
+    ("is it possible to get a later check-out today please", "412"),
+])
+def test_a_late_check_out_for_the_stay_one_is_on_asks_for_the_room(dm, said, room_answer):
+    assert call(dm.on_user(said), "hotel_info")["topic"] == "check_out"
+    say(dm.on_tool("hotel_info", {"topic": "check_out", "answer": "Check-out is by 11."}, None))
+    assert dm.d.asked == "room_number"
+    say(dm.on_user(room_answer))
+    args = call(dm.on_user("Hopper"), "request_service")
+    assert (args["request_type"], args["room_number"], args["last_name"]) == ("concierge", "412", "Hopper")
+    assert "late" in args["description"]
+
+
+@pytest.mark.parametrize("said", ["do you offer late checkout", "what time is checkout", "how late can we check out"])
+def test_asking_about_late_check_out_files_nothing(dm, said):
+    assert call(dm.on_user(said), "hotel_info")["topic"] == "check_out"
+    say(dm.on_tool("hotel_info", {"topic": "check_out", "answer": "Check-out is by 11."}, None))
+    assert dm.d.task == "none"
+
+
+def test_room_and_name_in_one_answer_with_under(dm):
+    call(dm.on_user("can i get a late checkout tomorrow"), "hotel_info")
+    say(dm.on_tool("hotel_info", {"topic": "check_out", "answer": "Check-out is by 11."}, None))
+    assert call(dm.on_user("room 412 under hopper"), "request_service")["last_name"] == "Hopper"
+
+
+@pytest.mark.parametrize("said, first, second", [
+    ("room 305, towels and a taxi please", "housekeeping", "concierge"),
+    ("can you send towels and get me a taxi to the airport, room 305", "housekeeping", "concierge"),
+    ("room 305 here, extra pillows and a wake up call at 7", "housekeeping", "concierge"),
+])
+def test_a_thing_to_bring_and_a_front_desk_errand_are_two_requests(dm, said, first, second):
+    say(dm.on_user(said))
+    one = call(dm.on_user("Hopper"), "request_service")
+    assert one["request_type"] == first and one["room_number"] == "305"
+    two = call(dm.on_tool("request_service", {**one, "request_id": "SR-1"}, None), "request_service")
+    assert two["request_type"] == second and two["room_number"] == "305"
+
+
+@pytest.mark.parametrize("said", ["room 305, a bottle of red wine and two glasses please", "room 305, a crib and more towels"])
+def test_one_order_in_one_breath_stays_one_request(dm, said):
+    say(dm.on_user(said))
+    one = call(dm.on_user("Hopper"), "request_service")
+    say(dm.on_tool("request_service", {**one, "request_id": "SR-1"}, None))
+
+
+@pytest.mark.parametrize("said", [
+    "hi i stayed with you last week and i think i was charged twice",
+    "I checked out yesterday and I left my phone charger in the room",
+    "can i get a receipt for my stay last week",
+    "hello, i stayed at your hotel last week and i left my glasses behind",
+    "I need a copy of my bill please, we checked out on sunday",
+])
+def test_a_stay_that_has_ended_goes_to_the_front_desk(dm, said):
+    reply = say(dm.on_user(said))
+    assert dm.d.asked == "transfer" and "front desk" in reply
+    assert call(dm.on_user("yes please"), "transfer_to_human")
+
+
+def test_a_stay_that_has_ended_said_after_a_failed_lookup_goes_to_the_front_desk(dm):
+    say(dm.on_user("I want to change my booking"))
+    call(dm.on_user("ROOMI-20261203-004 hopper"), "find_booking")
+    say(dm.on_tool("find_booking", None, "No booking matches those details.", "not_found"))
+    say(dm.on_user("oh we already checked out on friday, i just need the bill"))
+    assert dm.d.asked == "transfer"
+
+
+def test_the_number_of_an_ended_stay_finds_nothing_and_offers_the_front_desk(dm):
+    say(dm.on_user("can i get a receipt for my stay last week"))
+    call(dm.on_user("ROOMI-20261203-004 hopper"), "find_booking")
+    reply = say(dm.on_tool("find_booking", None, "No booking matches those details.", "not_found"))
+    assert dm.d.asked == "transfer" and "ended" in reply
+
+
+@pytest.mark.parametrize("said", [
+    "we stayed with you last year and loved it, do you have a room for march 3rd",
+    "hi we stayed here last summer, id like to book again",
+])
+def test_a_past_stay_said_while_booking_again_is_a_booking(dm, said):
+    dm.on_user(said)
+    assert dm.d.task == "book"
+
+
+@pytest.mark.parametrize("said", ["hmm ok no, keep it then", "ok, actually never mind", "ok on second thought don't cancel it", "alright leave it"])
+def test_an_ok_that_keeps_the_booking_never_cancels_it(dm, said):
+    verified(dm, "i need to cancel")
+    say(dm.on_tool("quote_cancellation", CANCEL_QUOTE, None))
+    reply = say(dm.on_user(said))
+    assert "stays as it is" in reply and dm.d.task == "none"
+
+
+@pytest.mark.parametrize("said", ["ok no, leave it as it is", "okay never mind then"])
+def test_an_ok_that_keeps_the_booking_never_changes_it(dm, said):
+    verified(dm)
+    args = call(dm.on_user("push it back a week"), "quote_change")
+    quote = {**args, "room_type": "Deluxe Room", "nights": 3, "new_total": 745.0, "difference": 0.0, "currency": "USD"}
+    say(dm.on_tool("quote_change", quote, None))
+    assert isinstance(dm.on_user(said), Say) and dm.d.quote is None
+
+
+def test_the_cancellation_quote_says_which_stay(dm):
+    verified(dm, "i need to cancel")
+    reply = say(dm.on_tool("quote_cancellation", CANCEL_QUOTE, None))
+    assert "January 20th" in reply and "January 23rd" in reply
+
+
+FEBRUARY = {**BOOKING, "confirmation_number": "ROOMI-20260201-004", "check_in": "2026-02-14", "check_out": "2026-02-16",
+            "room_type": "Standard Room", "room_type_code": "STD"}
+
+
+@pytest.mark.parametrize("said", ["the february one", "no, i meant the one in february", "sorry the february booking"])
+def test_another_booking_named_at_the_quote_is_that_one(dm, said):
+    say(dm.on_user("i need to cancel one of my bookings"))
+    say(dm.on_user("can you look it up by my phone"))
+    call(dm.on_user("555 123 4567"), "find_booking")
+    say(dm.on_tool("find_booking", {"bookings": [BOOKING, FEBRUARY]}, None))
+    call(dm.on_user("the january one"), "quote_cancellation")
+    say(dm.on_tool("quote_cancellation", CANCEL_QUOTE, None))
+    assert call(dm.on_user(said), "quote_cancellation")["confirmation_number"] == FEBRUARY["confirmation_number"]
+
+
+@pytest.mark.parametrize("said", ["the february one", "no, the one in february"])
+def test_a_month_the_found_booking_is_not_in_asks_for_that_bookings_number(dm, said):
+    verified(dm, "i need to cancel")
+    say(dm.on_tool("quote_cancellation", CANCEL_QUOTE, None))
+    reply = say(dm.on_user(said))
+    assert dm.d.asked == "verify" and "February" in reply and dm.d.last_name == "Hopper" and not dm.d.verified
+    assert call(dm.on_user("ROOMI-20260201-004"), "find_booking") == {
+        "confirmation_number": "ROOMI-20260201-004", "last_name": "Hopper"}
+
+
+def test_move_it_to_another_month_is_still_a_change(dm):
+    verified(dm)
+    args = call(dm.on_user("push it back a week"), "quote_change")
+    quote = {**args, "room_type": "Deluxe Room", "nights": 3, "new_total": 745.0, "difference": 0.0, "currency": "USD"}
+    say(dm.on_tool("quote_change", quote, None))
+    assert call(dm.on_user("actually can we move it to february 10th instead"), "quote_change")
+
+
+@pytest.mark.parametrize("opening, number", [
+    ("hello dear, my daughter booked a room for me, i need to check the dates", "i have the number here, ROOMI 20260112 001"),
+    ("my husband made a booking, can you tell me the dates", "ROOMI-20260112-001"),
+])
+def test_someone_elses_booking_looked_up_for_its_dates(dm, opening, number):
+    say(dm.on_user(opening))
+    assert dm.d.task == "modify" and dm.d.asked == "verify"
+    say(dm.on_user(number))
+    call(dm.on_user("grace hopper"), "find_booking")
+    reply = say(dm.on_tool("find_booking", {"bookings": [BOOKING]}, None))
+    assert "January 20th" in reply and "Would you like to change anything?" in reply
+
+
+def test_a_confirmation_number_after_a_booking_was_taken_for_a_new_one_looks_it_up(dm):
+    say(dm.on_user("hi i need to check something about my room"))  # whatever the opening became, the number finds it
+    assert call(dm.on_user(f"{CONF} hopper"), "find_booking")
+
+
+@pytest.mark.parametrize("opening", [
+    "i want to change the name on my booking",
+    "hi, can i transfer my booking to my brother",
+    "i need to change the guest name on the reservation",
+])
+def test_a_change_only_the_front_desk_makes_said_before_the_lookup_is_remembered(dm, opening):
+    say(dm.on_user(opening))
+    call(dm.on_user(f"{CONF} hopper"), "find_booking")
+    reply = say(dm.on_tool("find_booking", {"bookings": [BOOKING]}, None))
+    assert dm.d.asked == "transfer" and "front desk" in reply
+
+
+@pytest.mark.parametrize("said, room", [
+    ("yeah hi this is 507 the shower wont drain", "507"),
+    ("i'm locked out of my room, 208", "208"),
+    ("its 1204, can we get more pillows", "1204"),
+])
+def test_a_bare_room_number_in_the_request_is_the_room(dm, said, room):
+    reply = say(dm.on_user(said))
+    assert dm.d.asked == "service_name" and room in reply
+    assert call(dm.on_user("Patel"), "request_service")["room_number"] == room
+
+
+@pytest.mark.parametrize("said", ["a taxi at 5am please, room 302", "wake up call at 630 please, room 302"])
+def test_a_time_is_no_room_number(dm, said):
+    say(dm.on_user(said))
+    assert call(dm.on_user("Rossi"), "request_service")["room_number"] == "302"
+
+
+@pytest.mark.parametrize("said, kind", [
+    ("hello room service? i wanna order a club sandwich and fries to 311", "room_service"),
+    ("hello, i'm in 311, whats the wifi password and also the tv remote doesn't work", "maintenance"),
+])
+def test_a_request_said_around_a_question_is_still_filed(dm, said, kind):
+    action = dm.on_user(said)
+    if isinstance(action, Call):
+        action = dm.on_tool("hotel_info", {"topic": action.arguments["topic"], "answer": "ANSWER."}, None)
+    assert dm.d.asked == "service_name", action
+    args = call(dm.on_user("Kowalski"), "request_service")
+    assert (args["request_type"], args["room_number"]) == (kind, "311")
+
+
+def test_checked_out_this_morning_is_a_stay_that_has_ended_whatever_date_is_said(dm):
+    say(dm.on_user("we checked out this morning and i think i left my laptop charger"))
+    assert dm.d.asked == "transfer" and dm.d.task == "none"
+
+
+def test_checked_out_your_website_is_no_ended_stay(dm):
+    dm.on_user("hi we checked out your website and want a room for march 3rd")
+    assert dm.d.task == "book"
+
+
+def test_keeping_the_booking_with_a_question_of_no_known_topic_still_asks_the_hotel(dm):
+    say(dm.on_user("I want to cancel my booking"))
+    assert call(dm.on_user("dont cancel it. how about the spa, whats open"), "hotel_info")["topic"].startswith("how about")

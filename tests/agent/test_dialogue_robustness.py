@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from roomiai.agent.brain.dialogue import Call, DialogueManager, Say
-from tests.agent.test_dialogue import HOTEL, TODAY, availability
+from tests.agent.test_dialogue import HOTEL, TODAY, availability, call, say
 
 pytestmark = pytest.mark.agent
 
@@ -23,16 +23,6 @@ GUARANTEED_HOTEL = {**HOTEL, "policies": {"guarantee_required": True,
 @pytest.fixture
 def dm():
     return DialogueManager(hotel=HOTEL, today=lambda: TODAY)
-
-
-def say(action) -> str:
-    assert isinstance(action, Say), action
-    return action.text
-
-
-def call(action, name) -> dict:
-    assert isinstance(action, Call) and action.name == name, action
-    return action.arguments
 
 
 def not_lost(reply: str) -> None:

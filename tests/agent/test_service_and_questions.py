@@ -9,7 +9,7 @@ import pytest
 from roomiai.agent.brain.departments import department_of, is_urgent
 from roomiai.agent.brain.dialogue import Call, DialogueManager, Say
 from roomiai.agent.brain.intents import IntentClassifier
-from tests.agent.test_dialogue import HOTEL, TODAY
+from tests.agent.test_dialogue import HOTEL, TODAY, call, say
 
 pytestmark = pytest.mark.agent
 
@@ -17,16 +17,6 @@ pytestmark = pytest.mark.agent
 @pytest.fixture
 def dm():
     return DialogueManager(hotel=HOTEL, today=lambda: TODAY)
-
-
-def say(action) -> str:
-    assert isinstance(action, Say), action
-    return action.text
-
-
-def call(action, name) -> dict:
-    assert isinstance(action, Call) and action.name == name, action
-    return action.arguments
 
 
 def filed(dm, opening: str, last_name: str = "Hopper") -> dict:

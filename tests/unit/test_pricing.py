@@ -90,15 +90,15 @@ def test_first_night_with_tax_for_penalties():
     ("rate_kwargs", "stay_nights", "adults", "children", "days_ahead", "expected"),
     [
         ({}, 2, 2, 0, 0, None),
-        ({}, 2, 2, 2, 0, "sleeps at most 3"),
-        ({}, 2, 4, 0, 0, "sleeps at most 3"),
-        ({"min_stay": 3}, 2, 2, 0, 0, "at least 3 nights"),
-        ({"max_stay": 5}, 6, 2, 0, 0, "at most 5 nights"),
-        ({"advance_booking_days": 7}, 2, 2, 0, 6, "at least 7 days ahead"),
+        ({}, 2, 2, 2, 0, ("too_many_guests", 3, "sleeps at most 3")),
+        ({}, 2, 4, 0, 0, ("too_many_guests", 3, "sleeps at most 3")),
+        ({"min_stay": 3}, 2, 2, 0, 0, ("stay_too_short", 3, "at least 3 nights")),
+        ({"max_stay": 5}, 6, 2, 0, 0, ("stay_too_long", 5, "at most 5 nights")),
+        ({"advance_booking_days": 7}, 2, 2, 0, 6, ("book_ahead", 7, "at least 7 days ahead")),
         ({"advance_booking_days": 7}, 2, 2, 0, 7, None),
-        ({"valid_to": dt.date(2026, 1, 20)}, 3, 2, 0, 0, "valid for nights until 2026-01-20"),
-        ({"valid_from": dt.date(2026, 1, 25)}, 3, 2, 0, 0, "valid from 2026-01-25"),
-        ({"is_active": False}, 2, 2, 0, 0, "not offered"),
+        ({"valid_to": dt.date(2026, 1, 20)}, 3, 2, 0, 0, ("no_longer_valid", None, "valid for nights until 2026-01-20")),
+        ({"valid_from": dt.date(2026, 1, 25)}, 3, 2, 0, 0, ("not_yet_valid", None, "valid from 2026-01-25")),
+        ({"is_active": False}, 2, 2, 0, 0, ("rate_inactive", None, "not offered")),
     ],
 )
 def test_rate_restrictions(rate_kwargs, stay_nights, adults, children, days_ahead, expected):
@@ -109,7 +109,8 @@ def test_rate_restrictions(rate_kwargs, stay_nights, adults, children, days_ahea
     if expected is None:
         assert problem is None
     else:
-        assert expected in problem
+        code, limit, words = expected
+        assert (problem.code, problem.limit) == (code, limit) and words in problem.message
 
 
 def test_discount_validity():

@@ -63,7 +63,10 @@ NOTHING = re.compile(
 )
 NAME_PREFIX = re.compile(r"^(it'?s|it is|my name is|name is|this is|i'?m|i am|the name is|under)\s+", re.I)
 WORD_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-]+(?: [A-Za-z][A-Za-z'\-]+){0,2}$")
-TITLED = re.compile(r"(?:^|[\s,.:;-])(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+[A-Za-z]", re.I)
+TITLED = re.compile(
+    r"(?:^|[\s,.:;-])(?:mr|mrs|ms|miss|dr|doctor|mister|prof|professor)\.?\s+(?:(?:and|&) (?:mrs|ms)\.?\s+)?[A-Za-z]",
+    re.I,
+)
 COUNTED = re.compile(r"\b(?:adults?|grown ?-?ups?|kids?|child(?:ren)?|people|guests?|of us|nights?|rooms?)\b")
 CARD_SAID = re.compile(r"\[card (?:ending \d{4}|number|expiry)\]")
 CARD_ENDING = re.compile(r"\[card ending (\d{4})\]")
@@ -72,6 +75,22 @@ NO_CARD = re.compile(
 )
 ROOM_ASKS = (Asked.ROOM_TYPE, Asked.BOOK_IT, Asked.ROOM_OR_RATE, None)
 ROOM_OR_ONE = re.compile(r"\b(?:rooms?|ones?|suites?)\b")
+NO_PHONE = re.compile(
+    r"\b(?:no (?:phone|number|mobile|cell)|rather not|prefer not|(?:don'?t|do not|won'?t) (?:have|give|want to give|share)"
+    r"|not (?:giving|sharing)|skip|that'?s (?:it|all))\b"
+)
+NO_NAME = re.compile(
+    r"\b(?:rather not|prefer not|(?:don'?t|do not) (?:want|wish) to (?:give|say|share|tell)|not (?:giving|telling|sharing)"
+    r"|why do you need (?:my|a) name|anonymous(?:ly)?)\b"
+)
+NAME_NEEDED = (
+    "I understand. The hotel needs a name to hold the reservation, and it's only used for your stay. "
+    "What name should I put it under?"
+)
+CONTACT_WHY = re.compile(  # "do I have to give a phone number?", "why do you need my email", "do you need my email?"
+    r"\b(?:why|do (?:you|u|i|we)|must (?:you|i)|have to|need(?:ed)?|is (?:it|that|a phone)|required|necessary)\b"
+    r"[^.?!]{0,30}\b(?P<what>phone|number|mobile|cell|e-?mail)|\bwhy\b[^.?!]{0,20}\b(?:need|want|ask)(?P<it>)|\bwhat (?:do|would) (?:you|u) (?:need|want|use) (?:it|that|this) for\b"
+)
 NO_EMAIL_SAID = re.compile(
     r"\bno (?:e-?mail|email address)\b|\b(?:don'?t|do not) have (?:an |any )?e-?mail\b|\bwithout (?:an )?e-?mail\b"
 )
@@ -79,6 +98,7 @@ NO_REQUESTS_SAID = re.compile(r"\bno (?:special )?requests?\b|\bnothing special\
 YES_LEAD = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|yup|sure|ok|okay|oh|um|uh|well|actually|please|definitely|indeed)\b[\s,.!-]*)+"
 )
+STAY_ASKS = (Asked.CHECK_IN, Asked.CHECK_OUT, Asked.NIGHTS, Asked.GUESTS, Asked.ROOM_TYPE)
 GUEST_DETAILS = (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME, Asked.PHONE, Asked.EMAIL)
 RATE_WORD = re.compile(r"\brates?\b|\brefundable\b|\bbreakfast\b|\bpackage\b")
 CHOSEN_OF_TWO = re.compile(r"\b(?:instead|rather than|not the|no,? the|make (?:it|that)|switch|change)\b")
@@ -249,6 +269,8 @@ class BookingFlow(Flow):
             self._name_from_text(named)
         elif d.asked in (Asked.READ_BACK, Asked.WHAT_CHANGE) and not self._has_stay_entities() and intent != "confirm":
             self._name_from_text(CORRECTION_LEAD.sub("", named), full=True)  # "hmm, no - Kenji de la Cruz."
+        elif d.asked in STAY_ASKS and not self.entities and intent == "other" and _all_capitalised(named):
+            self._name_from_text(named, full=True)  # "Maria Gonzalez" when asked for the nights: kept for later
         elif d.asked == Asked.BOOK_IT and not self._has_stay_entities() and intent in ("other", "confirm"):
             # the name as the answer to "shall I book it?" ("Sam Lee, 555 ...", "sure - Sam Lee - ..."): a yes
             phrases = PAUSE.split(named)
@@ -325,6 +347,16 @@ class BookingFlow(Flow):
     def _declines_card(self, lower: str) -> bool:
         """'Do I have to? I'd rather pay at the hotel': an answer to the card step, not a question for the hotel."""
         return self.d.task is Task.BOOK and self.d.asked == Asked.CARD and bool(NO_CARD.search(lower))
+
+    def _about_contact(self, lower: str) -> bool:
+        """'Do I have to give a phone number?' when asked for it: about this booking, not the hotel's phone."""
+        d = self.d
+        return (
+            d.task is Task.BOOK
+            and d.asked in (Asked.PHONE, Asked.EMAIL)
+            and not ("phone_number" in self.entities or "email" in self.entities)
+            and bool(CONTACT_WHY.search(lower))
+        )
 
     def _room_described(self, lower: str) -> bool:
         """'What's the cheapest?' among the rooms just offered: a choice to quote, not a question for the hotel's facts."""
@@ -403,7 +435,8 @@ class BookingFlow(Flow):
         parts = [p if p in PARTICLES and i < len(parts) - 1 else title_word(p) for i, p in enumerate(parts)]
         given_first = len(parts) == 2 and parts[0].lower() in GIVEN_NAME_PARTICLES and asked == Asked.NAME
         if len(parts) > 1 and (given_first or not all(p.lower() in PARTICLES for p in parts[:-1])):
-            g.first_name, g.last_name = parts[0], " ".join(parts[1:])
+            initials = next((i for i, p in enumerate(parts[:-1]) if len(p) > 1), len(parts) - 1) or 1
+            g.first_name, g.last_name = " ".join(parts[:initials]), " ".join(parts[initials:])  # "A J Moreau"
             return
         word = " ".join(parts)
         if spelled and g.first_name and g.last_name and asked not in (Asked.FIRST_NAME, Asked.LAST_NAME):
@@ -442,6 +475,34 @@ class BookingFlow(Flow):
             return self._booking_next()
         if not changed and not self.entities and HOLD_ON.search(self._lower) and d.asked is not None:
             return self._say("Of course, take your time. " + self._question())  # "hang on, let me get my wallet"
+        if changed and self._gave_details and d.asked in STAY_ASKS:
+            d.pending_answer = f"Thank you{', ' + d.guest.first_name if d.guest.first_name else ''}, I've noted that."
+        if d.asked == Asked.PHONE and changed and self._gave_details and d.guest.email and not d.guest.phone:
+            d.guest.no_phone = True  # "do you need my email? it's ...": the e-mail instead of a phone, kept
+            d.pending_answer = f"An email works too; I'll send the confirmation to {d.guest.email}."
+            return self._booking_next()
+        if d.asked in (Asked.NAME, Asked.FIRST_NAME, Asked.LAST_NAME) and not changed and NO_NAME.search(self._lower):
+            if d.last_question == NAME_NEEDED:  # refused again after hearing why: a person can help
+                d.asked = Asked.TRANSFER
+                return self._say("Would you like me to transfer you to the front desk instead?", S.COLLECT_GUEST_INFO)
+            return self._ask(Asked.NAME, NAME_NEEDED, S.COLLECT_GUEST_INFO)
+        if not changed and self._about_contact(self._lower):
+            asked_about = CONTACT_WHY.search(self._lower)
+            what = asked_about["what"] if asked_about else None
+            return self._why_contact(what or (d.asked.value if d.asked else "phone"))
+        if d.asked == Asked.PHONE and not changed and re.search(r"\be-?mail\b", self._lower):
+            return self._why_contact("email")  # "can I give you my email instead"
+        if d.asked == Asked.PHONE and not changed and (intent == "deny" or NO_PHONE.search(self._lower)):
+            d.guest.no_phone = True  # "no that's it", "do I have to?": the booking needs a phone or an e-mail
+            if d.guest.email:
+                d.pending_answer = f"No problem, we'll reach you at {d.guest.email}."
+                return self._booking_next()
+            return self._ask(
+                Asked.EMAIL,
+                "No problem. Then could I have an email address instead? The hotel needs a phone number or an email "
+                "to send your confirmation and reach you about the booking.",
+                S.COLLECT_GUEST_INFO,
+            )
         if d.asked == Asked.CARD and not changed:
             if intent == "deny" or NO_CARD.search(self._lower):
                 d.asked = Asked.TRANSFER
@@ -577,6 +638,29 @@ class BookingFlow(Flow):
         d.misunderstood = 0
         return self._booking_next()
 
+    def _why_contact(self, what: str) -> Action:
+        """Why a phone or an e-mail: said once, with the other one offered instead."""
+        d, g = self.d, self.d.guest
+        if "mail" in what and d.asked == Asked.PHONE:
+            g.no_phone = True  # "do you need my email?": the e-mail instead of the phone
+            return self._ask(
+                Asked.EMAIL,
+                "An email address works instead of a phone number. What's your email?",
+                S.COLLECT_GUEST_INFO,
+            )
+        if d.asked == Asked.PHONE:
+            return self._ask(
+                Asked.PHONE,
+                "It's only so the hotel can reach you about your booking; an email address will do instead. "
+                "What's the best phone number, or would you rather give an email?",
+                S.COLLECT_GUEST_INFO,
+            )
+        needed = (
+            "so the hotel can reach you about the booking" if g.no_phone and not g.phone else "for your confirmation"
+        )
+        optional = "" if g.no_phone and not g.phone else " You can say no if you'd rather not."
+        return self._ask(Asked.EMAIL, f"It's {needed}.{optional} What's your email address?", S.COLLECT_GUEST_INFO)
+
     def _booking_next(self) -> Action:
         d, s, g = self.d, self.d.stay, self.d.guest
         if s.check_in is None:
@@ -674,12 +758,22 @@ class BookingFlow(Flow):
                     Asked.LAST_NAME, f"Thank you, {g.first_name}. And your last name?", S.COLLECT_GUEST_INFO
                 )
             return self._ask(Asked.NAME, "Wonderful. May I have your first and last name?", S.COLLECT_GUEST_INFO)
-        if not g.phone:
+        if not (g.phone or g.email) and g.no_phone and g.no_email:
+            g.no_phone = g.no_email = False
+            d.asked, d.last_question = Asked.TRANSFER, "Could I have a phone number or an email address, then?"
+            return self._say(
+                "I'm sorry, I can only make the booking with a phone number or an email address, so the hotel can "
+                "reach you about it. Would you like me to transfer you to the front desk instead?",
+                S.COLLECT_GUEST_INFO,
+            )
+        if not g.phone and not g.no_phone:
             return self._ask(
                 Asked.PHONE,
                 f"Thank you, {g.first_name}. What's the best phone number to reach you?",
                 S.COLLECT_GUEST_INFO,
             )
+        if not g.email and not g.no_email and g.no_phone and not g.phone:
+            return self._ask(Asked.EMAIL, "And your email address, for the confirmation?", S.COLLECT_GUEST_INFO)
         if not g.email and not g.no_email:
             return self._ask(
                 Asked.EMAIL,
@@ -807,7 +901,9 @@ class BookingFlow(Flow):
     def _room_unavailable(self, options: list[dict[str, Any]], availability: dict[str, Any]) -> Action:
         s = self.d.stay
         name = self.room_types.get(s.room_type or "", {}).get("name", "room")
-        refused = next((u for u in availability.get("unavailable", []) if u["room_type_code"] == s.room_type), {})
+        refused: dict[str, Any] = next(
+            (u for u in availability.get("unavailable", []) if u["room_type_code"] == s.room_type), {}
+        )
         reason = refused.get("reason", "").rstrip(".")
         if refused.get("code") == "sold_out":
             why = "it's sold out for those dates"
@@ -946,6 +1042,12 @@ class BookingFlow(Flow):
         reply = self._ask(Asked.READ_BACK, text, S.CONFIRM_BOOKING)
         self.d.last_question = "Shall I confirm the booking?"
         return reply
+
+
+def _all_capitalised(text: str) -> bool:
+    """'Maria Gonzalez': every word capitalised, as speech-to-text writes a name."""
+    words = NAME_PREFIX.sub("", text.strip().rstrip(".!")).split()
+    return len(words) >= 2 and all(w[:1].isupper() or w.lower() in PARTICLES for w in words)
 
 
 def _likeness(a: str, b: str) -> float:

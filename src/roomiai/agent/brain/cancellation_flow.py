@@ -7,9 +7,9 @@ from typing import Any
 
 from .asked import Asked
 from .booking_flow import NOT_CONFIRMED
-from .change_flow import SAID_NO
+from .change_flow import KEEP_IT, SAID_NO
 from .flow import Action, Flow, ToolResult
-from .responses import money, spell_reference
+from .responses import day, money, spell_reference
 from .state import ConversationState as S
 from .state import Task
 
@@ -29,6 +29,8 @@ class CancellationFlow(Flow):
     def _cancel_answer(self, intent: str) -> Action | None:
         """The caller's yes or no to a quoted cancellation; None when it was neither."""
         d = self.d
+        if intent == "confirm" and KEEP_IT.search(self._lower):
+            intent = "deny"  # "hmm ok no, keep it then": the ok is no yes
         if intent == "confirm":
             return self._call("confirm_cancellation", {"reason": REASON}, S.CANCELLATION)
         if intent == "deny" and SAID_NO.search(self._lower):
@@ -64,7 +66,13 @@ class CancellationFlow(Flow):
         else:
             cost = f"Cancelling now carries a penalty of {money(quote['penalty'], quote['currency'])} under the rate's cancellation policy."
         refund = f" You'll be refunded {money(quote['refund'], quote['currency'])}." if quote.get("refund") else ""
-        return f"{cost}{refund} Would you like me to cancel booking {quote['confirmation_number']}?"
+        booking = self._selected()
+        which = (
+            f"That's your {booking.get('room_type') or 'stay'} from {day(booking['check_in'])} to {day(booking['check_out'])}. "
+            if booking and booking.get("check_in") and booking.get("check_out")
+            else ""
+        )  # the dates said before the yes: "the one in February" hears it is not
+        return f"{which}{cost}{refund} Would you like me to cancel booking {quote['confirmation_number']}?"
 
     # -- tool results ---------------------------------------------------------------------------
 

@@ -45,6 +45,10 @@ MOVE_ALL = re.compile(
 ARRIVE = re.compile(r"\b(?:arriv\w*|come|coming|check(?:ing)? ?in|get (?:there|in)|start)\b")
 LEAVE = re.compile(r"\b(?:leav\w*|depart\w*|check(?:ing)? ?out|go(?:ing)? home|stay\w*|end)\b")
 
+KEEP_IT = re.compile(
+    r"(?<!want to )(?<!wanna )(?<!not )\b(?:keep|leave) (?:it|the booking|my booking|the reservation|my reservation|things)\b"
+    r"|\bdon'?t (?:cancel|change)\b|\bnever ?mind\b|\bchanged my mind\b|\bon second thoughts?\b"
+)  # a "no" whatever other words say yes: "ok no, keep it then"
 SAID_NO = re.compile(
     r"\b(?:no|nope|nah|not|don'?t|do not|never ?mind|keep|leave|forget|rather not|changed my mind|stop)\b"
 )
@@ -58,6 +62,9 @@ NOTHING = re.compile(
 NOT_ON_A_BOOKING = re.compile(
     r"\b(?:king|queen|twin|double|single)(?:[ -]size)? beds?\b|\bbed type\b|\b(?:sea|ocean|city|garden|pool|river) view\b"
     r"|\b(?:high|higher|low|lower|top) floor\b|\b(?:two|three|2|3|another|second|extra|connecting|adjoining) rooms?\b"
+    r"|\b(?:the |a )?(?:guest'?s? )?name (?:on|of) (?:it|the booking|my booking|the reservation|my reservation)\b"
+    r"|\bchange (?:the |my |our )?(?:guest )?name\b|\b(?:transfer|give) (?:it|the booking|my booking|the reservation) to\b"
+    r"|\b(?:put|transfer|move|switch)\b.{0,30}\b(?:in|into|to|under) (?:my |his |her |their |our |the )?\w+'?s? name\b"
 )
 
 MORE_GUESTS = re.compile(
@@ -117,7 +124,9 @@ class ChangeFlow(Flow):
             c["shift"], changed = shift, True
             for key in ("check_in", "check_out", "nights", "extra_nights"):
                 c.pop(key, None)
-        vague_party = self._intent_was("confirm") and not COUNTED.search(lower)  # "yes, make it for me" counts no one
+        vague_party = (self._intent_was("confirm") or not self.d.verified) and not COUNTED.search(
+            lower
+        )  # "yes, make it for me" counts no one, nor "my husband made a booking"
         for key, name in (
             ("check_in_date", "check_in"),
             ("check_out_date", "check_out"),
@@ -144,6 +153,8 @@ class ChangeFlow(Flow):
     def _change_answer(self, intent: str) -> Action | None:
         """The caller's yes or no to a quoted change; None when it was neither."""
         d = self.d
+        if intent == "confirm" and KEEP_IT.search(self._lower):
+            intent = "deny"  # "ok no, leave it as it is": the ok is no yes
         if intent == "confirm":
             return self._call("confirm_change", {}, S.MODIFICATION)
         if intent == "deny" and SAID_NO.search(self._lower):  # "that would be splendid, thank you" is no no
@@ -162,7 +173,8 @@ class ChangeFlow(Flow):
                 and (self._intent_was("deny") or NOTHING.search(self._lower))
             ):
                 return self._done("Alright, your booking stays as it is. Is there anything else I can help you with?")
-            if NOT_ON_A_BOOKING.search(self._lower) and not changed:
+            if (NOT_ON_A_BOOKING.search(self._lower) and not changed) or d.desk_change:
+                d.desk_change = False
                 d.asked = Asked.TRANSFER
                 return self._say(
                     "I'm afraid I can't make that change to a booking myself (I can change its dates, room type and "
@@ -173,6 +185,13 @@ class ChangeFlow(Flow):
                 return self._ask(Asked.CHANGE_WHAT, "Sure, what would you like to change?", S.MODIFICATION)
             if d.asked == Asked.CHANGE_WHAT and not changed:
                 return self._unclear()
+            if d.lookup:
+                d.lookup = False
+                return self._ask(
+                    Asked.CHANGE_WHAT,
+                    booking_summary(booking) + " Would you like to change anything?",
+                    S.MODIFICATION,
+                )
             return self._ask(
                 Asked.CHANGE_WHAT, booking_summary(booking) + " What would you like to change?", S.MODIFICATION
             )

@@ -30,7 +30,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         "email",
         re.compile(
             r"\b((?:your|ur|the hotel'?s?|hotel|front desk'?s?) e-?mail|e-?mail (?:address )?(?:for|of) (?:the hotel|you)"
-            r"|e-?mail you|what(?:'s| is) the e-?mail|what e-?mail (?:address )?(?:can|should|do) (?:i|we))\b"
+            r"|e-?mail you|what(?:'s| is) the e-?mail|what e-?mail (?:address )?(?:can|should|do) (?:i|we)"
+            r"|(?:number|phone|address|website) (?:and|or|&|plus) (?:an? |the |your )?e-?mail)\b"  # "your number and email"
         ),
     ),
     (
@@ -72,7 +73,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     (
         "phone",
         re.compile(
-            r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back|(your|their|the front desk'?s?) (phone )?number)\b"
+            r"\b(phone number of the hotel|hotel'?s? (phone|number)|call you back|(your|their|the front desk'?s?) (phone )?number"
+            r"|(?:your |the )?e-?mail(?: address)? (?:and|or|&|plus) (?:a |the |your )?(?:phone|telephone)(?: number)?)\b"
         ),
     ),
 ]

@@ -119,6 +119,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)? (?:of )?{_MONTH}\b{_YEAR}"
         ),
     ),
+    (
+        "until_weekend",  # "staying until the weekend": out on the Saturday, after the arrival
+        re.compile(r"(?:(?<=until )|(?<=till )|(?<=til )|(?<=up to ))(?:the |this )?week ?end\b(?! after next)"),
+    ),
     ("the_weekend", re.compile(r"\b(?:for|over) the week ?end\b")),
     ("weekday_month_day", re.compile(rf"\b{_WEEKDAY},? (?:the )?{_MONTH} (?:the )?{_DAY_ORD}\b{_NOT_UNIT}{_YEAR}")),
     ("weekday_day_month", re.compile(rf"\b{_WEEKDAY},? (?:the )?{_DAY_ORD} (?:day )?(?:of )?{_MONTH}\b{_YEAR}")),
@@ -164,7 +168,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "ordinal_day",
         re.compile(
             r"\b(?:(?P<the>the|on) )?(?P<day>[12]\d|3[01]|0?[1-9])(?P<suf>st|nd|rd|th)\b"
-            r"(?! ?(?:floor|time|row|century|birthday|anniversary|place|of us|person|1\b|one\b|option|thoughts?|guess|look|opinion"
+            r"(?! ?(?:floor|time|row|century|birthday|anniversary|place|of us|person|(?:1|one)\b(?! (?:nights?|days?|weeks?|adults?|guests?|people|persons?))|option|thoughts?|guess|look|opinion"
             r"|choice|hotel|suggestion|step|thing|name|room|line|number|digit))"
         ),
     ),
@@ -183,6 +187,9 @@ _SKIP_DAY_RE = re.compile(r"\b(?:room|suite|number|floor|unit|option|page) $")
 _DAY_PREP_RE = re.compile(
     r"\b(?:for|from|until|till|til|to|by|through|thru|starting|start|and|or|at|in|before|after|is|be|was"
     r"|arriv\w*|leav\w*|check(?:ing)? (?:in|out)|date|it|make|change|than|instead|not|no|rather)\s*,?\s*$|[,:]\s*$"
+)
+_QUESTION_AFTER_RE = re.compile(
+    r"^\s*(?:[-,;:.]\s*)?(?:of all\b|(?:is|are|do|does|can|could|would|what|how|where|when|which|who|why|will)\b)"
 )
 _ALONE_RE = re.compile(r"^\W*(?:(?:no|yes|yeah|ok|okay|sorry|actually|um|uh|oh|well|maybe|just|only|i mean|the)\W+)*$")
 _SKIP_TODAY_BEFORE_RE = re.compile(r"\b(?:not|doing|all|done|it|enough|else|everything|that)\s+(?:for\s+)?$")
@@ -316,6 +323,8 @@ def _resolve(kind: str, m: re.Match[str], today: dt.date) -> tuple[dt.date | Non
         start = resolve_month_day(MONTHS[g["month"]], int(g["day"]), today, year)
         end = _safe_date(start.year, start.month, int(g["day2"])) if start else None
         return (start, False, end) if start and end and end > start else (None, False, None)
+    if kind == "until_weekend":
+        return next_weekday(5, today), False, None
     if kind == "the_weekend":
         start, end = weekend(today)
         return start, False, end
@@ -394,6 +403,8 @@ def find_dates(text: str, today: dt.date) -> list[DateMention]:
                     _DAY_PREP_RE.search(before) or _ALONE_RE.match(text[:s]) or (suffixed and starts_range)
                 ):
                     continue
+                if not _DAY_PREP_RE.search(before) and _QUESTION_AFTER_RE.match(text[e:]):
+                    continue  # "sorry, first - is there parking?": "first" of all, not the 1st
             if kind == "today" and _WHEN_BOOKED_RE.search(text[max(0, s - 50) : s]):
                 continue  # "I booked it earlier today": when the booking was made, not a date of the stay
             if kind == "today" and (

@@ -98,6 +98,23 @@ DEPARTURE = re.compile(
     r"\bcheck(?:ing)? ?-?out\b.{0,20}\b(?:early|earlier|late|later|sooner)\b"
 )  # a guest's, said with the room
 STAY_HOURS = re.compile(r"\b(?:late|later|extended) check ?-?out\b|\bearly check ?-?in\b|\bcheck ?-?out late\b")
+HOURS_ASKED = re.compile(
+    r"\b(?:can|could|may) (?:i|we) (?:please )?(?:get|have|do|request|ask for|check)\b|\b(?:i|we)(?:'?d| would) like\b"
+    r"|\b(?:i|we) (?:need|want|wanna)\b|\bplease\b|\bis it possible (?:to|for)\b"
+)
+TODAY_OR_ROOM = re.compile(
+    r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon)|(?:my|our|the) room|room \w+|our stay|my stay)\b|\b\d{3,4}\b"
+)
+
+
+def hours_request(text: str) -> bool:
+    """A guest asking for a late check-out (or an early check-in) of the stay they are on: 'can I get a late checkout tomorrow'."""
+    lowered = clean(text)
+    return bool(
+        (STAY_HOURS.search(lowered) or DEPARTURE.search(lowered) or re.search(r"\bcheck ?-?out late\b", lowered))
+        and HOURS_ASKED.search(lowered)
+        and TODAY_OR_ROOM.search(lowered)
+    )
 
 
 def in_house_only(text: str) -> bool:

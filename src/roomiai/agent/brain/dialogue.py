@@ -12,7 +12,7 @@ from .asked import Asked
 from .booking_flow import BookingFlow
 from .cancellation_flow import CancellationFlow
 from .change_flow import ChangeFlow
-from .departments import DEPARTURE, STAY_HOURS, department_of, in_house_only
+from .departments import DEPARTURE, STAY_HOURS, department_of, hours_request, in_house_only
 from .entities import EntityExtractor
 from .flow import Action, Call, Say, ToolResult
 from .heard import HeardFlow
@@ -73,11 +73,14 @@ LOOKUP = re.compile(
     r"|\bwhen (?:is|does|do)\b.{0,15}\b(?:my|our) (?:reservation|booking|stay)\b|\bdo (?:i|we) (?:still )?have (?:a|my|our) (?:reservation|booking)\b|\bis (?:my|our) (?:reservation|booking)\b"
     r"|\bdid (?:i|we|my \w+) (?:already )?(?:book|reserve|make a (?:reservation|booking))\b|\bhow much\b.{0,25}\b(?:my|our) (?:reservation|booking|stay)\b"
 )
+DETAILS_ASKED = re.compile(
+    r"\b(?:check|confirm|verify|know|what are|tell me|remind me (?:of|about)|need|go over)\b.{0,12}\b(?:dates?|details|when it is)\b"
+)
 NEW_BOOKING = re.compile(
     r"\b(?:book|reserve) (?:a|another|one more|a new)\b|\bnew (?:booking|reservation)\b|\b(?:another|a) room\b"
 )
 CHANGE_WORD = re.compile(
-    r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|cut|update|switch)\b"
+    r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|cut|update|switch|transfer|put)\b"
 )
 CANCEL_WORD = re.compile(r"\bcancel\w*\b")
 TASKS = {
@@ -132,7 +135,10 @@ class DialogueManager(
         if GOODBYE.search(lower) and not self._task_cue(intent) and not self._has_stay_entities():
             return self._call("end_call", {})
         if d.asked == Asked.TRANSFER and (
-            TASK_WORDS.search(lower) or "confirmation_number" in self.entities or "phone_number" in self.entities
+            TASK_WORDS.search(lower)
+            or "confirmation_number" in self.entities
+            or "phone_number" in self.entities
+            or "email" in self.entities
         ):
             d.asked, d.misunderstood = None, 0
         if intent == "request_human" or (d.asked == Asked.TRANSFER and intent == "confirm"):
@@ -150,6 +156,9 @@ class DialogueManager(
         if d.task is Task.NONE and THANKS_BYE.search(lower) and intent in ("other", "deny"):
             return self._call("end_call", {})
 
+        ended = self._stay_ended(lower)  # "we checked out yesterday, I need the receipt"
+        if ended is not None:
+            return ended
         if d.asked == Asked.HEARD_RIGHT:
             heard = self._heard_answer(intent, lower, text)
             if heard is not None:
@@ -158,10 +167,14 @@ class DialogueManager(
         leaving = self._leave_task(lower) if intent != "confirm" else None
         if leaving is not None:
             return leaving
+        both = self._service_and_question(intent, text)  # "clean room 202 and what time is breakfast"
+        if both is not None:
+            return both
         question = (
             None
             if self._identifying(lower)
             or self._declines_card(lower)
+            or self._about_contact(lower)
             or (self._room_described(lower) and not self._asks_about_rooms(text, lower))
             else self._hotel_question(intent, text, lower)
         )
@@ -211,7 +224,8 @@ class DialogueManager(
             d.stay = type(d.stay)()
             d.availability = d.availability_key = None
             return self._left("Of course, no problem. If you'd like to book later, just give us a call.")
-        if not LEAVE.search(lower):
+        leave = LEAVE.search(lower)
+        if not leave:
             return None
         left = {
             Task.BOOK: "No problem, I haven't booked anything.",
@@ -220,7 +234,7 @@ class DialogueManager(
             Task.SERVICE: "Alright, I won't send anything.",
         }[d.task]
         d.change, d.quote = {}, None
-        return self._left(left)
+        return self._left(left, lower[leave.end() :])
 
     def _task_cue(self, intent: str) -> bool:
         return intent in (
@@ -235,21 +249,28 @@ class DialogueManager(
     def _switch_task(self, intent: str, lower: str) -> None:
         d = self.d
         wanted = TASKS.get(intent)
-        by_number = "confirmation_number" in self.entities and d.task is Task.NONE  # "booking ROOMI-..., add a night"
+        by_number = "confirmation_number" in self.entities and (
+            d.task is Task.NONE or (d.task is Task.BOOK and not self._stay_begun() and not d.prepared)
+        )  # "booking ROOMI-..., add a night"; "I have the number here, ROOMI ..." after a booking's first question
         if wanted in (Task.BOOK, None) and (EXISTING.search(lower) or by_number or LOOKUP.search(lower)):
             wanted = (
                 Task.CANCEL
                 if CANCEL_WORD.search(lower) or CANT_COME.search(lower)
                 else Task.MODIFY
-                if CHANGE_WORD.search(lower) or LOOKUP.search(lower) or by_number
+                if CHANGE_WORD.search(lower)
+                or LOOKUP.search(lower)
+                or by_number
+                or (EXISTING.search(lower) and DETAILS_ASKED.search(lower))  # "she booked us a room, I need the dates"
                 else wanted
             )
         if (
             wanted in (Task.BOOK, None)
             and d.task in (Task.NONE, Task.SERVICE)
-            and (department_of(lower) or DEPARTURE.search(lower))
+            and (department_of(lower) or DEPARTURE.search(lower) or hours_request(lower))
             and (
-                (
+                # "a late checkout tomorrow": the stay one is on
+                (hours_request(lower) and not self.entities.get("check_in_date"))
+                or (
                     (cues.ROOM_NUMBER.search(lower) or cues.room_number_in(normalise(lower)))
                     and not self.entities.get("check_in_date")
                 )
@@ -276,7 +297,7 @@ class DialogueManager(
         if wanted is Task.MODIFY and d.task is Task.BOOK and d.stay.check_in and not EXISTING.search(lower):
             return  # "can we switch it to the deluxe actually" while booking changes the booking being made
         if wanted is Task.SERVICE and not (
-            department_of(lower) or (DEPARTURE.search(lower) and cues.ROOM_NUMBER.search(lower))
+            department_of(lower) or (DEPARTURE.search(lower) and cues.ROOM_NUMBER.search(lower)) or hours_request(lower)
         ):
             return  # "give me their phone number" asks for nothing to be brought
         if wanted is Task.SERVICE and d.task is Task.BOOK and d.asked in (Asked.EXTRAS, Asked.READ_BACK):

@@ -271,7 +271,7 @@ class EntityExtractor:
         if (
             departures
             and "check_out_date" in out
-            and (departures[-1].day_only or departures[-1].kind == "bare_weekday")
+            and (departures[-1].day_only or departures[-1].kind in ("bare_weekday", "until_weekend"))
         ):
             # "checking out on the 4th / on Sunday": the next 4th or Sunday after whatever arrival is settled on
             out[FOLLOWS] = "day" if departures[-1].day_only else "weekday"
@@ -335,8 +335,8 @@ class EntityExtractor:
                 _JUST_THE_RE.search(before) and (m.group("n") in ("1", "one") or asked or m.group("n").isdigit())
             ):  # "just the one night", "oh, just the two nights I think"
                 continue
-            if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30) : m.start()]):
-                continue
+            if _PRICE_BEFORE_RE.search(norm[max(0, m.start() - 30) : m.start()]) and "check_in_date" not in out:
+                continue  # "how much for one night?" asks the rate; with a date it is the stay
             if _NEGATED_RE.search(norm[max(0, m.start() - 20) : m.start()]):
                 continue  # "4 nights, not 3": the value taken back
             n_word = m.group("n")

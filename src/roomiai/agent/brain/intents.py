@@ -35,12 +35,21 @@ _POSITIVE_RE = re.compile(
     r"| sounds| seems| looks| works| suits| all sounds| should be|'ll|'d| 'll| ll| does| would| will)? ?(?:(?:really|very|just|so|pretty|all|quite|absolutely) )?"
     r"(?:good|great|perfect|fine|ok|okay|alright|all right|right|correct|excellent|awesome|wonderful|nice"
     r"|lovely|fantastic|terrific|amazing|brilliant|super|cool|ideal|works?|suits?|sounds good|sounds great"
+    r"|splendid|marvell?ous|fab|fabulous|grand|superb|smashing|delightful|outstanding|magnificent|wicked|sweet|neat"
+    r"|spot on|bang on|just the ticket|much appreciated|exceptional|stellar|peachy|dandy|top notch|music to my ears"
     r"|sounds perfect|sounds fine|that works|works for me|works fine|good to me|what i want|what i need"
     r"|what i wanted|exactly what|proceed|confirmed|permission granted|granted|the deal|suffice)\b"
     r"|^(?:that|it|this)(?:'ll| will| would| should) do\b"
     r"|^you(?:'ve| have)? (?:heard|got|understood) (?:(?:it|that|me|everything|all of (?:it|that)) )?"
     r"(?:right|correctly|perfectly|exactly|spot on)\b"
 )
+_WOULD_BE_RE = re.compile(
+    r"^(?:oh |well |ah |um |uh )?(?:that|this|it)(?:'d| would|'ll| will| sounds| seems)(?: be)? (?:just |really |very |most |so |absolutely |quite )?"
+    r"(?!too\b|a (?:problem|shame|pity)|bad|awful|terrible|no |not |difficult|hard|expensive|pricey|costly|a bit"
+    r"|(?:all|it|everything|enough|that|none|nothing|wrong|incorrect|unnecessary|impossible|unfortunate|odd|weird"
+    r"|strange|sad|annoying|inconvenient|silly|crazy|worse|late|early|a no)\b)"
+    r"[a-z]+\W*(?:(?:thanks?|thank you|cheers|many thanks)(?: (?:so|very) much| a lot)?\W*)?$"
+)  # "that would be splendid, thank you": any word in that frame, thanks after it, is pleased
 _LEAD_POSITIVE_RE = re.compile(
     r"^(?:ok|okay|alright|all right|great|perfect|fine|good|cool|excellent|awesome|wonderful|nice|lovely"
     r"|fantastic|terrific|amazing|brilliant|super|sounds good|sounds great|sounds perfect|that works|works for me"
@@ -467,7 +476,7 @@ def _decide(text: str, turn: AgentTurn) -> tuple[str, float]:
         return "confirm", 0.7
     if turn.confirm and (_CORRECTION_RE.search(first) or _CORRECTION_RE.search(text[:40])):
         return "deny", 0.8
-    positive = _LEAD_POSITIVE_RE.search(first) or _POSITIVE_RE.search(first)
+    positive = _LEAD_POSITIVE_RE.search(first) or _POSITIVE_RE.search(first) or _WOULD_BE_RE.search(text)
     if turn.summary and not positive and _SLOT_VALUE_RE.search(text) and not _QUESTION_RE.search(text):
         return "deny", 0.75
     if (

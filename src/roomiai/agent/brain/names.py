@@ -41,46 +41,56 @@ marvelous splendid neat sweet yea ya yah aye certainly course do it's
 _STRONG_CUE_RE = re.compile(
     r"\b(?:my (?:full |first |last |sur)?name(?: is|'s)|(?:the )?name(?: is|'s)|name on the (?:reservation|booking)"
     r" is|(?:last|sur|first) ?name(?: is|'s)|call me|under the name(?: of)?|booked under|reserved under"
-    r"|reservation(?: is|'s)? under|booking(?: is|'s)? under|it's under|it is under|should be under"
+    r"|reservation(?: is|'s)? under|booking(?: is|'s)? under|it'?s under|it is under|should be under"
     r"|(?:put|book|have|make|reserve) (?:it|that|the (?:room|booking|reservation)) under|(?:it'?ll|it will|that'?ll|that will) be under"
-    r"|(?:reservation|booking|room) (?:is )?for (?=mr|mrs|ms|dr))\s+",
+    r"|(?:reservation|booking|room) (?:is )?for(?=\s+(?:mr|mrs|ms|dr|prof)))\s+",
     re.I,
 )
 _WEAK_CUE_RE = re.compile(
-    r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|yep|yup|sure|ok|okay|oh|um|uh|well|right|and|but),? )"
+    r"(?:^|[.,!?] |\b(?:hi|hello|hey|yes|yeah|ya|yea|yep|yup|sure|ok|okay|oh|um|uh|well|right|and|but),? )"
     r"(?:this is|i'm|i am|it's|it is|its)\s+",  # "its Priya Natarajan": speech-to-text drops the apostrophe
     re.I,
 )
 _BARE_CUE_RE = re.compile(r"(?<![\w'])(?:the )?name[:,]?\s+(?!is\b|'s\b)", re.I)  # "... name Raj Patel, 555 ..."
 _ANSWER_PREFIX_RE = re.compile(
-    r"^(?:(?:sure|yes|yeah|yep|ok|okay|it's|it is|that's|that is|the name is|name is|um|uh|well|oh|right)[,.]?\s+)+",
+    r"^(?:(?:sure|yes|yeah|ya|yea|yep|ok|okay|it's|it is|its|that's|that is|the name is|name is|um|uh|well|oh|right)[,.]?\s+)+",
     re.I,
 )
 _SAID_AGAIN_RE = re.compile(r"([A-Za-z'\-]+)[,.]?\s+(?=\1\s+[A-Za-z])", re.I)
-_TITLE_RE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor|mister)\.?\s+", re.I)
+_SURNAME_AGAIN_RE = re.compile(r"([A-Za-z'\-]+)[,.]?\s+(?=[A-Za-z'\-]+\s+\1\b)", re.I)  # "Okonkwo, Chidi Okonkwo"
+_ASKED_BACK_RE = re.compile(r"^[^?]{0,25}\?\s*(?:(?:oh|ah|right|ok|okay|sorry|yes|yeah)\W+)*", re.I)
+_TITLE_RE = re.compile(
+    r"^(?:(?:mr|mister)\.? (?:and|&) (?:mrs|ms)|mr|mrs|ms|miss|dr|doctor|mister|prof|professor)\.?\s+", re.I
+)
 _NAME_PART_RE = re.compile(r"[a-z]+")
+_INITIAL_RE = re.compile(r"[A-Za-z]\.?")
 _NAME_TOKEN_RE = re.compile(r"[a-z][a-z'\-]*$", re.I)
 
 
 def _take_name(raw_tail: str) -> str | None:
     tail = _TITLE_RE.sub("", raw_tail.strip())
-    said_again = _SAID_AGAIN_RE.match(tail)
+    said_again = _SAID_AGAIN_RE.match(tail) or _SURNAME_AGAIN_RE.match(tail)
     if said_again:
-        tail = tail[said_again.end(1) :].lstrip(" ,")  # "Dorothy, Dorothy Gale": the first name, then the whole name
+        tail = tail[said_again.end(1) :].lstrip(" ,.")  # "Dorothy, Dorothy Gale": the first name, then the whole name
     tokens = tail.split()
     picked: list[str] = []
-    for tok in tokens[:6]:
+    for i, tok in enumerate(tokens[:6]):
         word = tok.strip(',.!?;:"()')
         if not word or not _NAME_TOKEN_RE.match(word):
             break
-        if word.lower() in COMMON_WORDS:
+        initial = (  # "J. Patel", "Mrs J Patel", "A. J. Moreau"
+            _INITIAL_RE.fullmatch(tok) and i + 1 < len(tokens) and all(len(p) == 1 for p in picked)
+        )
+        if word.lower() in COMMON_WORDS and not (initial and (tok.endswith(".") or word.lower() not in ("a", "i"))):
             break
-        picked.append(word)
-        if tok[-1:] in ",.!?;:":
+        picked.append(word.upper() if initial else word)
+        if tok[-1:] in ",.!?;:" and not initial:
             break
     while picked and picked[-1].lower() in PARTICLES:
         picked.pop()
-    if not picked or len([p for p in picked if p.lower() not in PARTICLES]) > 3 or len(picked[0]) < 2:
+    if not picked or len([p for p in picked if p.lower() not in PARTICLES]) > 3:
+        return None
+    if len(picked[0]) < 2 and len(picked) < 2:
         return None
     return " ".join(p if p in PARTICLES and i < len(picked) - 1 else title_word(p) for i, p in enumerate(picked))
 
@@ -148,7 +158,7 @@ def name_with_spelling(raw: str) -> str | None:
         for k in range(len(parts), 0, -1):
             if "".join(parts[-k:]).lower() == compact:
                 return said
-        if len(parts) == 1:
+        if len(parts) == 1 or parts[0].lower() == compact:  # "Zoe Kravitz, z o e": the first name spelled
             return said if parts[0].lower() == compact else spelled_form(word)
         return f"{parts[0]} {spelled_form(word)}"
     return spelled_form(word)
@@ -161,7 +171,8 @@ def spelled_form(word: str) -> str:
 
 
 _NAME_END_RE = re.compile(
-    r",|;|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)[.?!:](?:\s|$)|\b(?:and|phone|email|e-mail|my|number|at)\b", re.I
+    r",|;|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\b[a-z])[.?!:](?:\s|$)|\b(?:and|phone|email|e-mail|my|number|at)\b",
+    re.I,
 )
 
 
@@ -185,7 +196,11 @@ def find_name(raw: str, *, asked: bool = False) -> str | None:
         if name and (asked or _looks_like_name(tail)):
             return name
     if asked:
+        raw = _ASKED_BACK_RE.sub("", raw.strip())  # "sorry who? oh, Marco Bianchi": the name after the question
         stripped = _TITLE_RE.sub("", _ANSWER_PREFIX_RE.sub("", raw.strip()))  # "Dr. Ada Lovelace", "Mrs Hopper"
+        said_again = _SAID_AGAIN_RE.match(stripped) or _SURNAME_AGAIN_RE.match(stripped)
+        if said_again:
+            stripped = stripped[said_again.end(1) :].lstrip(" ,.")
         stripped = _NAME_END_RE.split(stripped, maxsplit=1)[0].strip()
         words = [w.strip(",.!?") for w in stripped.split() if w.lower() not in PARTICLES]
         if 1 <= len(words) <= 3:

@@ -12,7 +12,7 @@ from .departments import department_of
 from .entities import FOLLOWS
 from .flow import Action, Flow, ToolResult
 from .responses import join_words, money, public_rate, rate_sentence
-from .room_questions import RoomQuestion, parse_topic, room_question
+from .room_questions import RoomQuestion, features_of, parse_topic, room_question, without_room_names
 from .state import ConversationState as S
 from .state import Task
 
@@ -30,7 +30,8 @@ PRICE_QUESTION = re.compile(
 )
 FOLLOW_UP = re.compile(
     r"^\W*(?:(?:and|so|ok(?:ay)?|um+|uh+|oh|sorry|wait)\W+)*(?:is (?:that|it|this)|does (?:that|it|this)"
-    r"|how much (?:is|does|would|will) (?:that|it|this)|what(?:'s| is| does) (?:that|it)|(?:and )?how much\W*$)\b"
+    r"|how much (?:is|does|would|will) (?:that|it|this)|what(?:'s| is| does) (?:that|it)|(?:and )?how much\W*$"
+    r"|(?:what|how) about)\b"
 )
 IF_I_CANCEL = re.compile(
     r"\b(if (?:i|we)|what happens|would (?:i|we)|will (?:i|we) (?:be|get|have)|is there (?:a|any)|do (?:i|we) (?:get|have to)"
@@ -66,8 +67,24 @@ TASK_INTENTS = {
 }
 REQUEST_FORM = re.compile(
     r"\b(?:(?:could|can|may|would) (?:we|i|you|someone|somebody) (?:please )?(?:get|have|order|arrange|book|send|bring|call)"
-    r"|(?:we|i) (?:need|want|would like|'d like)|please (?:send|bring|arrange|get))\b"
+    r"|(?:we|i) (?:need|want|wanna|would like|'d like)|please (?:send|bring|arrange|get)|\border (?:a|an|some|two|the|me|us)\b)\b"
 )
+THAT_ROOM = re.compile(r"\b(?:that|this|it|that one|this one|the one you (?:said|quoted|offered|mentioned))\b")
+CHEAPEST_ASK = re.compile(
+    r"\b(cheapest|least expensive|most (?:affordable|economical|budget\w*)|lowest (?:price|rate|cost)\w*"
+    r"|cheaper (?:rooms?|option)|budget (?:rooms?|option)|(?:best|lowest) (?:price|rate|deal)s?)\b"
+)
+CHEAPEST_LATER = "Prices change from night to night, so I'll find you the best rate for your dates."
+ASKS_A_FAVOUR = re.compile(
+    r"\b(?:(?:could|can|may|might|would) (?:we|i) (?:please |possibly |maybe |also )?(?:have|get|request|ask for|book|arrange)"
+    r"|(?:could|can|would) (?:you|they) (?:please |possibly |maybe |also )?(?:have|get|put|add|arrange|book|bring|set up"
+    r"|make sure|place|leave|include|organi[sz]e|note|mention)"
+    r"|(?:would|will) (?:it|that) be (?:possible|ok(?:ay)?|alright|all right) (?:to|if)"
+    r"|is (?:it|that) (?:possible|ok(?:ay)?|alright|all right) (?:to|if)|any chance (?:of|we|i|you)"
+    r"|would you (?:mind|be able to))\b"
+)
+EXTRAS_ASKS = (Asked.EXTRAS, Asked.EXTRAS_WHAT)
+NO_REQUEST_TOPICS = {"pets", "smoking", "cancellation", "deposit", "wifi", "pool", "fitness", "location", "postcode"}
 YES_THEN_ASK = (
     Asked.BOOK_IT,
     Asked.ALTERNATIVE,
@@ -94,10 +111,29 @@ class QuestionsFlow(Flow):
                 intent in ("other", "book_room", "confirm", "deny")
                 or task_intent
                 or (intent == "service_request" and d.task is not Task.SERVICE)
+                or (intent == "check_availability" and self._describes_a_room(lower))
             )
         )
         if d.task is Task.SERVICE and REQUEST_FORM.search(lower) and department_of(lower):
             return None  # "could we get a taxi to the airport?" asks for a taxi, not about the airport
+        if (
+            d.task is Task.BOOK
+            and d.asked in EXTRAS_ASKS
+            and (REQUEST_FORM.search(lower) or ASKS_A_FAVOUR.search(lower))
+            and not NO_REQUEST_TOPICS & set(cues.topics_of(lower))  # "can I bring my dog?" asks the policy
+        ):
+            return None  # asked for special requests, "could we have a cot in the room?" is one, kept for the booking
+        if (
+            asking
+            and CHEAPEST_ASK.search(lower)
+            and not self._has_stay_entities()
+            and (d.task is Task.NONE or (d.task is Task.BOOK and not d.availability and not d.prepared))
+        ):
+            # "what's your cheapest room?": the rate depends on the nights, so the backend quotes it for the dates
+            d.task, d.misunderstood = Task.BOOK, 0
+            d.asked = None if d.asked in (Asked.ANYTHING_ELSE, Asked.HOW_HELP) else d.asked
+            d.pending_answer = CHEAPEST_LATER
+            return None
         last_info, d.last_info = d.last_info, []
         if self._policy_not_cancel(lower):
             d.task, d.asked = Task.NONE, None  # "if my plans change can I cancel for free?" asks the policy
@@ -107,12 +143,25 @@ class QuestionsFlow(Flow):
         rooms = (
             self._room_questions(clauses, text, lower, last_info) if asking or just_begun or d.task is Task.NONE else {}
         )
-        if rooms and just_begun and any((q := parse_topic(t)) and q.codes for t in rooms.values()):
+        if rooms and just_begun and any((q := parse_topic(t[0])) and q.codes for t in rooms.values()):
             d.task, asking = Task.NONE, True  # "minibar in the standard?" asks about a room type, nothing is brought
         topics = self._topics(clauses, rooms)
         if not topics and asking and FOLLOW_UP.search(lower) and not self._has_stay_entities():
             if not last_info and d.task is Task.BOOK and (d.availability or d.prepared) and self._price_context(lower):
                 return self._price_so_far()  # "is that per night?" after a price
+            rooms_told = [q for t in last_info if (q := parse_topic(t))]
+            if (
+                rooms_told
+                and len(rooms_told) == len(last_info)
+                and PRICE_QUESTION.search(lower)
+                and (d.task is Task.NONE or (d.task is Task.BOOK and not d.availability and not d.prepared))
+            ):
+                # "tell me about the suite" … "how much is it?": the backend quotes it for the dates
+                codes = {c for q in rooms_told for c in q.codes}
+                d.task, d.asked, d.misunderstood, d.pending_answer = Task.BOOK, None, 0, CHEAPEST_LATER
+                if len(codes) == 1 and not d.stay.room_type:
+                    d.stay.room_type = codes.pop()
+                return None
             topics = list(last_info)  # "is that per night?" after the parking answer: the same answer again
         if (
             d.task is Task.NONE
@@ -167,9 +216,13 @@ class QuestionsFlow(Flow):
             # facts said in the same breath ("my number is ..., and is there parking?") are kept, and a yes to an offer counts
             self._asking = True  # "is breakfast included?" asks; it chooses no rate
             self._dates_from_statements(clauses)
+            if d.task is Task.BOOK and d.asked in EXTRAS_ASKS and not rooms:
+                # asked for special requests, "is breakfast included?" is none; "we arrive late, and ..." still is
+                said = [c for c in clauses if not cues.topics_of(c) and not self._is_question(c, c)]
+                lower = text = ", ".join(said)
             changed = (
                 self._apply(intent, lower, lower if rooms else text)
-                if d.task in (Task.BOOK, Task.MODIFY, Task.CANCEL) and (lower or not rooms)
+                if d.task in (Task.BOOK, Task.MODIFY, Task.CANCEL) and (lower or not (rooms or d.asked in EXTRAS_ASKS))
                 else False
             )
             self._asking = False
@@ -197,6 +250,12 @@ class QuestionsFlow(Flow):
             return self._call("hotel_info", {"topic": text[:120]})
         return None
 
+    def _describes_a_room(self, lower: str) -> bool:
+        """'What's the family room like?' asks for a description, not for a stay (no dates, no party)."""
+        question = room_question(lower, self.room_words)
+        stay = any(k in self.entities for k in ("check_in_date", "check_out_date", "nights", "adults"))
+        return question is not None and question.aspect == "describe" and not stay
+
     def _is_question(self, text: str, lower: str) -> bool:
         """A question, also after a lead: 'before I pick dates, do you allow dogs' ('?' or a question's first words)."""
         return (
@@ -211,10 +270,10 @@ class QuestionsFlow(Flow):
             room_question(c, self.room_words) for c in CLAUSES.split(lower) if c and c.strip()
         )
 
-    def _room_questions(self, clauses: list[str], text: str, lower: str, last_info: list[str]) -> dict[str, str]:
-        """Each clause that asks about the rooms themselves → its hotel_info topic ('how big is the deluxe?')."""
+    def _room_questions(self, clauses: list[str], text: str, lower: str, last_info: list[str]) -> dict[str, list[str]]:
+        """Each clause that asks about the rooms themselves → its hotel_info topics ('does the suite have a tub and a balcony?')."""
         previous = next((q for t in last_info if (q := parse_topic(t))), None)
-        found: dict[str, str] = {}
+        found: dict[str, list[str]] = {}
         for clause in clauses:
             if not (
                 self._is_question(clause, clause)
@@ -225,16 +284,33 @@ class QuestionsFlow(Flow):
             question: RoomQuestion | None = room_question(clause, self.room_words, previous=previous)
             if question is not None and not question.codes and self.d.asked == Asked.ROOM_TYPE and self.d.offered_rooms:
                 question = RoomQuestion(question.aspect, tuple(self.d.offered_rooms), question.feature)  # "which one"
+            current = self.d.stay.room_type
+            if (
+                question is not None
+                and len(question.codes) == 1
+                and current
+                and current not in question.codes
+                and question.aspect in ("describe", "size", "occupancy", "beds", "view")
+                and THAT_ROOM.search(without_room_names(clause, self.room_words))
+            ):
+                # quoted a Suite: "what's the difference between that and the deluxe?" compares the two
+                question = RoomQuestion(question.aspect, (current, *question.codes), question.feature)
             if question is not None:
-                found[clause] = question.topic()
+                found[clause] = [question.topic()]
+                if question.aspect == "feature":  # each feature asked in one breath: "a tub and a balcony?"
+                    found[clause] += [
+                        RoomQuestion("feature", question.codes, f).topic()
+                        for f in features_of(clause)
+                        if f != question.feature
+                    ]
         return found
 
-    def _topics(self, clauses: list[str], rooms: dict[str, str]) -> list[str]:
+    def _topics(self, clauses: list[str], rooms: dict[str, list[str]]) -> list[str]:
         """The hotel_info topics asked, clause by clause: a room question, else the topics the clause names."""
         topics: list[str] = []
         for clause in clauses:
             if clause in rooms:
-                topics.append(rooms[clause])
+                topics += rooms[clause]
                 continue
             named = cues.topics_of(clause)
             if "amenities" in named and len(named) > 1 and IN_PLACE.search(clause):
@@ -274,10 +350,20 @@ class QuestionsFlow(Flow):
             and self.classifier.classify(statement, previous_agent=self.d.last_reply).intent == "confirm"
         )
 
-    def _left(self, sentence: str) -> Action:
-        """The task ends with nothing done; a question in the same breath is still answered ('... another time. When is check-in?')."""
+    def _left(self, sentence: str, after: str = "") -> Action:
+        """The task ends with nothing done; a question in the same breath is still answered ('... another time. When is check-in?');
+        `after`: what followed the words that ended it ('keep it, just tell me about parking')."""
         _, question = statement_and_question(self._lower)
+        after = after.strip(" ,.;:!-")
+        asks_after = bool(after) and bool(
+            QUESTION_START.match(after) or re.match(r"(?:\w+ ){0,2}(?:tell me|what about|how about)\b", after)
+        )
+        question = question or (after if asks_after else "")
         topics = cues.topics_of(question) if question else []
+        if (
+            not topics and asks_after
+        ):  # "keep it, how about the spa": the hotel's facts answer, or she says she doesn't know
+            topics = [after[:120]]
         done = self._done(f"{sentence} Is there anything else I can help you with?")
         if not topics:
             return done
@@ -372,6 +458,9 @@ class QuestionsFlow(Flow):
         if d.resume_booking and d.task is Task.BOOK:
             d.resume_booking, d.pending_answer = False, answer  # said before whatever the booking says next
             return self._booking_next()
+        if d.task is Task.SERVICE and d.service.after_answer is not None:
+            d.pending_answer = answer  # "clean room 202 and what time is breakfast": the request goes on
+            return self._service_after_answer()
         if d.task in (Task.MODIFY, Task.CANCEL) and (d.resume_booking or d.asked is None):
             d.resume_booking, d.pending_answer = False, answer  # a task begun in the same breath goes on
             return self._existing("other", True)

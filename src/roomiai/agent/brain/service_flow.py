@@ -7,11 +7,13 @@ import re
 
 from . import cues
 from .asked import Asked
-from .departments import DEPARTURE, FAULT, department_of, is_urgent, items_of
+from .departments import DEPARTURE, FAULT, department_of, hours_request, is_urgent, items_of
 from .flow import CANNOT_CHECK, CANNOT_CHECK_NOW, MAX_VERIFY_FAILURES, Action, Flow, ToolResult
 from .normalise import normalise
+from .questions import QUESTION_START, REQUEST_FORM
 from .responses import join_words
 from .state import ConversationState as S
+from .state import Task
 from .verification import HOLD
 
 NOT_KNOWN = re.compile(
@@ -40,9 +42,12 @@ def _requests_in(text: str) -> list[tuple[str, str]]:
         if (
             found
             and department != found[-1][0]
-            and (
-                "maintenance" not in (department, found[-1][0])  # "red wine and two glasses": one order
-                or not (ASKS_FOR.search(clause.lower()) or FAULT.search(clause.lower()))
+            and not (
+                (
+                    "maintenance" in (department, found[-1][0])  # "red wine and two glasses": one order
+                    and (ASKS_FOR.search(clause.lower()) or FAULT.search(clause.lower()))
+                )
+                or "concierge" in (department, found[-1][0])  # "towels and a taxi": two teams
             )
         ):
             department = found[-1][0]  # "the sink is leaking, the water is everywhere": one problem, said twice
@@ -53,6 +58,31 @@ def _requests_in(text: str) -> list[tuple[str, str]]:
         else:
             found.append((department, clause.strip()))
     return found
+
+
+ASKED_CLAUSES = re.compile(r"[?;]\s*|[.,]\s+|\s+(?:(?:oh|and|also|plus)\s+)+")
+
+
+def request_and_questions(text: str) -> tuple[str, list[str]]:
+    """A request and hotel questions said in one breath ("clean room 202 and what time is breakfast"): the request's
+    words and the topics asked; ("", []) when the caller did not do both."""
+    request, topics = [], []
+    for clause in (c for c in ASKED_CLAUSES.split(text) if c and c.strip()):
+        lowered = clause.lower().strip()
+        asked = cues.topics_of(lowered) if QUESTION_START.match(lowered) and not REQUEST_FORM.search(lowered) else []
+        if asked and not DEPARTURE.search(lowered):
+            topics += [t for t in asked if t not in topics]
+        else:
+            request.append(clause.strip())
+    said = ", ".join(request)
+    if not topics or not department_of(said.lower()):
+        return "", []
+    return said, topics
+
+
+BARE_ROOM = re.compile(
+    r"(?:\b(?:this is|it'?s|its|i'?m in|we'?re in|i am in|we are in|my room|our room|room is|number)[\s,]+|,\s*)(\d{3,4})\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|dollars|:|\.\d))"
+)  # "this is 507, the shower won't drain", "locked out of my room, 208"
 
 
 def _bare_room_number(text: str) -> str | None:
@@ -68,9 +98,29 @@ def _bare_room_number(text: str) -> str | None:
 class ServiceFlow(Flow):
     """Files housekeeping, room service, maintenance and concierge requests for an in-house guest."""
 
+    def _service_and_question(self, intent: str, text: str) -> Action | None:
+        """A request and a question in one breath: the answer first, then the request goes on; None otherwise."""
+        d = self.d
+        if d.task is not Task.SERVICE or d.service.request_type is not None:
+            return None
+        said, topics = request_and_questions(text)
+        if not topics and hours_request(text):  # "can I get a late checkout tomorrow": the hours, then the room
+            said, topics = text, [t for t in cues.topics_of(text.lower()) if t in ("check_out", "check_in")]
+        if not topics:
+            return None
+        d.service.after_answer = said
+        d.pending_after_tool, d.info_topics, d.info_answers = "resume", topics[1:], []
+        d.resume_booking = d.yes_after_answer = False
+        return self._call("hotel_info", {"topic": topics[0]}, S.SERVICE_REQUEST)
+
+    def _service_after_answer(self) -> Action:
+        """The request said with the question that was just answered."""
+        said, self.d.service.after_answer = self.d.service.after_answer or "", None
+        return self._service("service_request", True, said.lower(), said)
+
     def _service(self, intent: str, changed: bool, lower: str, text: str) -> Action:
         sv = self.d.service
-        kind = department_of(lower) or ("concierge" if DEPARTURE.search(lower) else None)
+        kind = department_of(lower) or ("concierge" if DEPARTURE.search(lower) or hours_request(lower) else None)
         if self.d.asked == Asked.SERVICE_WHAT and intent == "deny" and not kind:
             return self._done("Alright. Is there anything else I can help you with?")
         said, asked_for = _requests_in(text), lower
@@ -80,17 +130,17 @@ class ServiceFlow(Flow):
             sv.request_type = kind
         if sv.request_type != "maintenance":
             sv.items += [item for item in items_of(asked_for) if item not in sv.items]
-        room = cues.ROOM_NUMBER.search(lower)
+        room = cues.ROOM_NUMBER.search(lower) or BARE_ROOM.search(lower)
         spoken = None if room else cues.room_number_in(normalise(text))
         if room:
-            sv.room_number = room.group(1) or room.group(2)
+            sv.room_number = room.group(1) or room.group(2) if room.re is cues.ROOM_NUMBER else room.group(1)
         elif spoken:
             sv.room_number = spoken
         elif self.d.asked in (Asked.ROOM_NUMBER, Asked.SERVICE_NAME) and (bare := _bare_room_number(text)):
             sv.room_number = bare  # "four-twelve", "it's 305", "three oh five"
         if is_urgent(lower):
             sv.priority = "urgent"
-        if kind or intent == "service_request":
+        if kind or (intent == "service_request" and sv.description is None):  # "room 412 under Hopper" is no request
             sv.description = (said[0][1] if len(said) > 1 and sv.more else text)[:300]
         name = self._said_last_name(text, bare=self.d.asked == Asked.SERVICE_NAME and not (room or spoken))
         if name:
@@ -167,7 +217,11 @@ class ServiceFlow(Flow):
                 S.SERVICE_REQUEST,
             )
         when = self._local_time(output.get("estimated_completion"))
-        what = join_words(d.service.items) or output["request_type"].replace("_", " ")
+        what = (
+            join_words(d.service.items)
+            or ("your late check-out request" if hours_request(d.service.description or "") else None)
+            or output["request_type"].replace("_", " ")
+        )
         again = "I've put that in" in (d.pending_answer or "")  # the second request of one breath
         lead = "And" if again else "I've put that in:"
         filed = (

@@ -34,6 +34,7 @@ _TLDS = {
     "app",
     "dev",
     "mail",
+    *"mil jp cn kr br mx ch be se dk fi pl pt gr za sg hk ae il eu tv ru tr ar cl cz ng ke ph my id".split(),
 }
 _EMAIL_STOP = {
     "is",
@@ -111,7 +112,7 @@ _EMAIL_STOP = {
     "under",
 }
 _EMAIL_SYMBOLS = {"dot": ".", "period": ".", "point": ".", "underscore": "_", "dash": "-", "hyphen": "-", "plus": "+"}
-_PAUSE_RE = re.compile(r"[,;]\s+|\s+-\s+")
+_PAUSE_RE = re.compile(r"[,;:?!]\s+|\s+-\s+")
 _ROOM_BEFORE_RE = re.compile(r"\broom $")
 _EMAIL_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|@")
 _DOTS = {"dot", "period", "point"}

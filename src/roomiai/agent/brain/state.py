@@ -73,6 +73,7 @@ class GuestSlots:
     phone: str | None = None
     email: str | None = None
     no_email: bool = False
+    no_phone: bool = False  # declined, or gave an e-mail instead: the booking needs one of the two
     special_requests: list[str] = field(default_factory=list)
     occasion: str | None = None
     asked_extras: bool = False
@@ -87,6 +88,7 @@ class ServiceSlots:
     description: str | None = None
     priority: str = "normal"
     more: list[tuple[str, str]] = field(default_factory=list)  # (department, words) of further requests in one breath
+    after_answer: str | None = None  # a request said with a question: filed once the question is answered
 
 
 @dataclass
@@ -110,6 +112,9 @@ class Dialogue:
     verify_failures: int = 0
     tried: tuple[str | None, str | None] | None = None  # (confirmation number, last name) no booking matched
     no_number: bool = False  # the caller has no confirmation number: the phone on the booking or the front desk
+    stay_ended: bool = False  # the caller spoke of a stay that has ended: the front desk's, not a lookup's
+    lookup: bool = False  # the caller asked to hear their booking, not (yet) to change it
+    desk_change: bool = False  # the change asked for before the booking was found is one only the front desk makes
     change: dict[str, Any] = field(default_factory=dict)
     quote: dict[str, Any] | None = None
     # conversation

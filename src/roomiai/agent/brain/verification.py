@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from ...domain.spoken_digits import DIGIT_WORDS, TENS, UNITS
+from ...domain.spoken_digits import DIGIT_WORDS, TENS, UNITS, digit_runs
 from . import cues
 from .asked import Asked
 from .booking_flow import NAME_PREFIX, WORD_NAME
+from .change_flow import NOT_ON_A_BOOKING
 from .flow import (
     CANNOT_CHECK,
     CANNOT_CHECK_NOW,
@@ -59,7 +60,7 @@ INSIST = re.compile(
     r"\b(?:definitely|certain|i'?m sure|that'?s (?:right|correct|what i said)|it is right|it'?s right|correct)\b"
 )
 CHANGE_ASKED = re.compile(
-    r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|cut|update|switch|add|upgrade|postpone|bring)\b"
+    r"\b(?:modify|change|move|amend|alter|reschedul\w*|push|shift|extend|shorten|cut|update|switch|add|upgrade|postpone|bring|transfer|put)\b"
 )
 QUOTE_MONEY = re.compile(r"\b(?:penalty|fee|fees|charge\w*|cost\w*|refund\w*|how much|pay|price|total|free)\b")
 WHY = re.compile(r"\bwhy (?:do|would|d'?)? ?you need\b|\bwhat (?:do you need )?(?:it|that|this) for\b|^\s*why\b")
@@ -87,6 +88,34 @@ AFTER_NUMBER = re.compile(
     r"([A-Za-z][A-Za-z'\-]+)(?=\s*(?:$|[,.!?;]|\b(?:and|to|for|from|please|thanks|i|we|can|could|would)\b))",
     re.I,
 )
+ENDED_STAY = re.compile(
+    r"\b(?:i|we)(?: have|'ve)? (?:already |just )?(?:checked out|stayed (?:with you|at your|here|there|at the)"
+    r"|were (?:staying )?(?:with you|there|guests) (?:last|on|in|earlier|over))\b"
+    r"|\b(?:my|our|the) (?:last|previous|past|recent) (?:stay|visit)\b|\b(?:stay|visit|we left|i left) (?:last|earlier this) (?:week|month|weekend|year|night)\b"
+)
+CHECKED_OUT = re.compile(
+    r"\b(?:i|we)(?: have|'ve)? (?:already |just )?checked out\b(?! (?:the|your|you|some|a|an|those|these|it|online|reviews?|photos?|pictures?|websites?)\b)"
+)  # "we checked out your website" is no stay
+AFTER_STAY = re.compile(
+    r"\b(?:receipts?|invoices?|folio|(?:final|itemi[sz]ed|copy of (?:my|our|the)) bill|charged (?:me )?(?:twice|two times|double|wrong\w*|incorrectly|too much)"
+    r"|double[- ]charged|overcharged|lost (?:and|&) found|left (?:my|our|a|an|some|the)\b.{0,40}\bbehind)\b"
+)
+BILLING_SAY = (
+    "Receipts, charges on your card and anything left behind are looked after by the front desk. "
+    "Would you like me to transfer you?"
+)
+ENDED_STAY_SAY = (
+    "I'm sorry, I can only look up current and upcoming bookings, so I can't see a stay that has ended. "
+    "The front desk can help with receipts, charges and anything left behind: would you like me to transfer you?"
+)
+MONTH = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b(?! (?:be|i|we)\b)"
+)
+NUMBER_PARTS = re.compile(r"ROOMI-(\d{8})-(\d{3})")
+PART_CUE = re.compile(
+    r"\b(?:sorry|ends? (?:in|with)|ending|last (?:bit|part|digits|three|numbers?|few|one)|at the end|(?:i|i've) (?:meant|misread|said)"
+    r"|should (?:be|have been)|actually|mistake|wrong|not \w+ \w+ \w+,? (?:it'?s|but))\b"
+)
 NUMBER_WORDS = {*DIGIT_WORDS, *TENS, *UNITS, "double", "triple", "hundred", "dash"}
 ORDINALS = {"first": 0, "1st": 0, "earlier": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "later": -1}
 NOT_NAMES = set(
@@ -110,6 +139,8 @@ class VerificationFlow(Flow):
             if number:
                 e["confirmation_number"] = number
                 e.pop("phone_number", None)
+        if "confirmation_number" not in e and (corrected := self._number_part_corrected(lower)):
+            e["confirmation_number"] = corrected  # "sorry, it's zero zero eight": the rest of the number stands
         if "confirmation_number" in e:
             d.confirmation_number, changed = str(e["confirmation_number"]), True
             d.no_number = False
@@ -126,9 +157,49 @@ class VerificationFlow(Flow):
         if "phone_number" in e and len(str(e["phone_number"])) >= 7 and "confirmation_number" not in e:
             d.phone, changed = str(e["phone_number"]), True
         self._new_identity = changed
+        if CHANGE_ASKED.search(lower) or d.change or d.task is not Task.MODIFY:
+            d.lookup = False
+        elif (
+            d.asked is None and not d.verified
+        ):  # "what dates is my booking for?": the booking is read, then a question
+            d.lookup = True
+        if d.task is Task.MODIFY and not d.verified and NOT_ON_A_BOOKING.search(lower):
+            d.desk_change = True  # "I want to change the name on my booking": said once, remembered past the lookup
         if d.task is Task.MODIFY:
             changed = self._apply_change(lower) or changed
         return changed
+
+    def _stay_ended(self, lower: str) -> Action | None:
+        """A stay that has ended (a receipt, a charge, something left behind): the front desk's, which Roomi cannot see."""
+        d = self.d
+        if d.verified or d.task is Task.BOOK or d.asked == Asked.TRANSFER:
+            return None
+        after = AFTER_STAY.search(lower) or CHECKED_OUT.search(lower)
+        if not (after or ENDED_STAY.search(lower)):
+            return None
+        if (
+            not after
+            and (d.task is Task.NONE)
+            and (
+                self._has_stay_entities()
+                or (self.intent is not None and self.intent.intent not in ("other", "get_info"))
+            )
+        ):
+            return None  # "we stayed with you last year and loved it, a room for March?" books again
+        ended = bool(ENDED_STAY.search(lower))
+        d.task, d.asked, d.misunderstood, d.stay_ended = Task.NONE, Asked.TRANSFER, 0, ended
+        return self._say(ENDED_STAY_SAY if ended else BILLING_SAY, S.INTENT_DETECTION)
+
+    def _number_part_corrected(self, lower: str) -> str | None:
+        """The number heard with the part the caller corrects: its last three digits or its eight-digit date."""
+        d = self.d
+        parts = NUMBER_PARTS.fullmatch(d.confirmation_number or "")
+        if not parts or d.verified or (d.tried is None and not PART_CUE.search(lower)):
+            return None
+        runs = [digits for _, _, digits in digit_runs(lower) if len(digits) in (3, 8)]
+        if len(runs) != 1:  # "it ends in 008, not 009" is no single correction; "the last three are ..." is
+            return None
+        return f"ROOMI-{parts[1]}-{runs[0]}" if len(runs[0]) == 3 else f"ROOMI-{runs[0]}-{parts[2]}"
 
     def _identifying(self, lower: str) -> bool:
         """This turn is about finding the caller's booking ('look it up by my phone'), not a question about the hotel."""
@@ -153,7 +224,10 @@ class VerificationFlow(Flow):
         if said_last:
             return spelled_form(said_last.group(1).lower()) if said_last.group(1).islower() else said_last.group(1)
         cues_here = (UNDER_NAME, AFTER_NUMBER, TITLED, NAME_HERE) + (
-            (UNDER_BARE,) if self.d.task in (Task.MODIFY, Task.CANCEL) else ()
+            (UNDER_BARE,)
+            if self.d.task in (Task.MODIFY, Task.CANCEL)
+            or (self.d.task is Task.SERVICE and self.d.asked in (Asked.ROOM_NUMBER, Asked.SERVICE_NAME))
+            else ()
         )
         for cue in cues_here:  # "it's under her name, Fischer", "ROOMI-... hernandez"
             said = cue.search(text)
@@ -188,6 +262,10 @@ class VerificationFlow(Flow):
         d = self.d
         if not d.verified and d.booked and not d.confirmation_number and d.guest.last_name:
             d.confirmation_number, d.last_name = d.booked["confirmation_number"], d.guest.last_name
+        if d.asked in (Asked.CHANGE_CONFIRM, Asked.CANCEL_CONFIRM) and d.quote and d.verified:
+            other = self._other_booking_meant()
+            if other is not None:
+                return other
         if d.asked == Asked.CHANGE_CONFIRM and d.quote and not changed:
             answer = self._change_answer(intent)
             if answer is not None:
@@ -352,6 +430,29 @@ class VerificationFlow(Flow):
                 return match[0]
         return None
 
+    def _other_booking_meant(self) -> Action | None:
+        """At a quote, 'the February one' means another booking than the one quoted: that one, or its number asked for."""
+        d, lower = self.d, self._lower
+        month = MONTH.search(lower)
+        quoted = self._selected()
+        if month is None or quoted is None:
+            return None
+        months = {dt.date.fromisoformat(quoted[k]).strftime("%B").lower() for k in ("check_in", "check_out")}
+        if month.group(0) in months or d.task is Task.MODIFY and CHANGE_ASKED.search(lower):
+            return None  # "move it to February" is a change, not another booking
+        d.quote, d.change = None, {}
+        picked = self._pick_booking() if len(d.verified) > 1 else None
+        if picked is not None:
+            d.confirmation_number = picked["confirmation_number"]
+            return self._cancel_next(picked) if d.task is Task.CANCEL else self._change_next(picked, False)
+        d.verified, d.confirmation_number, d.tried = [], None, None  # the last name stands
+        return self._ask(
+            Asked.VERIFY,
+            f"The booking {quoted['confirmation_number']} is the one from {day(quoted['check_in'])}. "
+            f"For your booking in {month.group(0).capitalize()}, could I have its confirmation number?",
+            S.VERIFICATION,
+        )
+
     def _pick_booking(self) -> dict[str, Any] | None:
         """The booking the caller means by a month, a date or 'the first/second one'."""
         lower, bookings = self._lower, self.d.verified
@@ -401,6 +502,13 @@ class VerificationFlow(Flow):
                 )
             if by_phone:
                 return self._front_desk_offer("I'm sorry, I couldn't find a booking under that phone number. ")
+            if d.stay_ended:  # the number of a stay that has ended finds nothing: it is closed
+                d.asked = Asked.TRANSFER
+                return self._say(
+                    "I'm sorry, I couldn't find a current or upcoming booking with those details; a stay that has "
+                    "ended is for the front desk. Would you like me to transfer you?",
+                    S.VERIFICATION,
+                )
             return self._ask(
                 Asked.VERIFY,
                 "I'm sorry, I couldn't find an upcoming booking with those details. Could you check the confirmation "

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..brain.room_questions import RoomQuestion
 
+SAME_VIEW = {"sea": {"ocean", "sea"}, "ocean": {"ocean", "sea"}, "beach": {"ocean", "sea", "beach"}}
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
 
@@ -18,6 +19,8 @@ def room_answer(question: RoomQuestion, room_types: list[dict[str, Any]]) -> str
     rooms = named or room_types
     if question.aspect == "size":
         return _sizes(rooms, compare=len(rooms) > 1) or _described(rooms)
+    if question.aspect == "occupancy" and question.feature and question.feature.isdigit():
+        return _fits(int(question.feature), named, room_types)
     if question.aspect == "occupancy":
         ordered = sorted(rooms, key=lambda t: -t["max_occupancy"])
         return (
@@ -29,6 +32,8 @@ def room_answer(question: RoomQuestion, room_types: list[dict[str, Any]]) -> str
         )
     if question.aspect == "beds":
         return " ".join(f"The {t['name']} has {_beds(t)}." for t in rooms if t.get("beds")) or _described(rooms)
+    if question.aspect == "view" and question.feature:
+        return _view(question.feature, named, room_types)
     if question.aspect == "view":
         return " ".join(
             f"The {t['name']} has {_either([f'{v} view' for v in t['views']])}." for t in rooms if t.get("views")
@@ -56,6 +61,54 @@ def _feature(feature: str, named: list[dict[str, Any]], room_types: list[dict[st
             others = [o["name"] for o in room_types if o["code"] in having and o not in named]
             elsewhere = f" The {_either(others, 'and')} {'does' if len(others) == 1 else 'do'}." if others else ""
             sentences.append(f"No, the {t['name']} doesn't have {_article(feature, a='a')}.{elsewhere}")
+    return " ".join(sentences)
+
+
+def _fits(party: int, named: list[dict[str, Any]], room_types: list[dict[str, Any]]) -> str:
+    """'The Family Room and Suite sleep four: up to five and four.' / 'No, the Deluxe Room sleeps up to three; ...'"""
+    fitting = sorted((t for t in room_types if t["max_occupancy"] >= party), key=lambda t: -t["max_occupancy"])
+    if not fitting:
+        largest = max(room_types, key=lambda t: t["max_occupancy"])
+        return (
+            f"None of our rooms sleeps {_n(party)}; the {largest['name']} sleeps the most, up to "
+            f"{_n(largest['max_occupancy'])}. The front desk can help with more than one room."
+        )
+    upto = "; ".join(f"the {t['name']} up to {_n(t['max_occupancy'])}" for t in fitting)
+    among = f"For {_n(party)}: {upto}."
+    if not named:
+        return among[0].upper() + among[1:]
+    sentences = [
+        f"Yes, the {t['name']} sleeps up to {_n(t['max_occupancy'])}."
+        if t in fitting
+        else f"No, the {t['name']} sleeps up to {_n(t['max_occupancy'])}."
+        for t in named
+    ]
+    if any(t not in fitting for t in named):
+        sentences.append(among[0].upper() + among[1:])
+    return " ".join(sentences)
+
+
+def _view(kind: str, named: list[dict[str, Any]], room_types: list[dict[str, Any]]) -> str:
+    """'The Suite has an ocean view.' / 'No, the Deluxe Room has a city, garden or pool view; the Suite has an ocean view.'"""
+    words = SAME_VIEW.get(kind, {kind.rstrip("s")})
+    having = [t for t in room_types if any(v.lower() in words for v in t.get("views") or [])]
+    if not having:
+        return f"None of our rooms has {_article(kind, a='a')} view; the front desk can tell you more."
+    said = next((v.lower() for t in having for v in t["views"] if v.lower() in words), kind)
+    among = f"The {_either([t['name'] for t in having], 'and')} {'has' if len(having) == 1 else 'have'} {_article(said, a='a')} view."
+    if not named:
+        return among
+    sentences = []
+    for t in named:
+        if t in having:
+            sentences.append(f"Yes, the {t['name']} has {_article(said, a='a')} view.")
+        else:
+            views = _either(list(t.get("views") or []))
+            sentences.append(
+                f"No, the {t['name']} has {_article(views, a='a')} view." if views else f"No, the {t['name']} has none."
+            )
+    if any(t not in having for t in named):
+        sentences.append(among)
     return " ".join(sentences)
 
 
