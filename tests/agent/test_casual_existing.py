@@ -673,3 +673,14 @@ def test_checked_out_your_website_is_no_ended_stay(dm):
 def test_keeping_the_booking_with_a_question_of_no_known_topic_still_asks_the_hotel(dm):
     say(dm.on_user("I want to cancel my booking"))
     assert call(dm.on_user("dont cancel it. how about the spa, whats open"), "hotel_info")["topic"].startswith("how about")
+
+
+@pytest.mark.parametrize("vague", ["one of the deluxe rooms", "the deluxe one", "it's a deluxe room"])
+def test_two_bookings_of_the_same_room_are_told_apart_by_their_dates(dm, vague):
+    later = {**BOOKING, "confirmation_number": "ROOMI-20260112-002", "check_in": "2026-02-19", "check_out": "2026-02-21"}
+    say(dm.on_user("I have to cancel my stay, I don't have the confirmation number with me"))
+    call(dm.on_user("It's 555 000 1111"), "find_booking")
+    assert "more than one booking" in say(dm.on_tool("find_booking", {"bookings": [BOOKING, later]}, None))
+    narrower = say(dm.on_user(vague))
+    assert "didn't catch" not in narrower and "January 20th" in narrower and "February 19th" in narrower, narrower
+    assert call(dm.on_user("the one in february"), "quote_cancellation")["confirmation_number"] == "ROOMI-20260112-002"

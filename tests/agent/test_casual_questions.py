@@ -570,3 +570,17 @@ def test_control_a_room_asked_for_with_a_stay_is_a_search_not_a_room_question(dm
     action = dm.on_user(said)
     assert not (isinstance(action, Call) and action.name == "hotel_info")
     assert dm.d.task is Task.BOOK
+
+
+@pytest.mark.parametrize("said", [
+    "can I get a late checkout, how much is breakfast, and what are the pool hours?",
+    "could we get a late check-out? and is parking free, and do you allow dogs?",
+    "can i get an early check in and what time does the pool close",
+])
+def test_late_checkout_asked_among_other_questions_is_answered_not_filed(dm, said):
+    action, topics = dm.on_user(said), []
+    while isinstance(action, Call):
+        topics.append(action.arguments.get("topic"))
+        action = dm.on_tool(action.name, {"topic": topics[-1], "answer": f"About {topics[-1]}."}, None)
+    assert len(topics) >= 2 and dm.d.task is Task.NONE, (topics, action)
+    assert "room number" not in say(action)

@@ -280,6 +280,13 @@ class VerificationFlow(Flow):
         booking = self._selected()
         if booking is None and d.asked == Asked.WHICH_BOOKING:
             booking = self._pick_booking()
+            if booking is None and (alike := self._alike_bookings()):
+                return self._ask(  # "the deluxe one" when both are Deluxe Rooms: the dates tell them apart
+                    Asked.WHICH_BOOKING,
+                    f"More than one of them is {_with_article(alike[0].get('room_type') or 'room')}. "
+                    f"Does yours start on {join_words([day(b['check_in'], weekday=False) for b in alike], 'or')}?",
+                    S.VERIFICATION,
+                )
             if booking is None:
                 return self._unclear()
             d.confirmation_number = booking["confirmation_number"]
@@ -452,6 +459,12 @@ class VerificationFlow(Flow):
             f"For your booking in {month.group(0).capitalize()}, could I have its confirmation number?",
             S.VERIFICATION,
         )
+
+    def _alike_bookings(self) -> list[dict[str, Any]]:
+        """The bookings of the room type the caller named, when that names more than one."""
+        room = self.room_words.get(str(self.entities.get("room_type", "")).lower())
+        alike = [b for b in self.d.verified if room and b.get("room_type_code") == room]
+        return alike if len(alike) > 1 else []
 
     def _pick_booking(self) -> dict[str, Any] | None:
         """The booking the caller means by a month, a date or 'the first/second one'."""
