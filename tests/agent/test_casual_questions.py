@@ -576,6 +576,7 @@ def test_control_a_room_asked_for_with_a_stay_is_a_search_not_a_room_question(dm
     "can I get a late checkout, how much is breakfast, and what are the pool hours?",
     "could we get a late check-out? and is parking free, and do you allow dogs?",
     "can i get an early check in and what time does the pool close",
+    "Hi, I have a question: can I get a late checkout, do you have parking, and how early can we get into the room?",
 ])
 def test_late_checkout_asked_among_other_questions_is_answered_not_filed(dm, said):
     action, topics = dm.on_user(said), []

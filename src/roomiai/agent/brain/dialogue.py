@@ -249,14 +249,14 @@ class DialogueManager(
     def _switch_task(self, intent: str, lower: str) -> None:
         d = self.d
         wanted = TASKS.get(intent)
-        if (
-            wanted is Task.SERVICE
-            and d.task is Task.NONE
+        hours_among_questions = bool(
+            d.task is Task.NONE
             and STAY_HOURS.search(lower)
-            and not hours_request(lower)
             and len(cues.topics_of(lower)) > 1
-        ):
-            wanted = None  # "can I get a late checkout, how much is breakfast, and the pool hours?": questions, each answered
+            and not (cues.ROOM_NUMBER.search(lower) or cues.room_number_in(normalise(lower)))
+        )  # "can I get a late checkout, how much is breakfast, and the pool hours?": questions, each answered
+        if hours_among_questions and wanted is Task.SERVICE:
+            wanted = None
         by_number = "confirmation_number" in self.entities and (
             d.task is Task.NONE or (d.task is Task.BOOK and not self._stay_begun() and not d.prepared)
         )  # "booking ROOMI-..., add a night"; "I have the number here, ROOMI ..." after a booking's first question
@@ -273,6 +273,7 @@ class DialogueManager(
             )
         if (
             wanted in (Task.BOOK, None)
+            and not hours_among_questions
             and d.task in (Task.NONE, Task.SERVICE)
             and (department_of(lower) or DEPARTURE.search(lower) or hours_request(lower))
             and (

@@ -284,7 +284,7 @@ class VerificationFlow(Flow):
                 return self._ask(  # "the deluxe one" when both are Deluxe Rooms: the dates tell them apart
                     Asked.WHICH_BOOKING,
                     f"More than one of them is {_with_article(alike[0].get('room_type') or 'room')}. "
-                    f"Does yours start on {join_words([day(b['check_in'], weekday=False) for b in alike], 'or')}?",
+                    f"Which day does yours start: {join_words([day(b['check_in'], weekday=False) for b in alike], 'or')}?",
                     S.VERIFICATION,
                 )
             if booking is None:
