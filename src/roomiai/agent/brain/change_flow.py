@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from ...domain.spoken_digits import UNITS
 from .asked import Asked
 from .booking_flow import NOT_CONFIRMED
 from .dates import following
@@ -25,16 +26,9 @@ SHIFT = re.compile(
     rf"|\b(back|forward|later|earlier|postpone\w*|delay\w*)(?: it| (?:the|my|our) (?:booking|reservation|stay|dates))?(?: by)? {_COUNT} (days?|nights?|weeks?)\b"
     r"|\bthe (day|night) (before|after)(?=\s*(?:$|[,.!?]|instead|then|please|too)\b)"
 )
-COUNTS = {
+COUNTS = {word: UNITS[word] for word in ("one", "two", "three", "four", "five", "six", "seven")} | {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
     "a couple of": 2,
     "couple of": 2,
 }
